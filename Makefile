@@ -1,0 +1,123 @@
+# kiln: top-level build. See README.md and docs/build.md.
+#
+#   make            tools (kiln, tender) and kiln's libraries for every target
+#   make run        build and start the example appliance
+#   make test       every test this machine can run; last line "N passed, N failed, N skipped"
+#   make fuzz       each fuzz harness for FUZZ_SECONDS (default 60)
+#   make bench      the benchmarks in bench/
+#
+# Components add to the build through their own build.mk fragments (one per
+# folder: tender/, tools/kiln/, libc/, ...), so that no central list grows.
+
+KILN_ROOT := $(CURDIR)
+export KILN_ROOT
+include mk/flags.mk
+
+B := build
+TARGETS := unix hvt
+LIBNAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard lib/*/deps))))
+
+HOST_PROGRAMS :=   # build/bin/... : added by build.mk fragments
+TEST_PROGRAMS :=   # build/test/bin/... : unit-test programs, run by scripts/test
+FUZZERS :=         # build/fuzz/... : libFuzzer programs
+
+all: deps tools libs
+
+deps:
+	@scripts/deps build
+
+# --- Appliance-target libraries (mk/target.mk, one make per target) ------
+libs: $(addprefix libs-,$(TARGETS))
+libs-%: deps
+	@$(MAKE) --no-print-directory -f mk/target.mk TARGET=$*
+
+# --- Unit tests: every lib/<name>/tests/*.c, under ASan and UBSan --------
+# A test links harness.c and the sanitized archives of every library; the
+# linker takes only what the test reaches.
+T := $(B)/test
+TEST_CFLAGS := $(HOST_CFLAGS) -DKILN_TARGET_UNIX $(SAN_FLAGS)
+
+define test_archive_rule
+$(T)/libkiln_$(1).a: $(patsubst %,$(T)/obj/%.o,$(wildcard $(2)/*.c) $(wildcard $(2)/*.S))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LIBNAMES),$(eval $(call test_archive_rule,$(l),lib/$(l))))
+$(eval $(call test_archive_rule,platform,platform/unix))
+
+$(T)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
+$(T)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+# lib/<name>/deps lists the libraries <name> uses directly; lib_closure is a
+# list of libraries with everything they use, so a test links only those.
+lib_deps = $(strip $(shell cat lib/$(1)/deps 2>/dev/null))
+lib_closure = $(if $(1),$(sort $(1) $(call lib_closure,$(filter-out $(1),$(sort $(foreach l,$(1),$(call lib_deps,$(l))))))))
+
+LIB_TESTS := $(wildcard lib/*/tests/*.c)
+# lib_test_rule FILE LIB: build/test/bin/<lib>_<file> from lib/<lib>/tests/<file>.c
+define lib_test_rule
+$(T)/bin/$(2)_$(basename $(notdir $(1))): $(1) tests/harness.c $(foreach l,$(call lib_closure,$(2)),$(T)/libkiln_$(l).a) $(T)/libkiln_platform.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(TEST_CFLAGS) -Ilib/$(2) -Itests -o $$@ $(1) tests/harness.c \
+		-Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $$(TEST_LDLIBS)
+TEST_PROGRAMS += $(T)/bin/$(2)_$(basename $(notdir $(1)))
+endef
+$(foreach t,$(LIB_TESTS),$(eval $(call lib_test_rule,$(t),$(word 2,$(subst /, ,$(t))))))
+
+# --- Fuzz harnesses: every lib/<name>/fuzz/*.c (clang, libFuzzer) ----------
+FZ := $(B)/fuzz
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Iinclude -D_GNU_SOURCE -DKILN_TARGET_UNIX \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+define fuzz_archive_rule
+$(FZ)/libkiln_$(1).a: $(patsubst %,$(FZ)/obj/%.o,$(wildcard lib/$(1)/*.c))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LIBNAMES),$(eval $(call fuzz_archive_rule,$(l))))
+$(FZ)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(dir $<) -c $< -o $@
+define fuzz_rule
+$(FZ)/bin/$(2)_$(basename $(notdir $(1))): $(1) $(foreach l,$(call lib_closure,$(2)),$(FZ)/libkiln_$(l).a)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -Ilib/$(2) -o $$@ $(1) \
+		-Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group
+FUZZERS += $(FZ)/bin/$(2)_$(basename $(notdir $(1)))
+endef
+$(foreach f,$(wildcard lib/*/fuzz/*.c),$(eval $(call fuzz_rule,$(f),$(word 2,$(subst /, ,$(f))))))
+
+-include $(shell find $(B)/test/obj $(B)/host -name '*.d' 2>/dev/null)
+
+# --- Components' own fragments --------------------------------------------
+include $(wildcard */build.mk tools/*/build.mk)
+
+tools: $(HOST_PROGRAMS)
+test-programs: $(TEST_PROGRAMS)
+fuzzers: $(FUZZERS)
+
+run: all
+	$(B)/bin/kiln run examples/hello
+
+test: all
+	@scripts/deps test
+	@$(MAKE) --no-print-directory test-programs fuzzers
+	@scripts/test
+
+FUZZ_SECONDS ?= 60
+fuzz: fuzzers
+	@for f in $(FUZZERS); do scripts/fuzz "$$f" $(FUZZ_SECONDS) || exit 1; done
+
+bench: all
+	@scripts/deps bench
+	@for b in bench/*/run; do echo "== $$b"; $$b || exit 1; done
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps libs tools test-programs fuzzers run test fuzz bench clean
+.DELETE_ON_ERROR:

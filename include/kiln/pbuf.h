@@ -1,0 +1,59 @@
+/* pbuf.h: a packet buffer with headroom, so each layer prepends its header
+ * without copying the payload.
+ *
+ * A pbuf owns one contiguous allocation: [headroom | data | tailroom]. A
+ * protocol writes its payload, then each layer below calls pbuf_push() to
+ * claim the bytes just in front of the data for its header. On input, a layer
+ * reads its header through pbuf_view() (a checked view) and pbuf_pull()s it
+ * off before handing the buffer up.
+ *
+ * PBUF_HEADROOM is enough for Ethernet + IPv4 with options + TCP with options
+ * (14 + 60 + 60 = 134, rounded up). Ownership: whoever holds the pointer
+ * frees it, once; a layer that passes a pbuf down (send) or up (receive)
+ * passes its ownership too, and the contract of each such call says so.
+ */
+#ifndef KILN_PBUF_H
+#define KILN_PBUF_H
+
+#include <kiln/view.h>
+
+#define PBUF_HEADROOM 160
+
+struct pbuf {
+	uint8_t *data;     /* first byte of the packet */
+	size_t len;        /* bytes of packet at data */
+	size_t headroom;   /* bytes free before data */
+	size_t tailroom;   /* bytes free after data + len */
+	uint8_t storage[]; /* the allocation itself */
+};
+
+/* A pbuf with headroom bytes free in front and room for len bytes of data
+ * (len is set to len; the bytes are uninitialised). NULL if out of memory. */
+struct pbuf *pbuf_alloc(size_t headroom, size_t len);
+
+/* A pbuf holding a copy of v, with PBUF_HEADROOM in front. NULL if no memory. */
+struct pbuf *pbuf_from_view(struct view v);
+
+void pbuf_free(struct pbuf *pb);
+
+/* Claim n bytes in front of the data and return a pointer to them; NULL (and
+ * nothing changed) if the headroom is short. */
+uint8_t *pbuf_push(struct pbuf *pb, size_t n);
+
+/* Drop n bytes from the front; false (nothing changed) if n > len. */
+bool pbuf_pull(struct pbuf *pb, size_t n);
+
+/* Shorten the data to len bytes (an IP packet inside a padded frame); false
+ * if len is longer than the data. */
+bool pbuf_trim(struct pbuf *pb, size_t len);
+
+/* Append n bytes at the end and return a pointer to them; NULL if the
+ * tailroom is short. */
+uint8_t *pbuf_put(struct pbuf *pb, size_t n);
+
+static inline struct view pbuf_view(const struct pbuf *pb)
+{
+	return view_make(pb->data, pb->len);
+}
+
+#endif

@@ -1,0 +1,74 @@
+/* pbuf.c: packet buffers with headroom (see include/kiln/pbuf.h). */
+#include <kiln/pbuf.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pbuf *pbuf_alloc(size_t headroom, size_t len)
+{
+	/* Tailroom lets a short packet grow (padding, an appended option)
+	 * without a second allocation. */
+	size_t tail = 64;
+	struct pbuf *pb;
+
+	if (headroom > SIZE_MAX / 4 || len > SIZE_MAX / 4)
+		return NULL;
+	pb = malloc(sizeof(*pb) + headroom + len + tail);
+	if (!pb)
+		return NULL;
+	pb->data = pb->storage + headroom;
+	pb->len = len;
+	pb->headroom = headroom;
+	pb->tailroom = tail;
+	return pb;
+}
+
+struct pbuf *pbuf_from_view(struct view v)
+{
+	struct pbuf *pb = pbuf_alloc(PBUF_HEADROOM, v.len);
+	if (pb && v.len)
+		memcpy(pb->data, v.data, v.len);
+	return pb;
+}
+
+void pbuf_free(struct pbuf *pb) { free(pb); }
+
+uint8_t *pbuf_push(struct pbuf *pb, size_t n)
+{
+	if (n > pb->headroom)
+		return NULL;
+	pb->headroom -= n;
+	pb->data -= n;
+	pb->len += n;
+	return pb->data;
+}
+
+bool pbuf_pull(struct pbuf *pb, size_t n)
+{
+	if (n > pb->len)
+		return false;
+	pb->headroom += n;
+	pb->data += n;
+	pb->len -= n;
+	return true;
+}
+
+bool pbuf_trim(struct pbuf *pb, size_t len)
+{
+	if (len > pb->len)
+		return false;
+	pb->tailroom += pb->len - len;
+	pb->len = len;
+	return true;
+}
+
+uint8_t *pbuf_put(struct pbuf *pb, size_t n)
+{
+	uint8_t *p;
+	if (n > pb->tailroom)
+		return NULL;
+	p = pb->data + pb->len;
+	pb->len += n;
+	pb->tailroom -= n;
+	return p;
+}

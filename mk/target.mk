@@ -1,0 +1,51 @@
+# mk/target.mk: builds kiln's libraries for one appliance target.
+#
+#   make -f mk/target.mk KILN_ROOT=$PWD TARGET=unix|hvt
+#
+# Output, in build/$(TARGET)/:
+#   libkiln_platform.a   platform/$(TARGET)/*.c *.S
+#   libkiln_<name>.a     lib/<name>/*.c *.S, one per folder in lib/ (or in LIBS)
+#   libkiln_c.a          libc/src/*.c (hvt only: kiln's own C library)
+#
+# Each library is an archive, and each function its own section, so an
+# appliance's image holds only the members and functions it reaches.
+
+KILN_ROOT ?= $(CURDIR)
+TARGET ?= unix
+include $(KILN_ROOT)/mk/flags.mk
+
+O := $(KILN_ROOT)/build/$(TARGET)
+# LIBS (optional) names the libraries to build; default: all of them.
+LIBNAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard $(KILN_ROOT)/lib/*/deps))))
+LIBS ?= $(LIBNAMES)
+
+srcs_in = $(wildcard $(1)/*.c) $(wildcard $(1)/*.S)
+objs_of = $(patsubst $(KILN_ROOT)/%,$(O)/obj/%.o,$(1))
+
+ARCHIVES := $(O)/libkiln_platform.a $(foreach l,$(LIBS),$(O)/libkiln_$(l).a)
+ifeq ($(TARGET),hvt)
+ARCHIVES += $(O)/libkiln_c.a
+endif
+
+all: $(ARCHIVES)
+
+define archive_rule
+$(1): $(call objs_of,$(call srcs_in,$(KILN_ROOT)/$(2)))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(eval $(call archive_rule,$(O)/libkiln_platform.a,platform/$(TARGET)))
+$(eval $(call archive_rule,$(O)/libkiln_c.a,libc/src))
+$(foreach l,$(LIBNAMES),$(eval $(call archive_rule,$(O)/libkiln_$(l).a,lib/$(l))))
+
+$(O)/obj/%.c.o: $(KILN_ROOT)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TARGET_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
+
+$(O)/obj/%.S.o: $(KILN_ROOT)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TARGET_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+
+.PHONY: all
