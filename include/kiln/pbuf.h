@@ -34,7 +34,14 @@ struct pbuf *pbuf_alloc(size_t headroom, size_t len);
 /* A pbuf holding a copy of v, with PBUF_HEADROOM in front. NULL if no memory. */
 struct pbuf *pbuf_from_view(struct view v);
 
+/* Free pb; NULL is ignored. */
 void pbuf_free(struct pbuf *pb);
+
+/* How many pbufs are allocated and not yet freed. Tests record it before a
+ * case and check it is back to that value after (lwIP's habit of checking
+ * every pool is empty), so a layer that leaks or double-holds a packet fails
+ * its test at once rather than under LeakSanitizer at exit. */
+size_t pbuf_live(void);
 
 /* Claim n bytes in front of the data and return a pointer to them; NULL (and
  * nothing changed) if the headroom is short. */
