@@ -71,7 +71,7 @@ $(foreach t,$(LIB_TESTS),$(eval $(call lib_test_rule,$(t),$(word 2,$(subst /, ,$
 # --- Fuzz harnesses: every lib/<name>/fuzz/*.c (clang, libFuzzer) ----------
 FZ := $(B)/fuzz
 FUZZ_CC := clang
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -Iinclude -D_GNU_SOURCE -DKILN_TARGET_UNIX \
+FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -Iinclude -D_GNU_SOURCE -DKILN_TARGET_UNIX \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 define fuzz_archive_rule
 $(FZ)/libkiln_$(1).a: $(patsubst %,$(FZ)/obj/%.o,$(wildcard lib/$(1)/*.c))
