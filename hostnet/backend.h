@@ -1,0 +1,47 @@
+/* backend.h: what each hostnet backend (tap.c, user.c) provides to hostnet.c. */
+#ifndef KILN_HOSTNET_BACKEND_H
+#define KILN_HOSTNET_BACKEND_H
+
+#include "hostnet.h"
+
+#include <poll.h>
+
+/* The descriptors of one hostnet_wait(): every device adds its own. */
+struct pollset {
+	struct pollfd fds[256];
+	unsigned n;
+};
+
+/* Add fd to ps; returns its index, or -1 if ps is full. */
+int pollset_add(struct pollset *ps, int fd, short events);
+
+struct backend {
+	int (*write)(struct hostnet *net, const uint8_t *frame, size_t len);
+	ssize_t (*read)(struct hostnet *net, uint8_t *buf, size_t cap);
+	/* Add descriptors to ps; shorten *timeout_ns (-1: forever) if the
+	 * backend has a timer due sooner. */
+	void (*prepare)(struct hostnet *net, struct pollset *ps, int64_t *timeout_ns);
+	/* After the poll: service the backend's descriptors and timers. */
+	void (*dispatch)(struct hostnet *net, struct pollset *ps, bool poll_failed);
+	/* True if a frame can be read now. */
+	bool (*readable)(struct hostnet *net);
+	unsigned (*fds)(const struct hostnet *net, int *fds, unsigned max);
+	void (*close)(struct hostnet *net);
+};
+
+struct hostnet {
+	const struct backend *b;
+	char desc[96];
+	uint8_t mac[6];
+	FILE *pcap;
+	struct hostnet_stats stats;
+	void *state; /* the backend's own */
+};
+
+int tap_open(struct hostnet *net, const char *ifname, char *err, size_t errlen);
+int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err, size_t errlen);
+
+/* Append one frame to a capture (pcap.c). */
+void pcap_record(FILE *f, const uint8_t *frame, size_t len);
+
+#endif

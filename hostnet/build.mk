@@ -1,0 +1,28 @@
+# hostnet/build.mk: the host side of network devices (tap, user-mode, pcap),
+# shared by the tender and the unix target (see hostnet/hostnet.h).
+
+SLIRP_CFLAGS := $(shell pkg-config --cflags slirp 2>/dev/null)
+SLIRP_LIBS := $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp)
+HOSTNET_SRCS := $(wildcard hostnet/*.c)
+
+# For host programs (the tender) and tests: build/host/libhostnet.a
+build/host/libhostnet.a: $(patsubst %.c,build/host/obj/%.o,$(HOSTNET_SRCS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+build/host/obj/hostnet/%.o: hostnet/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SLIRP_CFLAGS) -Ihostnet -MMD -MP -c $< -o $@
+
+# Sanitized, for the unit tests.
+build/test/libhostnet.a: $(patsubst %.c,build/test/obj/%.c.o,$(HOSTNET_SRCS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+build/test/obj/hostnet/%.c.o: hostnet/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(SLIRP_CFLAGS) -Ihostnet -MMD -MP -c $< -o $@
+
+build/test/bin/hostnet_%: hostnet/tests/%.c tests/harness.c build/test/libhostnet.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Ihostnet -Itests -o $@ $(filter %.c,$^) build/test/libhostnet.a $(SLIRP_LIBS)
+
+TEST_PROGRAMS += $(patsubst hostnet/tests/%.c,build/test/bin/hostnet_%,$(wildcard hostnet/tests/*.c))

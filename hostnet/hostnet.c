@@ -1,0 +1,142 @@
+/* hostnet.c: opening backends, moving frames and waiting (see hostnet.h). */
+#include "backend.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int pollset_add(struct pollset *ps, int fd, short events)
+{
+	if (ps->n >= sizeof(ps->fds) / sizeof(ps->fds[0]))
+		return -1;
+	ps->fds[ps->n].fd = fd;
+	ps->fds[ps->n].events = events;
+	ps->fds[ps->n].revents = 0;
+	return (int)ps->n++;
+}
+
+struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
+			     const struct hostnet_options *opts, char *err, size_t errlen)
+{
+	struct hostnet *net = calloc(1, sizeof(*net));
+	int rc;
+
+	if (!net) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	memcpy(net->mac, mac, 6);
+	net->pcap = opts ? opts->pcap : NULL;
+	if (strcmp(spec, "user") == 0)
+		rc = user_open(net, opts, err, errlen);
+	else
+		rc = tap_open(net, spec, err, errlen);
+	if (rc < 0) {
+		free(net);
+		return NULL;
+	}
+	return net;
+}
+
+void hostnet_close(struct hostnet *net)
+{
+	if (!net)
+		return;
+	net->b->close(net);
+	free(net);
+}
+
+const char *hostnet_describe(const struct hostnet *net) { return net->desc; }
+
+int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len)
+{
+	if (len > HOSTNET_MAX_FRAME || len < 14)
+		return -EINVAL;
+	if (net->pcap)
+		pcap_record(net->pcap, frame, len);
+	net->stats.tx_frames++;
+	return net->b->write(net, frame, len);
+}
+
+ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap)
+{
+	ssize_t n = net->b->read(net, buf, cap);
+	if (n > 0) {
+		net->stats.rx_frames++;
+		if (net->pcap)
+			pcap_record(net->pcap, buf, (size_t)n);
+	}
+	return n;
+}
+
+uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns)
+{
+	static struct pollset ps; /* 4 KiB: kept off the caller's stack */
+	uint64_t ready = 0;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (nets[i]->b->readable(nets[i]))
+			timeout_ns = 0; /* frames already queued: only a quick poll */
+	ps.n = 0;
+	for (i = 0; i < n; i++)
+		nets[i]->b->prepare(nets[i], &ps, &timeout_ns);
+	if (timeout_ns < 0) {
+		rc = ppoll(ps.fds, ps.n, NULL, NULL);
+	} else {
+		struct timespec ts = {timeout_ns / 1000000000, timeout_ns % 1000000000};
+		rc = ppoll(ps.fds, ps.n, &ts, NULL);
+	}
+	for (i = 0; i < n; i++)
+		nets[i]->b->dispatch(nets[i], &ps, rc < 0 && errno != EINTR);
+	for (i = 0; i < n && i < 64; i++)
+		if (nets[i]->b->readable(nets[i]))
+			ready |= 1ull << i;
+	return ready;
+}
+
+unsigned hostnet_fds(const struct hostnet *net, int *fds, unsigned max)
+{
+	return net->b->fds(net, fds, max);
+}
+
+struct hostnet_stats hostnet_stats(const struct hostnet *net) { return net->stats; }
+
+bool hostnet_parse_forward(const char *value, struct hostnet_options *opts,
+			   char *err, size_t errlen)
+{
+	struct hostnet_forward f = {.udp = true, .tcp = true};
+	const char *p = value;
+	char *end;
+	unsigned long host, guest;
+
+	if (strncmp(p, "udp:", 4) == 0) {
+		f.tcp = false;
+		p += 4;
+	} else if (strncmp(p, "tcp:", 4) == 0) {
+		f.udp = false;
+		p += 4;
+	}
+	errno = 0;
+	host = strtoul(p, &end, 10);
+	if (end == p || *end != ':' || errno || host == 0 || host > 65535)
+		goto bad;
+	p = end + 1;
+	guest = strtoul(p, &end, 10);
+	if (end == p || *end || errno || guest == 0 || guest > 65535)
+		goto bad;
+	if (opts->forward_count >= HOSTNET_MAX_FORWARDS) {
+		snprintf(err, errlen, "--port-forward: at most %d forwards", HOSTNET_MAX_FORWARDS);
+		return false;
+	}
+	f.host_port = (uint16_t)host;
+	f.guest_port = (uint16_t)guest;
+	opts->forwards[opts->forward_count++] = f;
+	return true;
+bad:
+	snprintf(err, errlen,
+		 "--port-forward=%s: expected [udp:|tcp:]HOSTPORT:GUESTPORT, ports 1-65535", value);
+	return false;
+}

@@ -1,0 +1,96 @@
+/* hostnet.h: the host side of an appliance's network device.
+ *
+ * Both host programs that run appliances, the tender (hvt) and the unix
+ * target's platform layer, attach each declared network device to a backend
+ * chosen on their command line with the same spelling:
+ *
+ *   --net:NAME=TAPDEV    a Linux tap device (needs it to exist, and usually root)
+ *   --net:NAME=user      user-mode networking through Debian's libslirp: no root,
+ *                        no tap; the appliance is 10.0.2.15/24 behind a NAT
+ *                        with gateway 10.0.2.2 and DNS 10.0.2.3, and
+ *                        --port-forward=[udp:|tcp:]HOSTPORT:GUESTPORT exposes
+ *                        a guest port on 127.0.0.1 (both protocols if neither
+ *                        is named)
+ *   --pcap=FILE          every frame in and out of every device, in pcap format
+ *
+ * This module opens backends from such specs, moves frames, and waits for
+ * any of them with one call, hostnet_wait(), which is what the tender's POLL
+ * hypercall and the unix target's kiln_yield() both are. Everything here is
+ * host code (glibc, libslirp); nothing of it is linked into a guest.
+ */
+#ifndef KILN_HOSTNET_H
+#define KILN_HOSTNET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define HOSTNET_MTU 1500
+#define HOSTNET_MAX_FRAME (HOSTNET_MTU + 14)
+/* Port forwards per user-mode device: a few services per appliance. */
+#define HOSTNET_MAX_FORWARDS 16
+/* Frames user-mode networking may queue towards the appliance before it
+ * reads them; past this they are dropped (and counted), as a full NIC ring
+ * would. 256 frames = 384 KiB, a TCP window's worth. */
+#define HOSTNET_USER_QUEUE 256
+/* Devices one process attaches (the hvt manifest allows 63 in all). */
+#define HOSTNET_MAX_DEVICES 63
+
+struct hostnet_forward {
+	bool udp, tcp;
+	uint16_t host_port;  /* on 127.0.0.1 */
+	uint16_t guest_port; /* on the guest's address */
+};
+
+/* Options shared by every device of a process. */
+struct hostnet_options {
+	struct hostnet_forward forwards[HOSTNET_MAX_FORWARDS];
+	unsigned forward_count;
+	FILE *pcap; /* NULL: no capture; written by every device */
+};
+
+struct hostnet;
+
+/* Parse one --port-forward value into opts; false with a message in err. */
+bool hostnet_parse_forward(const char *value, struct hostnet_options *opts,
+			   char *err, size_t errlen);
+
+/* Open a pcap file for writing (global header written); NULL with err set. */
+FILE *hostnet_pcap_open(const char *path, char *err, size_t errlen);
+
+/* Open the backend named by spec ("user" or a tap device name) for a device
+ * whose guest MAC is mac. NULL with a one-line reason in err. */
+struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
+			     const struct hostnet_options *opts, char *err, size_t errlen);
+void hostnet_close(struct hostnet *net);
+
+/* A short description for messages: "tap kiln0" or "user-mode (10.0.2.15)". */
+const char *hostnet_describe(const struct hostnet *net);
+
+/* Send one frame from the appliance to the network. Returns 0, or -errno
+ * (a frame the host cannot take now is dropped, as a wire would: 0). */
+int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len);
+
+/* Receive one frame for the appliance: its length, -EAGAIN if none waits,
+ * -EMSGSIZE if it did not fit in cap (the frame is dropped), other -errno. */
+ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap);
+
+/* Wait until one of nets[0..n-1] has a frame to read or timeout_ns passes
+ * (0: just poll; negative: forever), servicing user-mode networking's
+ * sockets and timers meanwhile. Returns a mask of the readable ones (bit i =
+ * nets[i]), 0 on timeout. EINTR counts as a timeout. */
+uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns);
+
+/* The file descriptors the backend may wait on, for a seccomp policy or a
+ * caller's own poll: returns how many it stored in fds (at most max). */
+unsigned hostnet_fds(const struct hostnet *net, int *fds, unsigned max);
+
+/* Counters: frames each way, and frames dropped because the queue was full. */
+struct hostnet_stats {
+	uint64_t tx_frames, rx_frames, rx_dropped;
+};
+struct hostnet_stats hostnet_stats(const struct hostnet *net);
+
+#endif

@@ -1,0 +1,120 @@
+/* tap.c: a Linux tap device as a hostnet backend (Documentation/networking/tuntap.rst). */
+#include "backend.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+struct tap {
+	int fd;
+	int poll_index; /* in the current pollset, or -1 */
+	bool ready;
+};
+
+static int tap_write(struct hostnet *net, const uint8_t *frame, size_t len)
+{
+	struct tap *t = net->state;
+	ssize_t n = write(t->fd, frame, len);
+	if (n < 0 && errno != EAGAIN && errno != ENOBUFS && errno != EIO)
+		return -errno;
+	return 0; /* EIO: the interface is down; like a cable unplugged, drop */
+}
+
+static ssize_t tap_read(struct hostnet *net, uint8_t *buf, size_t cap)
+{
+	struct tap *t = net->state;
+	/* A frame longer than cap (a tap with a larger MTU) lands partly in the
+	 * sink and is reported, not truncated silently. */
+	static uint8_t sink[65536];
+	struct iovec iov[2] = {{buf, cap}, {sink, sizeof(sink)}};
+	ssize_t n = readv(t->fd, iov, 2);
+	if (n < 0) {
+		t->ready = false;
+		return errno == EAGAIN ? -EAGAIN : -errno;
+	}
+	if ((size_t)n > cap)
+		return -EMSGSIZE;
+	return n;
+}
+
+static void tap_prepare(struct hostnet *net, struct pollset *ps, int64_t *timeout_ns)
+{
+	struct tap *t = net->state;
+	(void)timeout_ns;
+	t->poll_index = pollset_add(ps, t->fd, POLLIN);
+}
+
+static void tap_dispatch(struct hostnet *net, struct pollset *ps, bool poll_failed)
+{
+	struct tap *t = net->state;
+	(void)poll_failed;
+	t->ready = t->poll_index >= 0 && (ps->fds[t->poll_index].revents & POLLIN);
+}
+
+static bool tap_readable(struct hostnet *net) { return ((struct tap *)net->state)->ready; }
+
+static unsigned tap_fds(const struct hostnet *net, int *fds, unsigned max)
+{
+	if (max < 1)
+		return 0;
+	fds[0] = ((struct tap *)net->state)->fd;
+	return 1;
+}
+
+static void tap_close(struct hostnet *net)
+{
+	struct tap *t = net->state;
+	close(t->fd);
+	free(t);
+}
+
+static const struct backend tap_backend = {
+	tap_write, tap_read, tap_prepare, tap_dispatch, tap_readable, tap_fds, tap_close,
+};
+
+int tap_open(struct hostnet *net, const char *ifname, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	struct tap *t;
+	int fd;
+
+	if (strlen(ifname) == 0 || strlen(ifname) >= IFNAMSIZ) {
+		snprintf(err, errlen, "tap device name '%s' must be 1-%d characters", ifname,
+			 IFNAMSIZ - 1);
+		return -1;
+	}
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open /dev/net/tun for tap '%s': %s", ifname,
+			 strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		snprintf(err, errlen, "cannot attach to tap device '%s': %s%s", ifname,
+			 strerror(errno),
+			 errno == EPERM ? " (create it first: ip tuntap add NAME mode tap, or use --net:NAME=user)" : "");
+		close(fd);
+		return -1;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->fd = fd;
+	t->poll_index = -1;
+	net->b = &tap_backend;
+	net->state = t;
+	snprintf(net->desc, sizeof(net->desc), "tap %s", ifname);
+	return 0;
+}
