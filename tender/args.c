@@ -1,0 +1,112 @@
+/* args.c: the tender's command line, as Solo5's solo5-hvt (docs/tender.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tender.h"
+
+static const char usage_text[] =
+	"usage: tender [OPTIONS] [--] IMAGE [ARGS...]\n"
+	"Boots an hvt (Solo5 ABI 2) unikernel IMAGE on KVM. ARGS, joined with spaces,\n"
+	"are the guest's command line (at most 8191 bytes).\n"
+	"\n"
+	"  --mem=MiB              guest memory in MiB (default 512, rounded down to an\n"
+	"                         even number, at most 4096)\n"
+	"  --net:NAME=TAPDEV      attach the image's net device NAME to an existing tap\n"
+	"                         device TAPDEV\n"
+	"  --block:NAME=FILE      attach the image's block device NAME to FILE (its size\n"
+	"                         a multiple of 512 bytes)\n"
+	"  --x-no-seccomp         do not confine the tender (debugging only)\n"
+	"  --help                 this text\n"
+	"\n"
+	"Every device the image declares must be given, and no other. Exit status: the\n"
+	"guest's own (HALT); 1 for bad usage, a bad image or a device that cannot be\n"
+	"attached; 255 when the guest faults (bad hypercall, unknown port, hlt, triple\n"
+	"fault). Each error is one line on stderr.\n";
+
+static void usage_die(const char *fmt, const char *arg)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, fmt, arg);
+	tender_die("%s (see tender --help)", msg);
+}
+
+/* A manifest name: 1..67 alphanumeric characters (hvt-abi.md section 2). */
+static bool valid_name(const char *s, size_t n)
+{
+	if (n < 1 || n >= MFT_NAME_SIZE)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
+}
+
+static void parse_mem(struct tender_args *a, const char *v)
+{
+	char *end;
+	if (*v < '0' || *v > '9')
+		usage_die("--mem=%s: not a number of MiB", v);
+	unsigned long long mib = strtoull(v, &end, 10);
+	if (*end != '\0')
+		usage_die("--mem=%s: not a number of MiB", v);
+	if (mib > HVT_MAX_MEM >> 20)
+		usage_die("--mem=%s: at most 4096 MiB", v);
+	mib &= ~1ull; /* round down to 2 MiB */
+	if (mib < TENDER_MIN_MEM_MIB)
+		usage_die("--mem=%s: at least 2 MiB", v);
+	a->mem_size = mib << 20;
+}
+
+/* --net:NAME=X or --block:NAME=X (opt points after "--net:"/"--block:"). */
+static void parse_dev(struct tender_args *a, enum tender_dev_kind kind, char *opt, const char *whole)
+{
+	char *eq = strchr(opt, '=');
+	if (!eq || eq[1] == '\0')
+		usage_die("%s: expected NAME=VALUE", whole);
+	if (!valid_name(opt, (size_t)(eq - opt)))
+		usage_die("%s: a device NAME is 1 to 67 letters and digits", whole);
+	*eq = '\0';
+	for (unsigned i = 0; i < a->ndev; i++)
+		if (strcmp(a->dev[i].name, opt) == 0)
+			usage_die("%s: device name given twice", whole);
+	if (a->ndev == TENDER_MAX_DEVICE_ARGS)
+		usage_die("%s: too many devices (at most 63)", whole);
+	a->dev[a->ndev++] = (struct tender_dev_arg){.kind = kind, .name = opt, .path = eq + 1};
+}
+
+void tender_args_parse(struct tender_args *a, int argc, char **argv)
+{
+	*a = (struct tender_args){.mem_size = HVT_DEFAULT_MEM};
+	int i = 1;
+	for (; i < argc; i++) {
+		char *s = argv[i];
+		if (strcmp(s, "--") == 0) {
+			i++;
+			break;
+		}
+		if (s[0] != '-' || s[1] != '-')
+			break;
+		if (strcmp(s, "--help") == 0) {
+			fputs(usage_text, stdout);
+			exit(0);
+		} else if (strncmp(s, "--mem=", 6) == 0) {
+			parse_mem(a, s + 6);
+		} else if (strncmp(s, "--net:", 6) == 0) {
+			parse_dev(a, TENDER_DEV_NET, s + 6, s);
+		} else if (strncmp(s, "--block:", 8) == 0) {
+			parse_dev(a, TENDER_DEV_BLOCK, s + 8, s);
+		} else if (strcmp(s, "--x-no-seccomp") == 0) {
+			a->seccomp_off = true;
+		} else {
+			usage_die("unknown option %s", s);
+		}
+	}
+	if (i >= argc)
+		usage_die("%sno IMAGE given", "");
+	a->image = argv[i++];
+	a->guest_argv = argv + i;
+	a->guest_argc = argc - i;
+}

@@ -1,0 +1,37 @@
+# tender/build.mk: the hvt monitor build/bin/tender, and the hand-written
+# test images under tests/tender/fixtures/ (docs/tender.md).
+
+TENDER_SRCS := $(wildcard tender/*.c)
+TENDER_OBJS := $(patsubst %.c,$(B)/host/%.o,$(TENDER_SRCS))
+TENDER_SECCOMP_CFLAGS := $(shell pkg-config --cflags libseccomp)
+TENDER_SECCOMP_LIBS := $(shell pkg-config --libs libseccomp)
+
+$(B)/host/tender/%.o: tender/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(TENDER_SECCOMP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/bin/tender: $(TENDER_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ $(TENDER_SECCOMP_LIBS)
+
+HOST_PROGRAMS += $(B)/bin/tender
+
+# --- Test images: minimal hvt guests written by hand in assembly. They are
+# booted by tests/tender/*.sh, not run by the test runner, so they hang off
+# test-programs rather than TEST_PROGRAMS.
+TENDER_FIX_DIR := tests/tender/fixtures
+TENDER_FIXTURES := $(patsubst $(TENDER_FIX_DIR)/%.S,$(B)/test/fixtures/%.hvt,\
+	$(wildcard $(TENDER_FIX_DIR)/*.S))
+
+$(B)/test/fixtures/%.o: $(TENDER_FIX_DIR)/%.S $(TENDER_FIX_DIR)/fixture.h
+	@mkdir -p $(dir $@)
+	$(CC) -c -I$(TENDER_FIX_DIR) -o $@ $<
+
+$(B)/test/fixtures/%.hvt: $(B)/test/fixtures/%.o $(TENDER_FIX_DIR)/fixture.ld
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
+		-T $(TENDER_FIX_DIR)/fixture.ld -o $@ $<
+
+tender-fixtures: $(TENDER_FIXTURES)
+test-programs: $(B)/bin/tender tender-fixtures
+.PHONY: tender-fixtures
+.PRECIOUS: $(B)/test/fixtures/%.o

@@ -1,0 +1,71 @@
+/* main.c: the tender's phases in order, and its one-line messages
+ * (docs/tender.md). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tender.h"
+
+/* Formats into a stack buffer and writes once: no stdio buffering and no
+ * allocation, so this works after seccomp and never interleaves. */
+static void vmsg(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t n = 8;
+	__builtin_memcpy(buf, "tender: ", n);
+	int r = vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+	if (r > 0)
+		n += (size_t)r < sizeof buf - n - 1 ? (size_t)r : sizeof buf - n - 2;
+	buf[n++] = '\n';
+	ssize_t w = write(2, buf, n);
+	(void)w;
+}
+
+void tender_die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	_exit(TENDER_EXIT_USAGE);
+}
+
+void tender_guest_fault(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	_exit(TENDER_EXIT_GUEST_FAULT);
+}
+
+void tender_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int main(int argc, char **argv)
+{
+	static struct tender_args args;
+	static struct tender_image img;
+	static struct tender_vm vm;
+
+	tender_args_parse(&args, argc, argv);
+	/* The image first: a bad image is reported without touching /dev/kvm. */
+	tender_elf_open(&img, args.image);
+	struct mft *m = (struct mft *)img.mft_buf;
+	tender_mft_attach(m, &args);
+
+	tender_vm_create(&vm, args.mem_size);
+	tender_elf_load(&img, vm.mem.base, vm.mem.size);
+	close(img.fd);
+	tender_boot_setup(&vm, &img, m, img.mft_size, &args);
+
+	if (!args.seccomp_off)
+		tender_seccomp(&vm, m);
+	tender_run(&vm, m);
+}

@@ -1,0 +1,94 @@
+/* manifest.c: checks an image's MFT1 manifest and attaches the devices it
+ * declares (docs/hvt-abi.md section 2). */
+#include <stdint.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "net.h"
+#include "tender.h"
+
+void tender_mft_validate(const void *buf, size_t size, const char *image)
+{
+	const struct mft *m = buf;
+	if (size < sizeof *m)
+		tender_die("%s: bad manifest: %zu bytes", image, size);
+	if (m->version != MFT_VERSION)
+		tender_die("%s: bad manifest: version %u, expected 1", image, m->version);
+	if (m->entries < 1 || m->entries > MFT_MAX_ENTRIES)
+		tender_die("%s: bad manifest: %u entries (1 to 64)", image, m->entries);
+	if (size != sizeof *m + m->entries * sizeof m->e[0])
+		tender_die("%s: bad manifest: %zu bytes for %u entries", image, size, m->entries);
+	const struct mft_entry *e0 = &m->e[0];
+	if (e0->type != MFT_RESERVED_FIRST || e0->name[0] != '\0')
+		tender_die("%s: bad manifest: entry 0 is not the reserved empty entry", image);
+	for (unsigned i = 0; i < m->entries; i++) {
+		const struct mft_entry *e = &m->e[i];
+		if (e->attached)
+			tender_die("%s: bad manifest: entry %u is already attached", image, i);
+		if (i == 0)
+			continue;
+		size_t n = strnlen(e->name, MFT_NAME_SIZE);
+		if (n == 0 || n == MFT_NAME_SIZE)
+			tender_die("%s: bad manifest: entry %u has an empty or unterminated name",
+				   image, i);
+		for (size_t k = 0; k < n; k++) {
+			char c = e->name[k];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9')))
+				tender_die("%s: bad manifest: entry %u: name is not alphanumeric",
+					   image, i);
+		}
+		if (e->type != MFT_DEV_BLOCK_BASIC && e->type != MFT_DEV_NET_BASIC)
+			tender_die("%s: bad manifest: entry %u (%s) has unknown type %u", image, i,
+				   e->name, e->type);
+		for (unsigned j = 1; j < i; j++)
+			if (strcmp(m->e[j].name, e->name) == 0)
+				tender_die("%s: bad manifest: device %s declared twice", image, e->name);
+	}
+}
+
+static void net_fill(struct mft_entry *e, struct tender_dev_arg *d)
+{
+	struct tender_net *n = tender_net_attach(d->path, e->name);
+	uint8_t mac[6];
+	if (getrandom(mac, sizeof mac, 0) != sizeof mac)
+		tender_die("cannot get random bytes for a MAC address");
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+	memcpy(e->u.net_basic.mac, mac, 6);
+	e->u.net_basic.mtu = TENDER_NET_MTU;
+	e->b = (uint64_t)(uintptr_t)n;
+}
+
+void tender_mft_attach(struct mft *m, struct tender_args *a)
+{
+	/* Match first, attach after: a usage error opens nothing. */
+	struct tender_dev_arg *match[MFT_MAX_ENTRIES] = {0};
+	for (unsigned i = 1; i < m->entries; i++) {
+		struct mft_entry *e = &m->e[i];
+		const char *opt = e->type == MFT_DEV_NET_BASIC ? "net" : "block";
+		for (unsigned k = 0; k < a->ndev; k++)
+			if (strcmp(a->dev[k].name, e->name) == 0)
+				match[i] = &a->dev[k];
+		struct tender_dev_arg *d = match[i];
+		if (!d)
+			tender_die("the image needs %s device %s: give --%s:%s=%s", opt, e->name, opt,
+				   e->name, e->type == MFT_DEV_NET_BASIC ? "TAPDEV" : "FILE");
+		if ((uint32_t)d->kind != e->type)
+			tender_die("device %s is a %s device in the image, given as --%s:%s",
+				   e->name, opt, d->kind == TENDER_DEV_NET ? "net" : "block", e->name);
+		d->used = true;
+	}
+	for (unsigned k = 0; k < a->ndev; k++)
+		if (!a->dev[k].used)
+			tender_die("the image declares no device %s (given as --%s:%s=%s)",
+				   a->dev[k].name, a->dev[k].kind == TENDER_DEV_NET ? "net" : "block",
+				   a->dev[k].name, a->dev[k].path);
+	for (unsigned i = 1; i < m->entries; i++) {
+		struct mft_entry *e = &m->e[i];
+		if (e->type == MFT_DEV_NET_BASIC)
+			net_fill(e, match[i]);
+		else
+			e->b = (uint64_t)tender_block_attach(e, match[i]->path);
+		e->attached = true;
+	}
+}

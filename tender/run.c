@@ -1,0 +1,81 @@
+/* run.c: the vcpu loop: every KVM exit either resumes the guest or ends the
+ * tender with one line (docs/hvt-abi.md sections 3 and 5). */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "tender.h"
+
+static unsigned long long guest_rip(const struct tender_vm *vm)
+{
+	struct kvm_regs r;
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0)
+		return 0;
+	return r.rip;
+}
+
+static void io_exit(struct tender_vm *vm, struct mft *m)
+{
+	const struct kvm_run *run = vm->run;
+	unsigned port = run->io.port;
+	if (port <= HVT_HYPERCALL_PIO_BASE || port >= HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_MAX)
+		tender_guest_fault("guest fault: access to unknown I/O port 0x%x at rip 0x%llx",
+				   port, guest_rip(vm));
+	if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 || run->io.count != 1)
+		tender_guest_fault("guest fault: hypercall port 0x%x used with a %s of %u bytes "
+				   "(expected one 4-byte out) at rip 0x%llx", port,
+				   run->io.direction == KVM_EXIT_IO_OUT ? "write" : "read",
+				   run->io.size, guest_rip(vm));
+	/* data_offset comes from the kernel, but is checked all the same. */
+	if (run->io.data_offset > vm->run_size - 4)
+		tender_die("KVM reported I/O data at offset %llu", run->io.data_offset);
+	uint32_t gpa;
+	memcpy(&gpa, (const char *)run + run->io.data_offset, 4);
+	tender_hypercall(vm, m, port - HVT_HYPERCALL_PIO_BASE, gpa);
+}
+
+void tender_run(struct tender_vm *vm, struct mft *m)
+{
+	for (;;) {
+		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			tender_die("KVM_RUN: %s", strerror(errno));
+		}
+		struct kvm_run *run = vm->run;
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			io_exit(vm, m);
+			break;
+		case KVM_EXIT_HLT:
+			tender_guest_fault("guest fault: guest executed hlt at rip 0x%llx (an hvt "
+					   "guest ends with the HALT hypercall)", guest_rip(vm));
+		case KVM_EXIT_SHUTDOWN:
+			tender_guest_fault("guest fault: triple fault (an exception with no usable "
+					   "IDT) at rip 0x%llx", guest_rip(vm));
+		case KVM_EXIT_MMIO:
+			tender_guest_fault("guest fault: %s of %u bytes at unbacked address 0x%llx "
+					   "(MMIO) at rip 0x%llx",
+					   run->mmio.is_write ? "write" : "read", run->mmio.len,
+					   (unsigned long long)run->mmio.phys_addr, guest_rip(vm));
+		case KVM_EXIT_FAIL_ENTRY:
+			tender_guest_fault("guest fault: KVM could not enter the guest (hardware "
+					   "reason 0x%llx) at rip 0x%llx",
+					   (unsigned long long)
+						   run->fail_entry.hardware_entry_failure_reason,
+					   guest_rip(vm));
+		case KVM_EXIT_INTERNAL_ERROR:
+			tender_guest_fault("guest fault: KVM internal error (suberror %u%s) at rip "
+					   "0x%llx", run->internal.suberror,
+					   run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+						   ? ": an instruction KVM cannot emulate, e.g. "
+						     "SSE/x87 arithmetic here"
+						   : "",
+					   guest_rip(vm));
+		default:
+			tender_guest_fault("guest fault: unexpected KVM exit reason %u at rip 0x%llx",
+					   run->exit_reason, guest_rip(vm));
+		}
+	}
+}
