@@ -3,6 +3,7 @@
 #define KILN_HOSTNET_BACKEND_H
 
 #include "hostnet.h"
+#include "impair.h"
 
 #include <poll.h>
 
@@ -35,6 +36,8 @@ struct hostnet {
 	uint8_t mac[6];
 	FILE *pcap;
 	struct hostnet_stats stats;
+	struct hostnet_impair impair;
+	struct impair_dir *tx, *rx; /* NULL on a clean link */
 	void *state; /* the backend's own */
 };
 

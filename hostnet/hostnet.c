@@ -28,11 +28,28 @@ struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
 	}
 	memcpy(net->mac, mac, 6);
 	net->pcap = opts ? opts->pcap : NULL;
+	if (opts && (opts->impair.loss || opts->impair.reorder || opts->impair.dup)) {
+		net->impair = opts->impair;
+		net->tx = malloc(sizeof(*net->tx));
+		net->rx = malloc(sizeof(*net->rx));
+		if (!net->tx || !net->rx) {
+			free(net->tx);
+			free(net->rx);
+			free(net);
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		/* Different streams each way, both from the one seed. */
+		impair_init(net->tx, opts->impair.seed * 2);
+		impair_init(net->rx, opts->impair.seed * 2 + 1);
+	}
 	if (strcmp(spec, "user") == 0)
 		rc = user_open(net, opts, err, errlen);
 	else
 		rc = tap_open(net, spec, err, errlen);
 	if (rc < 0) {
+		free(net->tx);
+		free(net->rx);
 		free(net);
 		return NULL;
 	}
@@ -44,22 +61,68 @@ void hostnet_close(struct hostnet *net)
 	if (!net)
 		return;
 	net->b->close(net);
+	free(net->tx);
+	free(net->rx);
 	free(net);
 }
 
 const char *hostnet_describe(const struct hostnet *net) { return net->desc; }
 
-int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len)
+/* The frame as it goes on the wire: captured, counted, written. */
+static int wire_write(struct hostnet *net, const uint8_t *frame, size_t len)
 {
-	if (len > HOSTNET_MAX_FRAME || len < 14)
-		return -EINVAL;
 	if (net->pcap)
 		pcap_record(net->pcap, frame, len);
 	net->stats.tx_frames++;
 	return net->b->write(net, frame, len);
 }
 
-ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap)
+/* Send a frame held back for reordering, if there is one. */
+static int release_held_tx(struct hostnet *net)
+{
+	int rc = 0;
+	if (net->tx && net->tx->held_len) {
+		rc = wire_write(net, net->tx->held, net->tx->held_len);
+		net->tx->held_len = 0;
+	}
+	return rc;
+}
+
+int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len)
+{
+	int rc;
+
+	if (len > HOSTNET_MAX_FRAME || len < 14)
+		return -EINVAL;
+	if (!net->tx)
+		return wire_write(net, frame, len);
+	switch (impair_decide(net->tx, &net->impair)) {
+	case IMPAIR_DROP:
+		net->stats.impair_lost++;
+		return 0;
+	case IMPAIR_HOLD:
+		if (net->tx->held_len == 0) { /* goes out after the next frame */
+			memcpy(net->tx->held, frame, len);
+			net->tx->held_len = len;
+			net->stats.impair_reordered++;
+			return 0;
+		}
+		break;
+	case IMPAIR_DUP:
+		net->stats.impair_duplicated++;
+		if ((rc = wire_write(net, frame, len)) < 0)
+			return rc;
+		break;
+	case IMPAIR_PASS:
+		break;
+	}
+	if ((rc = wire_write(net, frame, len)) < 0)
+		return rc;
+	return release_held_tx(net);
+}
+
+/* A frame from the wire: counted and captured as it arrives. */
+static ssize_t wire_read(struct hostnet *net, uint8_t *buf, size_t cap)
 {
 	ssize_t n = net->b->read(net, buf, cap);
 	if (n > 0) {
@@ -70,6 +133,66 @@ ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap)
 	return n;
 }
 
+static ssize_t hand_out_held(struct impair_dir *rx, uint8_t *buf, size_t cap)
+{
+	size_t len = rx->held_len;
+	rx->held_len = 0;
+	rx->release_next = false;
+	if (len > cap)
+		return -EMSGSIZE;
+	memcpy(buf, rx->held, len);
+	return (ssize_t)len;
+}
+
+ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap)
+{
+	struct impair_dir *rx = net->rx;
+	ssize_t n;
+
+	if (!rx)
+		return wire_read(net, buf, cap);
+	if (rx->held_len && rx->release_next)
+		return hand_out_held(rx, buf, cap);
+	/* Bounded: each turn takes a frame off the device, or returns. */
+	for (;;) {
+		n = wire_read(net, buf, cap);
+		if (n == -EAGAIN && rx->held_len)
+			return hand_out_held(rx, buf, cap);
+		if (n <= 0)
+			return n;
+		switch (impair_decide(rx, &net->impair)) {
+		case IMPAIR_DROP:
+			net->stats.impair_lost++;
+			continue;
+		case IMPAIR_HOLD:
+			if (rx->held_len == 0) {
+				memcpy(rx->held, buf, (size_t)n);
+				rx->held_len = (size_t)n;
+				net->stats.impair_reordered++;
+				continue;
+			}
+			break;
+		case IMPAIR_DUP:
+			if (rx->held_len == 0) {
+				memcpy(rx->held, buf, (size_t)n);
+				rx->held_len = (size_t)n;
+				net->stats.impair_duplicated++;
+			}
+			break;
+		case IMPAIR_PASS:
+			break;
+		}
+		if (rx->held_len)
+			rx->release_next = true;
+		return n;
+	}
+}
+
+static bool readable(struct hostnet *net)
+{
+	return (net->rx && net->rx->held_len) || net->b->readable(net);
+}
+
 uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns)
 {
 	static struct pollset ps; /* 4 KiB: kept off the caller's stack */
@@ -77,9 +200,11 @@ uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_n
 	unsigned i;
 	int rc;
 
-	for (i = 0; i < n; i++)
-		if (nets[i]->b->readable(nets[i]))
+	for (i = 0; i < n; i++) {
+		release_held_tx(nets[i]); /* a held frame waits for no one */
+		if (readable(nets[i]))
 			timeout_ns = 0; /* frames already queued: only a quick poll */
+	}
 	ps.n = 0;
 	for (i = 0; i < n; i++)
 		nets[i]->b->prepare(nets[i], &ps, &timeout_ns);
@@ -92,7 +217,7 @@ uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_n
 	for (i = 0; i < n; i++)
 		nets[i]->b->dispatch(nets[i], &ps, rc < 0 && errno != EINTR);
 	for (i = 0; i < n && i < 64; i++)
-		if (nets[i]->b->readable(nets[i]))
+		if (readable(nets[i]))
 			ready |= 1ull << i;
 	return ready;
 }

@@ -12,6 +12,13 @@
  *                        a guest port on 127.0.0.1 (both protocols if neither
  *                        is named)
  *   --pcap=FILE          every frame in and out of every device, in pcap format
+ *   --net-impair=loss:P,reorder:P,dup:P,seed:N
+ *                        seeded, reproducible faults on every device, both
+ *                        directions: P percent of frames dropped, held back
+ *                        behind the next frame, or delivered twice (P may
+ *                        have one decimal: 0.5). This machine's kernel has no
+ *                        netem; kiln brings its own, and it is useful to
+ *                        anyone testing an appliance on a bad link.
  *
  * This module opens backends from such specs, moves frames, and waits for
  * any of them with one call, hostnet_wait(), which is what the tender's POLL
@@ -44,11 +51,18 @@ struct hostnet_forward {
 	uint16_t guest_port; /* on the guest's address */
 };
 
+/* Fault injection, in tenths of a percent (permille). */
+struct hostnet_impair {
+	unsigned loss, reorder, dup;
+	uint64_t seed;
+};
+
 /* Options shared by every device of a process. */
 struct hostnet_options {
 	struct hostnet_forward forwards[HOSTNET_MAX_FORWARDS];
 	unsigned forward_count;
 	FILE *pcap; /* NULL: no capture; written by every device */
+	struct hostnet_impair impair; /* all zero: a clean link */
 };
 
 struct hostnet;
@@ -56,6 +70,10 @@ struct hostnet;
 /* Parse one --port-forward value into opts; false with a message in err. */
 bool hostnet_parse_forward(const char *value, struct hostnet_options *opts,
 			   char *err, size_t errlen);
+
+/* Parse a --net-impair value into opts; false with a message in err. */
+bool hostnet_parse_impair(const char *value, struct hostnet_options *opts,
+			  char *err, size_t errlen);
 
 /* Open a pcap file for writing (global header written); NULL with err set. */
 FILE *hostnet_pcap_open(const char *path, char *err, size_t errlen);
@@ -90,6 +108,7 @@ unsigned hostnet_fds(const struct hostnet *net, int *fds, unsigned max);
 /* Counters: frames each way, and frames dropped because the queue was full. */
 struct hostnet_stats {
 	uint64_t tx_frames, rx_frames, rx_dropped;
+	uint64_t impair_lost, impair_reordered, impair_duplicated;
 };
 struct hostnet_stats hostnet_stats(const struct hostnet *net);
 

@@ -1,0 +1,156 @@
+/* impair_test.c: --net-impair drops, reorders and duplicates at the asked
+ * rates, loses nothing else, and is reproducible from its seed. */
+#include "harness.h"
+
+#include "backend.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#define FRAMES 10000
+
+/* An in-memory backend: writes are recorded; reads come from a script. */
+static uint32_t written[3 * FRAMES], to_read[FRAMES];
+static unsigned nwritten, nto_read, read_pos;
+
+static int mem_write(struct hostnet *n, const uint8_t *f, size_t len)
+{
+	(void)n; (void)len;
+	memcpy(&written[nwritten++], f + 14, 4);
+	return 0;
+}
+static ssize_t mem_read(struct hostnet *n, uint8_t *buf, size_t cap)
+{
+	(void)n; (void)cap;
+	if (read_pos == nto_read)
+		return -EAGAIN;
+	memset(buf, 0, 60);
+	memcpy(buf + 14, &to_read[read_pos++], 4);
+	return 60;
+}
+static void mem_prepare(struct hostnet *n, struct pollset *p, int64_t *t) { (void)n; (void)p; (void)t; }
+static void mem_dispatch(struct hostnet *n, struct pollset *p, bool f) { (void)n; (void)p; (void)f; }
+static bool mem_readable(struct hostnet *n) { (void)n; return read_pos < nto_read; }
+static unsigned mem_fds(const struct hostnet *n, int *f, unsigned m) { (void)n; (void)f; (void)m; return 0; }
+static void mem_close(struct hostnet *n) { (void)n; }
+static const struct backend mem = {mem_write, mem_read, mem_prepare, mem_dispatch,
+				   mem_readable, mem_fds, mem_close};
+
+static struct hostnet *mem_net(const char *impair)
+{
+	static struct hostnet net;
+	static struct impair_dir tx, rx;
+	struct hostnet_options o = {0};
+	char err[200];
+	memset(&net, 0, sizeof(net));
+	if (!hostnet_parse_impair(impair, &o, err, sizeof(err)))
+		return NULL;
+	net.b = &mem;
+	net.impair = o.impair;
+	net.tx = &tx;
+	net.rx = &rx;
+	impair_init(&tx, o.impair.seed * 2);
+	impair_init(&rx, o.impair.seed * 2 + 1);
+	nwritten = nto_read = read_pos = 0;
+	return &net;
+}
+
+static void send_all(struct hostnet *net)
+{
+	uint8_t f[60] = {0};
+	for (uint32_t i = 0; i < FRAMES; i++) {
+		memcpy(f + 14, &i, 4);
+		hostnet_write(net, f, sizeof(f));
+	}
+	hostnet_wait(&net, 1, 0); /* releases a frame still held */
+}
+
+/* Every frame arrives once or twice unless dropped; count displacements. */
+static int check_stream(const uint32_t *got, unsigned n, struct hostnet_stats st,
+			unsigned *out_of_order)
+{
+	static unsigned seen[FRAMES];
+	memset(seen, 0, sizeof(seen));
+	*out_of_order = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (got[i] >= FRAMES)
+			return -1;
+		seen[got[i]]++;
+		if (i > 0 && got[i] < got[i - 1])
+			(*out_of_order)++;
+	}
+	unsigned missing = 0, twice = 0;
+	for (unsigned i = 0; i < FRAMES; i++) {
+		if (seen[i] == 0)
+			missing++;
+		if (seen[i] == 2)
+			twice++;
+		if (seen[i] > 2)
+			return -2;
+	}
+	if (missing != st.impair_lost || twice != st.impair_duplicated)
+		return -3;
+	return 0;
+}
+
+TEST(send_side_rates_and_integrity)
+{
+	struct hostnet *net = mem_net("loss:5,reorder:10,dup:1,seed:42");
+	unsigned ooo;
+	CHECK(net != NULL);
+	send_all(net);
+	struct hostnet_stats st = net->stats;
+	CHECK_EQ(check_stream(written, nwritten, st, &ooo), 0);
+	CHECK(st.impair_lost > 400 && st.impair_lost < 600);     /* 5% of 10000 */
+	CHECK(st.impair_reordered > 800 && st.impair_reordered < 1200);
+	CHECK(st.impair_duplicated > 50 && st.impair_duplicated < 150);
+	CHECK(ooo > 500);
+}
+
+TEST(receive_side_rates_and_integrity)
+{
+	struct hostnet *net = mem_net("loss:5,reorder:10,dup:1,seed:7");
+	static uint32_t got[3 * FRAMES];
+	unsigned n = 0, ooo;
+	uint8_t buf[HOSTNET_MAX_FRAME];
+	CHECK(net != NULL);
+	for (uint32_t i = 0; i < FRAMES; i++)
+		to_read[nto_read++] = i;
+	while (hostnet_read(net, buf, sizeof(buf)) > 0 && n < 3 * FRAMES)
+		memcpy(&got[n++], buf + 14, 4);
+	struct hostnet_stats st = net->stats;
+	CHECK_EQ(check_stream(got, n, st, &ooo), 0);
+	CHECK(st.impair_lost > 400 && st.impair_lost < 600);
+	CHECK(st.impair_reordered > 700);
+	CHECK(ooo > 500);
+}
+
+TEST(same_seed_same_faults)
+{
+	static uint32_t first[3 * FRAMES];
+	unsigned n1;
+	send_all(mem_net("loss:5,reorder:10,dup:1,seed:9"));
+	n1 = nwritten;
+	memcpy(first, written, n1 * sizeof(uint32_t));
+	send_all(mem_net("loss:5,reorder:10,dup:1,seed:9"));
+	CHECK_EQ(nwritten, n1);
+	CHECK_MEM(written, first, n1 * sizeof(uint32_t));
+	send_all(mem_net("loss:5,reorder:10,dup:1,seed:10"));
+	CHECK(nwritten != n1 || memcmp(written, first, n1 * sizeof(uint32_t)) != 0);
+}
+
+TEST(impair_values)
+{
+	struct hostnet_options o = {0};
+	char err[200];
+	CHECK(hostnet_parse_impair("loss:0.5,seed:3", &o, err, sizeof(err)));
+	CHECK_EQ(o.impair.loss, 5);
+	CHECK_EQ(o.impair.seed, 3);
+	CHECK(!hostnet_parse_impair("loss:101", &o, err, sizeof(err)));
+	CHECK(!hostnet_parse_impair("loss:60,dup:50", &o, err, sizeof(err)));
+	CHECK(strstr(err, "exceed 100%") != NULL);
+	CHECK(!hostnet_parse_impair("jitter:5", &o, err, sizeof(err)));
+	CHECK(!hostnet_parse_impair("loss:5.55", &o, err, sizeof(err)));
+	CHECK(!hostnet_parse_impair("loss", &o, err, sizeof(err)));
+	CHECK(!hostnet_parse_impair("seed:x", &o, err, sizeof(err)));
+}
