@@ -1,0 +1,277 @@
+/* format.c: the printf engine shared by printf, fprintf and snprintf (C11 7.21.6.1).
+ * The supported conversions are listed in libc/include/stdio.h. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <errno.h>
+#include <limits.h>
+
+#include "format.h"
+
+enum {
+	F_LEFT = 1,   /* '-' */
+	F_PLUS = 2,   /* '+' */
+	F_SPACE = 4,  /* ' ' */
+	F_ALT = 8,    /* '#' */
+	F_ZERO = 16,  /* '0' */
+};
+
+struct out {
+	klibc_sink sink;
+	void *ctx;
+	size_t total;
+};
+
+static void emit(struct out *o, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	o->sink(o->ctx, s, n);
+	o->total += n;
+}
+
+static void pad(struct out *o, char c, size_t n)
+{
+	static const char spaces[16] = "                ";
+	static const char zeros[16] = "0000000000000000";
+	const char *src = c == '0' ? zeros : spaces;
+
+	while (n > 0) {
+		size_t k = n < sizeof(spaces) ? n : sizeof(spaces);
+		emit(o, src, k);
+		n -= k;
+	}
+}
+
+/* Digits of v in base, least significant last, into the end of buf. */
+static size_t digits(char *end, uintmax_t v, unsigned base, int upper)
+{
+	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	size_t n = 0;
+
+	do {
+		*--end = set[v % base];
+		v /= base;
+		n++;
+	} while (v != 0);
+	return n;
+}
+
+/* One integer conversion: sign/prefix, zero padding, precision, width. */
+static void put_int(struct out *o, uintmax_t v, int negative, unsigned base, int upper,
+		    int flags, int width, int prec)
+{
+	char buf[3 * sizeof(uintmax_t)]; /* 22 octal digits of 64 bits fit */
+	const char *prefix = "";
+	size_t nd = 0, np, zeros = 0, len;
+
+	if (!(prec == 0 && v == 0))
+		nd = digits(buf + sizeof(buf), v, base, upper);
+	if (negative)
+		prefix = "-";
+	else if (flags & F_PLUS)
+		prefix = "+";
+	else if (flags & F_SPACE)
+		prefix = " ";
+	if ((flags & F_ALT) && base == 16 && v != 0)
+		prefix = upper ? "0X" : "0x";
+	if ((flags & F_ALT) && base == 8 && !(v == 0 && nd > 0) && prec <= (int)nd)
+		prec = (int)nd + 1; /* "#o" guarantees a leading 0 */
+	np = strlen(prefix);
+	if (prec >= 0 && (size_t)prec > nd)
+		zeros = (size_t)prec - nd;
+	len = np + zeros + nd;
+	if (prec < 0 && (flags & F_ZERO) && !(flags & F_LEFT) && width > 0 &&
+	    (size_t)width > len) {
+		zeros += (size_t)width - len;
+		len = (size_t)width;
+	}
+	if (!(flags & F_LEFT) && width > 0 && (size_t)width > len)
+		pad(o, ' ', (size_t)width - len);
+	emit(o, prefix, np);
+	pad(o, '0', zeros);
+	emit(o, buf + sizeof(buf) - nd, nd);
+	if ((flags & F_LEFT) && width > 0 && (size_t)width > len)
+		pad(o, ' ', (size_t)width - len);
+}
+
+static void put_str(struct out *o, const char *s, size_t n, int flags, int width)
+{
+	size_t w = width > 0 ? (size_t)width : 0;
+
+	if (!(flags & F_LEFT) && w > n)
+		pad(o, ' ', w - n);
+	emit(o, s, n);
+	if ((flags & F_LEFT) && w > n)
+		pad(o, ' ', w - n);
+}
+
+/* Reads a decimal number at *p, capped so it cannot overflow an int. */
+static int number(const char **p)
+{
+	int n = 0;
+
+	while (**p >= '0' && **p <= '9') {
+		if (n < INT_MAX / 10 - 10)
+			n = n * 10 + (**p - '0');
+		(*p)++;
+	}
+	return n;
+}
+
+enum length { L_INT, L_CHAR, L_SHORT, L_LONG, L_LLONG, L_MAX, L_SIZE, L_PTRDIFF };
+
+static uintmax_t arg_unsigned(va_list *ap, enum length len)
+{
+	switch (len) {
+	case L_CHAR: return (unsigned char)va_arg(*ap, unsigned);
+	case L_SHORT: return (unsigned short)va_arg(*ap, unsigned);
+	case L_LONG: return va_arg(*ap, unsigned long);
+	case L_LLONG: return va_arg(*ap, unsigned long long);
+	case L_MAX: return va_arg(*ap, uintmax_t);
+	case L_SIZE: return va_arg(*ap, size_t);
+	case L_PTRDIFF: return (uintmax_t)va_arg(*ap, ptrdiff_t);
+	default: return va_arg(*ap, unsigned);
+	}
+}
+
+static intmax_t arg_signed(va_list *ap, enum length len)
+{
+	switch (len) {
+	case L_CHAR: return (signed char)va_arg(*ap, int);
+	case L_SHORT: return (short)va_arg(*ap, int);
+	case L_LONG: return va_arg(*ap, long);
+	case L_LLONG: return va_arg(*ap, long long);
+	case L_MAX: return va_arg(*ap, intmax_t);
+	case L_SIZE: return (intmax_t)va_arg(*ap, size_t);
+	case L_PTRDIFF: return va_arg(*ap, ptrdiff_t);
+	default: return va_arg(*ap, int);
+	}
+}
+
+static enum length length(const char **p)
+{
+	switch (**p) {
+	case 'h':
+		if ((*p)[1] == 'h') { *p += 2; return L_CHAR; }
+		(*p)++; return L_SHORT;
+	case 'l':
+		if ((*p)[1] == 'l') { *p += 2; return L_LLONG; }
+		(*p)++; return L_LONG;
+	case 'j': (*p)++; return L_MAX;
+	case 'z': (*p)++; return L_SIZE;
+	case 't': (*p)++; return L_PTRDIFF;
+	case 'L': (*p)++; return L_INT; /* long double: only with %f, unsupported */
+	default: return L_INT;
+	}
+}
+
+/* One conversion starting after '%'; returns the position after it. */
+static const char *convert(struct out *o, const char *p, va_list *ap)
+{
+	int flags = 0, width = 0, prec = -1;
+	enum length len;
+
+	for (;; p++) {
+		if (*p == '-') flags |= F_LEFT;
+		else if (*p == '+') flags |= F_PLUS;
+		else if (*p == ' ') flags |= F_SPACE;
+		else if (*p == '#') flags |= F_ALT;
+		else if (*p == '0') flags |= F_ZERO;
+		else break;
+	}
+	if (*p == '*') {
+		width = va_arg(*ap, int);
+		if (width < 0) {
+			flags |= F_LEFT;
+			width = width == INT_MIN ? INT_MAX : -width;
+		}
+		p++;
+	} else {
+		width = number(&p);
+	}
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			prec = va_arg(*ap, int);
+			if (prec < 0)
+				prec = -1;
+			p++;
+		} else {
+			prec = number(&p);
+		}
+	}
+	len = length(&p);
+
+	switch (*p) {
+	case 'd':
+	case 'i': {
+		intmax_t v = arg_signed(ap, len);
+		uintmax_t mag = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
+		put_int(o, mag, v < 0, 10, 0, flags, width, prec);
+		break;
+	}
+	case 'u': put_int(o, arg_unsigned(ap, len), 0, 10, 0, flags & ~(F_PLUS | F_SPACE), width, prec); break;
+	case 'x': put_int(o, arg_unsigned(ap, len), 0, 16, 0, flags & ~(F_PLUS | F_SPACE), width, prec); break;
+	case 'X': put_int(o, arg_unsigned(ap, len), 0, 16, 1, flags & ~(F_PLUS | F_SPACE), width, prec); break;
+	case 'o': put_int(o, arg_unsigned(ap, len), 0, 8, 0, flags & ~(F_PLUS | F_SPACE), width, prec); break;
+	case 'p': {
+		void *v = va_arg(*ap, void *);
+		if (v == NULL)
+			put_str(o, "(nil)", 5, flags, width);
+		else
+			put_int(o, (uintptr_t)v, 0, 16, 0, (flags & ~F_ZERO) | F_ALT, width, prec);
+		break;
+	}
+	case 'c': {
+		char c = (char)va_arg(*ap, int);
+		put_str(o, &c, 1, flags, width);
+		break;
+	}
+	case 's': {
+		const char *s = va_arg(*ap, const char *);
+		if (s == NULL)
+			s = "(null)";
+		put_str(o, s, prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s), flags, width);
+		break;
+	}
+	case '%': emit(o, "%", 1); break;
+	case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+		/* No floating point in a kiln guest; see stdio.h. */
+		put_str(o, "<float?>", 8, flags, width);
+		break;
+	case '\0':
+		return p; /* a lone '%' at the end: print nothing more */
+	default:
+		/* %n and unknown conversions: shown, not executed. */
+		emit(o, "<%", 2);
+		emit(o, p, 1);
+		emit(o, "?>", 2);
+		break;
+	}
+	return p + 1;
+}
+
+int klibc_format(klibc_sink sink, void *ctx, const char *fmt, va_list ap)
+{
+	struct out o = {sink, ctx, 0};
+	const char *p = fmt;
+	va_list aq;
+
+	va_copy(aq, ap);
+	while (*p != '\0') {
+		const char *q = strchr(p, '%');
+		if (q == NULL) {
+			emit(&o, p, strlen(p));
+			break;
+		}
+		emit(&o, p, (size_t)(q - p));
+		p = convert(&o, q + 1, &aq);
+	}
+	va_end(aq);
+	if (o.total > INT_MAX) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	return (int)o.total;
+}
