@@ -48,4 +48,13 @@ struct waiter {
 /* Called by lib/fiber when a parked fiber's waiter is woken (may be NULL). */
 extern void (*wait_wake_hook)(struct waiter *w);
 
+/* For waiters that do not block in wait_on(), such as lib/fiber's dormant
+ * fibers (fiber_spawn_on), whose waiter lives in a heap record instead of on
+ * a stack. waitq_enqueue() puts w (next, q, woken and fiber set by it, except
+ * fiber, which the caller sets) at the tail of q; waitq_wake() then treats it
+ * like any other waiter. waitq_cancel() takes w off its queue again if it is
+ * still there (it is not once woken); harmless otherwise. */
+void waitq_enqueue(struct waitq *q, struct waiter *w);
+void waitq_cancel(struct waiter *w);
+
 #endif

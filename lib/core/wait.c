@@ -16,14 +16,29 @@ static void waitq_unlink(struct waitq *q, struct waiter *w)
 		}
 }
 
+void waitq_enqueue(struct waitq *q, struct waiter *w)
+{
+	struct waiter **tail = &q->head;
+
+	w->next = NULL;
+	w->q = q;
+	w->woken = false;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = w;
+}
+
+void waitq_cancel(struct waiter *w)
+{
+	if (w->q)
+		waitq_unlink(w->q, w);
+}
+
 bool wait_on(struct waitq *q, kiln_time_t deadline)
 {
 	struct waiter w = {.next = NULL, .q = q, .woken = false, .fiber = NULL};
-	struct waiter **tail = &q->head;
 
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = &w;
+	waitq_enqueue(q, &w);
 	if (wait_park_hook && wait_park_hook(&w, deadline)) {
 		/* parked and resumed by lib/fiber */
 	} else {
