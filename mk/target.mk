@@ -1,8 +1,9 @@
 # mk/target.mk: builds kiln's libraries for one appliance target.
 #
-#   make -f mk/target.mk KILN_ROOT=$PWD TARGET=unix|hvt
+#   make -f mk/target.mk KILN_ROOT=$PWD TARGET=unix|hvt [SANITIZE=1]
 #
-# Output, in build/$(TARGET)/:
+# Output, in build/$(TARGET)/ (build/unix-asan/ with SANITIZE=1: the unix
+# target under ASan and UBSan, which `kiln build --sanitize` links):
 #   libkiln_platform.a   platform/$(TARGET)/*.c *.S
 #   libkiln_<name>.a     lib/<name>/*.c *.S, one per folder in lib/ (or in LIBS)
 #   libkiln_c.a          libc/src/*.c (hvt only: kiln's own C library)
@@ -14,7 +15,16 @@ KILN_ROOT ?= $(CURDIR)
 TARGET ?= unix
 include $(KILN_ROOT)/mk/flags.mk
 
+ifeq ($(SANITIZE),1)
+ifneq ($(TARGET),unix)
+$(error SANITIZE=1 is for the unix target only)
+endif
+O := $(KILN_ROOT)/build/$(TARGET)-asan
+KILN_CFLAGS = $(TARGET_CFLAGS) $(SAN_FLAGS)
+else
 O := $(KILN_ROOT)/build/$(TARGET)
+KILN_CFLAGS = $(TARGET_CFLAGS)
+endif
 # LIBS (optional) names the libraries to build; default: all of them.
 LIBNAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard $(KILN_ROOT)/lib/*/deps))))
 LIBS ?= $(LIBNAMES)
@@ -40,11 +50,11 @@ $(foreach l,$(LIBNAMES),$(eval $(call archive_rule,$(O)/libkiln_$(l).a,lib/$(l))
 
 $(O)/obj/%.c.o: $(KILN_ROOT)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TARGET_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
+	$(CC) $(KILN_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
 
 $(O)/obj/%.S.o: $(KILN_ROOT)/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(TARGET_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
+	$(CC) $(KILN_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
