@@ -1,0 +1,37 @@
+/* net.c: the net device calls of platform.h on the unix target; each goes
+ * to the backend the device was attached with (tap today). */
+#include "unix.h"
+
+#define ETH_HEADER 14
+
+enum kiln_result kiln_net_acquire(const char *name, kiln_handle_t *handle,
+				  struct kiln_net_info *info)
+{
+	struct unix_device *d = unix_device_find(name, KILN_DEVICE_NET);
+
+	if (d == NULL || handle == NULL)
+		return KILN_EINVAL;
+	*handle = (kiln_handle_t)(d - unix_devices);
+	if (info)
+		*info = d->net_info;
+	return KILN_OK;
+}
+
+enum kiln_result kiln_net_write(kiln_handle_t handle, const uint8_t *buf, size_t size)
+{
+	struct unix_device *d = unix_device_get(handle, KILN_DEVICE_NET);
+
+	if (d == NULL || buf == NULL || size > d->net_info.mtu + ETH_HEADER)
+		return KILN_EINVAL;
+	return d->net_ops->write(d, buf, size);
+}
+
+enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
+			       size_t *read_size)
+{
+	struct unix_device *d = unix_device_get(handle, KILN_DEVICE_NET);
+
+	if (d == NULL || buf == NULL || read_size == NULL)
+		return KILN_EINVAL;
+	return d->net_ops->read(d, buf, size, read_size);
+}

@@ -1,0 +1,117 @@
+/* build.c: `kiln build`: kiln.conf -> generated sources -> the libraries the
+ * appliance reaches -> its image (docs/kiln-tool.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kiln.h"
+
+const char *target_name(enum kiln_target t)
+{
+	return t == TARGET_HVT ? "hvt" : "unix";
+}
+
+static int fail(const char *msg)
+{
+	kiln_error("%s", msg);
+	return 1;
+}
+
+int kiln_build(const struct build_req *req, struct build_result *res)
+{
+	static char text[1 << 16];
+	char err[KILN_ERR_MAX], conf_path[PATH_MAX], app_dir[PATH_MAX], out_rel[PATH_MAX];
+	char out_dir[PATH_MAX], gen[2][PATH_MAX], stamp[PATH_MAX], variant[32];
+	const char *t = target_name(req->target);
+	struct kiln_conf *c = &res->conf;
+	struct lib_list libs;
+	struct stat st;
+
+	if (kiln_find_root(res->root, sizeof res->root, err, sizeof err) < 0)
+		return fail(err);
+	if (stat(req->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		kiln_error("%s: not a directory (give an appliance directory, one with a "
+			   "kiln.conf)", req->dir);
+		return 1;
+	}
+	if (path_join(conf_path, sizeof conf_path, req->dir, "kiln.conf") < 0)
+		return fail("path too long");
+	if (conf_load(c, conf_path, err, sizeof err) < 0 ||
+	    conf_check_libs(c, res->root, err, sizeof err) < 0)
+		return fail(err);
+	if (req->sanitize && req->target != TARGET_UNIX)
+		return fail("--sanitize is for the unix target (ASan and UBSan need a "
+			    "Linux process)");
+
+	const char *roots[KILN_MAX_LIBS];
+	for (unsigned i = 0; i < c->nlib; i++)
+		roots[i] = c->lib[i].name;
+	if (libgraph_closure(res->root, roots, c->nlib, &libs, err, sizeof err) < 0)
+		return fail(err);
+
+	snprintf(variant, sizeof variant, "%s%s", t, req->sanitize ? "-asan" : "");
+	if (snprintf(out_rel, sizeof out_rel, "%s/_build/%s", req->dir, variant) >=
+		    (int)sizeof out_rel ||
+	    realpath(req->dir, app_dir) == NULL)
+		return fail("cannot resolve the appliance directory");
+	if (mkdir_p(out_rel, err, sizeof err) < 0 || realpath(out_rel, out_dir) == NULL)
+		return fail(err);
+	if (snprintf(res->image, sizeof res->image, "%s/%s.%s", out_rel, c->name, t) >=
+	    (int)sizeof res->image)
+		return fail("path too long");
+
+	/* Generated sources, rewritten only when they change. */
+	int (*gens[2])(const struct kiln_conf *, char *, size_t) = {gen_manifest, gen_appliance};
+	const char *gen_names[2] = {"manifest.c", "appliance.c"};
+	for (int i = 0; i < 2; i++) {
+		if (path_join(gen[i], sizeof gen[i], out_dir, gen_names[i]) < 0 ||
+		    gens[i](c, text, sizeof text) < 0)
+			return fail("generated source too large");
+		if (gen_write_if_changed(gen[i], text, NULL, err, sizeof err) < 0)
+			return fail(err);
+	}
+	/* The link stamp: what make cannot see changing (the library list). */
+	char libs_words[KILN_MAX_LIBS * (KILN_LIB_NAME_MAX + 1) + 1];
+	size_t used = 0;
+	libs_words[0] = '\0';
+	for (unsigned i = 0; i < libs.n; i++)
+		used += (size_t)snprintf(libs_words + used, sizeof libs_words - used, "%s%s",
+					 i ? " " : "", libs.name[i]);
+	snprintf(text, sizeof text, "LIBS=%s\n", libs_words);
+	if (path_join(stamp, sizeof stamp, out_dir, "link.stamp") < 0 ||
+	    gen_write_if_changed(stamp, text, NULL, err, sizeof err) < 0)
+		return fail(err);
+
+	char a_root[PATH_MAX + 16], a_target[32], a_libs[sizeof libs_words + 8];
+	char a_app[PATH_MAX + 16], a_out[PATH_MAX + 16], a_name[KILN_NAME_MAX + 8];
+	char a_gen[2 * PATH_MAX + 16], a_stamp[PATH_MAX + 16];
+	const char *a_san = req->sanitize ? "SANITIZE=1" : NULL;
+	snprintf(a_root, sizeof a_root, "KILN_ROOT=%s", res->root);
+	snprintf(a_target, sizeof a_target, "TARGET=%s", t);
+	snprintf(a_libs, sizeof a_libs, "LIBS=%s", libs_words);
+	snprintf(a_app, sizeof a_app, "APP_DIR=%s", app_dir);
+	snprintf(a_out, sizeof a_out, "OUT_DIR=%s", out_dir);
+	snprintf(a_name, sizeof a_name, "NAME=%s", c->name);
+	snprintf(a_gen, sizeof a_gen, "GEN_SRCS=%s %s", gen[0], gen[1]);
+	snprintf(a_stamp, sizeof a_stamp, "LINK_STAMP=%s", stamp);
+
+	fprintf(stderr, "kiln: building %s for %s (libraries: %s)\n", c->name, t, libs_words);
+	char *make_libs[] = {"make", "--no-print-directory", "-C", res->root, "-f",
+			     "mk/target.mk", a_root, a_target, a_libs, (char *)a_san, NULL};
+	int st1 = run_process(make_libs, true);
+	if (st1 != 0) {
+		kiln_error("building kiln's %s libraries failed (make exit %d)", t, st1);
+		return 1;
+	}
+	char *make_app[] = {"make", "--no-print-directory", "-C", res->root, "-f",
+			    "mk/appliance.mk", a_root, a_target, a_libs, a_app, a_out,
+			    a_name, a_gen, a_stamp, (char *)a_san, NULL};
+	int st2 = run_process(make_app, true);
+	if (st2 != 0) {
+		kiln_error("building %s failed (make exit %d)", c->name, st2);
+		return 1;
+	}
+	return 0;
+}

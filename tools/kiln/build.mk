@@ -1,0 +1,26 @@
+# tools/kiln/build.mk: the kiln tool (build/bin/kiln) and its unit tests
+# (build/test/bin/kiln_<file>, under ASan and UBSan). Included by the top
+# Makefile; see docs/kiln-tool.md.
+
+KILN_TOOL_SRCS := $(wildcard tools/kiln/*.c)
+KILN_TOOL_OBJS := $(patsubst %.c,$(B)/host/obj/%.o,$(KILN_TOOL_SRCS))
+
+$(B)/bin/kiln: $(KILN_TOOL_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $^
+
+$(B)/host/obj/tools/kiln/%.o: tools/kiln/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+HOST_PROGRAMS += $(B)/bin/kiln
+
+# Unit tests link every tool source but main.c, built with TEST_CFLAGS.
+KILN_TOOL_TEST_OBJS := $(patsubst %,$(T)/obj/%.o,$(filter-out tools/kiln/main.c,$(KILN_TOOL_SRCS)))
+define kiln_tool_test_rule
+$(T)/bin/kiln_$(basename $(notdir $(1))): $(1) tests/harness.c $(KILN_TOOL_TEST_OBJS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(TEST_CFLAGS) -Itools/kiln -Itests -o $$@ $$^
+TEST_PROGRAMS += $(T)/bin/kiln_$(basename $(notdir $(1)))
+endef
+$(foreach t,$(wildcard tools/kiln/tests/*.c),$(eval $(call kiln_tool_test_rule,$(t))))

@@ -1,0 +1,145 @@
+/* kiln.h: the kiln tool's internal interfaces (docs/kiln-tool.md): the
+ * config file (docs/config.md), the library graph, generated sources, the
+ * build driver and the runner. Each concern is its own file. */
+#ifndef KILN_TOOL_H
+#define KILN_TOOL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* An appliance or device name: 1..67 letters and digits, the size of an hvt
+ * manifest entry's name field less its NUL (hvt-abi.md 2). */
+#define KILN_NAME_MAX 67
+/* Devices: an hvt manifest holds 64 entries, the first reserved. */
+#define KILN_CONF_MAX_DEVICES 63
+/* Library names: lib/<name>/, lowercase letters, digits and '_'. The limits
+ * are far above kiln's own library count; they bound the tool's tables. */
+#define KILN_LIB_NAME_MAX 31
+#define KILN_MAX_LIBS 128
+/* Guest memory for hvt, MiB. 32 holds the examples with room to spare (the
+ * www goal is 4), keeps an idle appliance cheap on the host, and is far
+ * below the tender's own default of 512. The bounds are the tender's. */
+#define KILN_MEM_DEFAULT 32
+#define KILN_MEM_MIN 2
+#define KILN_MEM_MAX 4096
+/* One line of kiln.conf, far more than any sensible one. */
+#define KILN_CONF_LINE_MAX 4096
+
+/* Messages: one line, without "kiln: " in front (main adds it). */
+#define KILN_ERR_MAX 1024
+
+/* --- kiln.conf (config.c) ------------------------------------------------ */
+
+enum conf_dev_type { CONF_NET, CONF_BLOCK };
+
+struct conf_dev {
+	char name[KILN_NAME_MAX + 1];
+	enum conf_dev_type type;
+	int line;
+};
+
+struct conf_lib {
+	char name[KILN_LIB_NAME_MAX + 1];
+	int line;
+};
+
+struct kiln_conf {
+	char path[PATH_MAX]; /* as given, for messages */
+	char name[KILN_NAME_MAX + 1];
+	struct conf_dev dev[KILN_CONF_MAX_DEVICES];
+	unsigned ndev;
+	struct conf_lib lib[KILN_MAX_LIBS];
+	unsigned nlib;
+	unsigned mem_mib;
+};
+
+/* Parses text (the whole file, NUL-terminated) named path in messages.
+ * Returns 0, or -1 with "PATH:LINE: problem" in err. */
+int conf_parse(struct kiln_conf *c, const char *path, const char *text, char *err,
+	       size_t errlen);
+/* Reads and parses path. */
+int conf_load(struct kiln_conf *c, const char *path, char *err, size_t errlen);
+/* Every library named must be a folder lib/<name>/ with a deps file under
+ * root; else -1 with "PATH:LINE: unknown library 'x' (known: ...)". */
+int conf_check_libs(const struct kiln_conf *c, const char *root, char *err, size_t errlen);
+/* The keys, for messages: "name, net, block, libs, mem". */
+extern const char conf_known_keys[];
+
+/* --- The library graph (libgraph.c) ------------------------------------- */
+
+struct lib_list {
+	char name[KILN_MAX_LIBS][KILN_LIB_NAME_MAX + 1];
+	unsigned n;
+};
+
+/* The closure of the libraries named in roots[0..nroots) and core, through
+ * root/lib/<name>/deps, ordered so that each library comes before the ones it
+ * uses (the order a linker without groups needs). -1 with a message for an
+ * unreadable deps file or one naming an unknown library. */
+int libgraph_closure(const char *root, const char *const *roots, unsigned nroots,
+		     struct lib_list *out, char *err, size_t errlen);
+/* True if root/lib/name/deps exists. */
+bool libgraph_exists(const char *root, const char *name);
+/* Space-separated names of the libraries under root/lib, into buf. */
+void libgraph_known(const char *root, char *buf, size_t len);
+
+/* --- Generated sources (gen.c) ------------------------------------------ */
+
+/* The text of _build/<target>/manifest.c (include/kiln/manifest.h). */
+int gen_manifest(const struct kiln_conf *c, char *buf, size_t len);
+/* The text of _build/<target>/appliance.c: the appliance's name. */
+int gen_appliance(const struct kiln_conf *c, char *buf, size_t len);
+/* Writes content to path only if the file's content differs, so that make
+ * sees an unchanged file as up to date. *changed (may be NULL) tells. */
+int gen_write_if_changed(const char *path, const char *content, bool *changed,
+			 char *err, size_t errlen);
+
+/* --- Paths and processes (util.c) --------------------------------------- */
+
+/* The kiln tree: $KILN_ROOT, else two levels above this program's own file
+ * (build/bin/kiln). -1 with a message if neither holds mk/appliance.mk. */
+int kiln_find_root(char *root, size_t len, char *err, size_t errlen);
+/* Joins a and b with one '/'; -1 if it does not fit. */
+int path_join(char *out, size_t len, const char *a, const char *b);
+/* mkdir -p. */
+int mkdir_p(const char *path, char *err, size_t errlen);
+/* Runs argv (argv[0] looked up in PATH), its stdout sent to our stderr when
+ * out_to_err; returns its exit status, 127 if it could not start, 128+N for
+ * signal N. */
+int run_process(char *const argv[], bool out_to_err);
+/* argv as one shell-quoted line into buf. */
+void shell_join(char *const argv[], char *buf, size_t len);
+/* Reads a whole small file into a NUL-terminated malloc'd buffer (max bytes);
+ * NULL with errno set. */
+char *read_file(const char *path, size_t max, size_t *len);
+
+/* --- The build (build.c) and the run (run.c) ----------------------------- */
+
+enum kiln_target { TARGET_UNIX, TARGET_HVT };
+
+struct build_req {
+	const char *dir; /* the appliance directory as given */
+	enum kiln_target target;
+	bool sanitize;
+};
+
+struct build_result {
+	struct kiln_conf conf;
+	char root[PATH_MAX];
+	char image[PATH_MAX]; /* as printed: dir/_build/<variant>/<name>.<target> */
+};
+
+const char *target_name(enum kiln_target t);
+/* Generates, makes the libraries, links. Progress on stderr; returns 0 with
+ * res filled, or non-zero (the message already printed). */
+int kiln_build(const struct build_req *req, struct build_result *res);
+
+int cmd_new(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/* Prints "kiln: " and the message on stderr. */
+void kiln_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,223 @@
+/* run.c: `kiln build` and `kiln run`: their options, the choice of target,
+ * and the command line that starts an appliance (docs/kiln-tool.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kiln.h"
+
+/* Device options passed through to the appliance or the tender. */
+#define RUN_MAX_DEVICE_ARGS KILN_CONF_MAX_DEVICES
+
+static const char build_usage[] =
+	"usage: kiln build [-t unix|hvt] [--sanitize] [DIR]\n"
+	"Builds the appliance in DIR (default: .) from DIR/kiln.conf, linking only the\n"
+	"libraries it reaches. The last line printed (on stdout) is the image's path:\n"
+	"DIR/_build/TARGET/NAME.TARGET. Progress goes to stderr.\n"
+	"\n"
+	"  -t, --target unix|hvt   unix: a Linux process (the default for build);\n"
+	"                          hvt: a KVM guest image for the tender\n"
+	"  --sanitize              unix only: build under ASan and UBSan, into\n"
+	"                          DIR/_build/unix-asan (also: KILN_SANITIZE=1)\n";
+
+static const char run_usage[] =
+	"usage: kiln run [-t unix|hvt] [--sanitize] [--dry-run] [DEVICES] [DIR] [-- ARGS...]\n"
+	"Builds the appliance in DIR (default: .), then starts it with boot arguments\n"
+	"ARGS. The exit status is the appliance's.\n"
+	"\n"
+	"  -t, --target unix|hvt   without it: hvt where /dev/kvm can be opened\n"
+	"                          read-write and build/bin/tender exists, else unix\n"
+	"                          (one line on stderr says which and why)\n"
+	"  --dry-run               build, then print the command that would start the\n"
+	"                          appliance as the last line, and do not run it\n"
+	"  --sanitize              unix only: run the ASan+UBSan build\n"
+	"  --net:NAME=TAPDEV       attach net device NAME to tap device TAPDEV\n"
+	"  --block:NAME=FILE       attach block device NAME to FILE\n"
+	"Every device declared in kiln.conf must be given.\n";
+
+struct run_opts {
+	const char *dir;
+	bool target_given;
+	enum kiln_target target;
+	bool sanitize, dry_run;
+	char *dev_args[RUN_MAX_DEVICE_ARGS];
+	unsigned ndev;
+	char **boot_args; /* after "--" */
+	int nboot;
+};
+
+static int parse_target(const char *v, enum kiln_target *t)
+{
+	if (strcmp(v, "unix") == 0)
+		*t = TARGET_UNIX;
+	else if (strcmp(v, "hvt") == 0)
+		*t = TARGET_HVT;
+	else {
+		kiln_error("unknown target '%s' (targets: unix, hvt)", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses argv[1..] of build (is_run false) or run. Returns -1 on a usage
+ * error (printed), 1 for --help (printed), 0 otherwise. */
+static int parse_opts(int argc, char **argv, bool is_run, struct run_opts *o)
+{
+	const char *usage = is_run ? run_usage : build_usage;
+	const char *env = getenv("KILN_SANITIZE");
+
+	memset(o, 0, sizeof *o);
+	o->sanitize = env && strcmp(env, "1") == 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		} else if (strcmp(a, "-t") == 0 || strcmp(a, "--target") == 0) {
+			if (++i == argc) {
+				kiln_error("%s needs a target (unix or hvt)", a);
+				return -1;
+			}
+			if (parse_target(argv[i], &o->target) < 0)
+				return -1;
+			o->target_given = true;
+		} else if (strncmp(a, "--target=", 9) == 0 || strncmp(a, "-t", 2) == 0) {
+			if (parse_target(a + (a[1] == 't' ? 2 : 9), &o->target) < 0)
+				return -1;
+			o->target_given = true;
+		} else if (strcmp(a, "--sanitize") == 0) {
+			o->sanitize = true;
+		} else if (is_run && strcmp(a, "--dry-run") == 0) {
+			o->dry_run = true;
+		} else if (is_run && (strncmp(a, "--net:", 6) == 0 || strncmp(a, "--block:", 8) == 0)) {
+			if (strchr(a, '=') == NULL) {
+				kiln_error("%s: expected %sNAME=VALUE", a,
+					   a[2] == 'n' ? "--net:" : "--block:");
+				return -1;
+			}
+			if (o->ndev == RUN_MAX_DEVICE_ARGS) {
+				kiln_error("more than %d devices", RUN_MAX_DEVICE_ARGS);
+				return -1;
+			}
+			o->dev_args[o->ndev++] = argv[i];
+		} else if (is_run && strcmp(a, "--") == 0) {
+			o->boot_args = argv + i + 1;
+			o->nboot = argc - i - 1;
+			break;
+		} else if (a[0] == '-') {
+			kiln_error("unknown option '%s' (see kiln %s --help)", a,
+				   is_run ? "run" : "build");
+			return -1;
+		} else if (o->dir) {
+			kiln_error("more than one directory ('%s', '%s')%s", o->dir, a,
+				   is_run ? "; boot arguments go after --" : "");
+			return -1;
+		} else
+			o->dir = a;
+	}
+	if (o->dir == NULL)
+		o->dir = ".";
+	return 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct run_opts o;
+	static struct build_result res;
+	int r = parse_opts(argc, argv, false, &o);
+
+	if (r != 0)
+		return r < 0 ? 2 : 0;
+	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize};
+	if (!o.target_given)
+		fprintf(stderr, "kiln: target unix (the default for build; -t hvt for a KVM image)\n");
+	if (kiln_build(&req, &res) != 0)
+		return 1;
+	printf("%s\n", res.image);
+	return 0;
+}
+
+/* hvt is usable here if /dev/kvm opens read-write and the tender is built. */
+static bool hvt_usable(const char *root, char *why, size_t len)
+{
+	char tender[PATH_MAX];
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, len, "/dev/kvm cannot be opened read-write: %s", strerror(errno));
+		return false;
+	}
+	close(fd);
+	path_join(tender, sizeof tender, root, "build/bin/tender");
+	if (access(tender, X_OK) < 0) {
+		snprintf(why, len, "/dev/kvm is usable but %s is not built (make tools)", tender);
+		return false;
+	}
+	snprintf(why, len, "/dev/kvm is usable and the tender is built");
+	return true;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct build_result res;
+	static char line[1 << 16];
+	char err[KILN_ERR_MAX], why[PATH_MAX + 128], tender[PATH_MAX], mem[32];
+	struct run_opts o;
+	int r = parse_opts(argc, argv, true, &o);
+
+	if (r != 0)
+		return r < 0 ? 2 : 0;
+	if (!o.target_given) {
+		if (kiln_find_root(res.root, sizeof res.root, err, sizeof err) < 0) {
+			kiln_error("%s", err);
+			return 1;
+		}
+		o.target = hvt_usable(res.root, why, sizeof why) && !o.sanitize ? TARGET_HVT
+									      : TARGET_UNIX;
+		fprintf(stderr, "kiln: target %s (%s%s)\n", target_name(o.target),
+			o.sanitize ? "--sanitize; " : "", why);
+	}
+	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize};
+	if (kiln_build(&req, &res) != 0)
+		return 1;
+
+	/* The command: the image itself on unix, the tender on hvt. */
+	static char *cmd[4 + RUN_MAX_DEVICE_ARGS + 8192];
+	int n = 0;
+	if (o.target == TARGET_HVT) {
+		path_join(tender, sizeof tender, res.root, "build/bin/tender");
+		snprintf(mem, sizeof mem, "--mem=%u", res.conf.mem_mib);
+		cmd[n++] = tender;
+		cmd[n++] = mem;
+	} else
+		cmd[n++] = res.image;
+	for (unsigned i = 0; i < o.ndev; i++)
+		cmd[n++] = o.dev_args[i];
+	if (o.target == TARGET_HVT) {
+		cmd[n++] = "--";
+		cmd[n++] = res.image;
+	} else if (o.nboot > 0)
+		cmd[n++] = "--"; /* so boot arguments are never taken for options */
+	if (o.nboot > 8192 - 1) {
+		kiln_error("more than 8191 boot arguments");
+		return 2;
+	}
+	for (int i = 0; i < o.nboot; i++)
+		cmd[n++] = o.boot_args[i];
+	cmd[n] = NULL;
+
+	if (o.dry_run) {
+		shell_join(cmd, line, sizeof line);
+		printf("%s\n", line);
+		return 0;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	/* exec, not fork: the appliance's exit status and signals are ours. */
+	execv(cmd[0], cmd);
+	kiln_error("cannot run %s: %s", cmd[0], strerror(errno));
+	return 127;
+}
