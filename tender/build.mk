@@ -10,9 +10,13 @@ $(B)/host/tender/%.o: tender/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(TENDER_SECCOMP_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/bin/tender: $(TENDER_OBJS)
+# Linked statically where Debian's libseccomp.a is there: no dynamic loader
+# work at start-up, which is part of every boot (docs/tender.md "Boot cost").
+TENDER_LDFLAGS := $(if $(wildcard $(shell $(CC) -print-file-name=libseccomp.a)),-static)
+
+$(B)/bin/tender: $(TENDER_OBJS) tender/build.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -o $@ $^ $(TENDER_SECCOMP_LIBS)
+	$(CC) $(HOST_CFLAGS) $(TENDER_LDFLAGS) -o $@ $(TENDER_OBJS) $(TENDER_SECCOMP_LIBS)
 
 HOST_PROGRAMS += $(B)/bin/tender
 
