@@ -1,0 +1,52 @@
+/* ipv4_output.c: sending datagrams: route, header, hand to the link
+ * (RFC 791 3.2, RFC 1122 3.3). */
+#include "ipv4_impl.h"
+
+int ipv4_link_send(struct ipv4 *ip, uint32_t next_hop, struct pbuf *pb, kiln_time_t now)
+{
+	if (!ip->link.output(ip->link.ctx, next_hop, pb, now)) {
+		ip->counters.tx_link_dropped++;
+		return IPV4_EDROPPED;
+	}
+	ip->counters.tx_packets++;
+	return IPV4_OK;
+}
+
+int ipv4_output_ex(struct ipv4 *ip, const struct ipv4_tx *tx, struct pbuf *pb, kiln_time_t now)
+{
+	struct ipv4_hdr h = {0};
+	uint32_t next_hop;
+
+	if (!ipv4_route(ip, tx->dst, &next_hop)) {
+		ip->counters.tx_no_route++;
+		pbuf_free(pb);
+		return IPV4_ENOROUTE;
+	}
+	if (pb->len > IPV4_MAX_LEN - IPV4_HDR_LEN ||
+	    (tx->df && pb->len + IPV4_HDR_LEN > ip->link.mtu)) {
+		ip->counters.tx_too_big++;
+		pbuf_free(pb);
+		return IPV4_ETOOBIG;
+	}
+	h.tos = tx->tos;
+	h.id = ip->next_id++;
+	h.df = tx->df;
+	h.ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
+	h.proto = tx->proto;
+	h.src = ipv4_source(ip, tx->dst);
+	h.dst = tx->dst;
+	if (pb->len + IPV4_HDR_LEN > ip->link.mtu)
+		return ipv4_fragment(ip, &h, pb, next_hop, now);
+	if (!ipv4_push(pb, &h)) {
+		ip->counters.tx_no_memory++;
+		pbuf_free(pb);
+		return IPV4_ENOMEM;
+	}
+	return ipv4_link_send(ip, next_hop, pb, now);
+}
+
+int ipv4_output(struct ipv4 *ip, uint8_t proto, uint32_t dst, struct pbuf *pb, kiln_time_t now)
+{
+	struct ipv4_tx tx = {.proto = proto, .dst = dst};
+	return ipv4_output_ex(ip, &tx, pb, now);
+}
