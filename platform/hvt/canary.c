@@ -1,0 +1,50 @@
+/* canary.c: the stack protector's guard and failure path (-fstack-protector-strong
+ * -mstack-protector-guard=global, mk/flags.mk), and RDRAND (docs/hvt-guest.md). */
+#include <cpuid.h>
+
+#include <kiln/platform.h>
+
+#include "hvt.h"
+
+uintptr_t __stack_chk_guard;
+
+static int has_rdrand = -1; /* -1 until the CPUID below */
+
+bool hvt_rdrand64(uint64_t *v)
+{
+	if (has_rdrand < 0) {
+		unsigned a, b, c, d;
+		has_rdrand = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_RDRND);
+	}
+	if (!has_rdrand)
+		return false;
+	for (int i = 0; i < 10; i++) {
+		unsigned char ok;
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+/* Called by _start before any protected frame exists, so it must not have
+ * one itself: the guard changes under it. One CPUID and one RDRAND (or one
+ * rdtsc) at boot: each is a trap into the hypervisor. */
+__attribute__((no_stack_protector)) void hvt_canary_init(void)
+{
+	uint64_t v;
+
+	if (!hvt_rdrand64(&v))
+		v = hvt_rdtsc() * 0x9e3779b97f4a7c15ull;
+	/* A zero low byte stops string overflows (strcpy) at the canary. */
+	__stack_chk_guard = (uintptr_t)(v & ~(uint64_t)0xff);
+}
+
+__attribute__((noreturn, no_stack_protector)) void __stack_chk_fail(void)
+{
+	hvt_print("\nkiln: stack smashing detected: a stack buffer overflowed in the function "
+		  "returning to 0x");
+	hvt_print_hex((uint64_t)(uintptr_t)__builtin_return_address(0), 16);
+	hvt_print("; stopping\n");
+	kiln_abort();
+}

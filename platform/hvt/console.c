@@ -1,0 +1,55 @@
+/* console.c: the console (include/kiln/platform.h) over the PUTS hypercall, batched:
+ * every PUTS is a VM exit (~8 us here), so output waits in a buffer until it
+ * fills, the appliance yields, or it ends. */
+#include <string.h>
+
+#include <kiln/platform.h>
+
+#include "hvt.h"
+
+/* 4 KiB: a page of log lines per exit; larger gains little. */
+#define HVT_CONSOLE_BUF 4096
+
+static char console_buf[HVT_CONSOLE_BUF];
+static size_t console_len;
+
+void kiln_console_flush(void)
+{
+	struct hvt_hc_puts p = {(uint64_t)(uintptr_t)console_buf, console_len};
+
+	if (console_len == 0)
+		return;
+	hvt_hypercall(HVT_HYPERCALL_PUTS, &p);
+	console_len = 0;
+}
+
+void kiln_console_write(const char *buf, size_t len)
+{
+	while (len > 0) {
+		size_t room = sizeof(console_buf) - console_len;
+		size_t n = len < room ? len : room;
+
+		memcpy(console_buf + console_len, buf, n);
+		console_len += n;
+		buf += n;
+		len -= n;
+		if (console_len == sizeof(console_buf))
+			kiln_console_flush();
+	}
+}
+
+void hvt_print(const char *s)
+{
+	kiln_console_write(s, strlen(s));
+}
+
+void hvt_print_hex(uint64_t v, int digits)
+{
+	char b[16];
+
+	if (digits < 1 || digits > 16)
+		digits = 16;
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		b[i] = "0123456789abcdef"[v & 15];
+	kiln_console_write(b, (size_t)digits);
+}
