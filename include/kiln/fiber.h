@@ -1,0 +1,184 @@
+/* fiber.h: cooperative fibers, so application code reads as straight-line code.
+ *
+ * A fiber is a function running on its own small stack. It runs until it
+ * blocks (wait_on() in wait.h, which every blocking library call such as
+ * tcp_read() or udp_recv() uses), yields, sleeps or returns; then the next
+ * ready fiber runs. There is no preemption and one core: between two blocking
+ * points a fiber's code runs alone, so no locks are needed. The protocol
+ * engines stay event-driven (loop.h): they run in the loop, on the main stack,
+ * and wake fibers with waitq_wake(). See docs/fibers.md for the design and
+ * the measurements behind the numbers below.
+ *
+ * A typical server:
+ *
+ *   static void serve(void *arg)            // one fiber per connection
+ *   {
+ *           struct tcp_conn *c = arg;
+ *           while (read_request(c, ...))    // blocks this fiber only
+ *                   write_reply(c, ...);
+ *           tcp_close(c);
+ *   }                                       // returning frees the fiber
+ *
+ *   int kiln_main(int argc, char **argv)
+ *   {
+ *           ...
+ *           fiber_spawn(accept_loop, listener, 0);
+ *           fiber_run();                    // never returns while serving
+ *   }
+ *
+ * Idle connections: a fiber parked in wait_on() keeps its whole stack. A
+ * server holding many idle connections (HTTP keep-alive) can instead end the
+ * connection's fiber while it is idle and let fiber_spawn_on() start a fresh
+ * one when data arrives: an idle connection then costs a fiber record
+ * (FIBER_RECORD_BYTES) instead of a stack. docs/fibers.md has the figures.
+ *
+ * Who runs fibers: the main flow of control (kiln_main, on the platform's own
+ * stack) is not a fiber. It runs them by calling fiber_run(), or by blocking
+ * in wait_on() itself (a blocking call made by the main flow turns the loop,
+ * and ready fibers run after each loop step), or with fiber_yield().
+ *
+ * Memory: stacks and fiber records come from malloc() and go back to it when
+ * a fiber ends. Nothing is allocated while no fiber exists.
+ */
+#ifndef KILN_FIBER_H
+#define KILN_FIBER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <kiln/platform.h>
+#include <kiln/wait.h>
+
+/* --- Limits (docs/fibers.md, "Stack size") ------------------------------ */
+
+/* The stack a fiber gets when fiber_spawn() is given 0. Measured deepest
+ * use of a request handler (parse with views, format a reply, write through
+ * the stack, block in wait_on) is under 2 KiB built with kiln's flags; 8 KiB
+ * leaves 4x for deeper application code. glibc's stdio needs more (an
+ * fprintf to an unbuffered stream puts an 8 KiB buffer on the stack), so
+ * application code using stdio on the unix target asks for more explicitly.
+ * AddressSanitizer builds enlarge every frame with redzones: x4 there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FIBER_STACK_DEFAULT (32u * 1024)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FIBER_STACK_DEFAULT (32u * 1024)
+#endif
+#endif
+#ifndef FIBER_STACK_DEFAULT
+#define FIBER_STACK_DEFAULT (8u * 1024)
+#endif
+
+/* Smaller stacks are raised to this: the switch frame, the wait_on() frame
+ * and one small call fit in it, with room for the overflow canary. */
+#define FIBER_STACK_MIN (2u * 1024)
+
+/* Larger requests fail: a fiber needing more than this is better written as
+ * the main flow, and the limit keeps a size computed from bad input from
+ * asking the allocator for gigabytes. */
+#define FIBER_STACK_MAX (8u * 1024 * 1024)
+
+/* The lowest FIBER_CANARY_BYTES of every stack hold a known pattern, checked
+ * each time the fiber switches out; a fiber that wrote over it is reported
+ * by name and the appliance aborts. Four words catch a frame that overran
+ * the end by a little as well as one that overran by one word. */
+#define FIBER_CANARY_BYTES 32u
+
+/* --- Fibers -------------------------------------------------------------- */
+
+struct fiber; /* opaque; valid until the fiber ends */
+
+/* Start fn(arg) in a new fiber with a stack of stack_size bytes (0 for
+ * FIBER_STACK_DEFAULT; rounded up to 16 bytes, or to the page size where the
+ * stack has a guard page). It is ready, and runs when the scheduler next
+ * runs ready fibers (not before fiber_spawn() returns). Returns NULL when
+ * memory is short or stack_size exceeds FIBER_STACK_MAX. fn returning ends
+ * the fiber as fiber_exit() does. May be called from fibers and the main
+ * flow; not from an interrupt (there are none). */
+struct fiber *fiber_spawn(void (*fn)(void *), void *arg, size_t stack_size);
+
+/* Start fn(arg) in a new fiber once q is woken (waitq_wake) or the monotonic
+ * deadline passes (KILN_TIME_NEVER for no deadline), whichever is first;
+ * until then the fiber is dormant and has no stack: it costs its record
+ * only (FIBER_RECORD_BYTES). fn learns which happened by re-checking its
+ * condition (as every waiter does: a wake is a hint) or the clock. The
+ * stack is allocated when the fiber first runs; if memory is short then,
+ * the start is retried every FIBER_RETRY_NS and counted in
+ * fiber_stats.stack_alloc_failed. Returns NULL when memory is short now. */
+struct fiber *fiber_spawn_on(struct waitq *q, kiln_time_t deadline,
+			     void (*fn)(void *), void *arg, size_t stack_size);
+
+/* Let every other ready fiber run, then continue. From the main flow: poll
+ * the devices once (loop_step(0)) and run the ready fibers. */
+void fiber_yield(void);
+
+/* Block the calling fiber until the monotonic clock reaches deadline; others
+ * run meanwhile. A deadline already passed returns at once (without
+ * yielding). From the main flow: turns the loop until the deadline. */
+void fiber_sleep_until(kiln_time_t deadline);
+
+/* The running fiber, or NULL in the main flow. */
+struct fiber *fiber_self(void);
+
+/* End the calling fiber: its stack and record go back to the allocator
+ * once it has switched away. Calling it from the main flow is a bug: the
+ * appliance aborts with a message. */
+void fiber_exit(void) __attribute__((noreturn));
+
+/* The scheduler's main loop, called by the main flow: runs ready fibers,
+ * then turns the event loop (loop_step) until a device is ready, a source's
+ * deadline passes or the earliest sleeping fiber's deadline comes, and
+ * repeats. Returns when no fiber is left (a server's fibers never all end, so
+ * for a server it never returns). Calling it from a fiber aborts. */
+void fiber_run(void);
+
+/* A name for messages (the overflow report). name is not copied: pass a
+ * string that outlives the fiber. The default is "fiber". */
+void fiber_set_name(struct fiber *f, const char *name);
+
+/* Stacks on the unix target get a guard page below them (mprotect'ed
+ * PROT_NONE), so a deep overflow faults at once instead of corrupting the
+ * heap: on by default there, except under AddressSanitizer (see
+ * docs/fibers.md). Affects fibers spawned afterwards; ignored on hvt. */
+void fiber_guard_pages(bool on);
+
+/* --- Statistics and measurement ------------------------------------------ */
+
+/* A dormant fiber (fiber_spawn_on) costs its record: this many bytes plus the
+ * allocator's header. Checked by a static assert in lib/fiber. */
+#define FIBER_RECORD_BYTES 160u
+
+/* How long a fiber whose stack could not be allocated waits before the
+ * scheduler tries again (1 ms: long enough not to spin, short enough that
+ * a transient shortage costs little latency). */
+#define FIBER_RETRY_NS 1000000ull
+
+struct fiber_stats {
+	size_t live;               /* fibers spawned and not yet ended */
+	size_t dormant;            /* of those, waiting without a stack */
+	size_t stack_bytes;        /* bytes of stack allocated now (with guards) */
+	uint64_t spawned;          /* fibers ever spawned */
+	uint64_t switches;         /* switches into fibers */
+	uint64_t stack_alloc_failed; /* dormant fibers whose start was deferred */
+	size_t max_stack_used;     /* deepest use of any ended fiber's stack, in
+				      bytes, while painting is on; else 0 */
+};
+
+void fiber_get_stats(struct fiber_stats *out);
+
+/* Fill each new stack with a pattern so that fiber_stack_used() and
+ * max_stack_used can tell how deep it was used. Costs a memset of the whole
+ * stack at spawn (and makes all of it resident): for measurement, off by
+ * default. */
+void fiber_paint_stacks(bool on);
+
+/* Bytes of f's stack used so far (the deepest point reached), if it was
+ * painted at spawn; 0 otherwise. */
+size_t fiber_stack_used(const struct fiber *f);
+
+/* The lowest byte and the size of f's stack (the canary is at *lo), for
+ * debuggers and fault handlers that want to say which fiber a faulting
+ * address belongs to. False for a dormant fiber, which has no stack yet. */
+bool fiber_stack_bounds(const struct fiber *f, void **lo, size_t *size);
+
+#endif
