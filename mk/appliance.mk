@@ -33,6 +33,10 @@ ifeq ($(TARGET),hvt)
 ARCHIVES += $(O)/libkiln_c.a
 endif
 
+# The default goal; its empty recipe keeps make quiet when all is up to date.
+image: $(IMAGE)
+	@:
+
 $(IMAGE): $(OBJS) $(ARCHIVES) $(LINK_STAMP)
 	$(CC) $(APP_CFLAGS) $(APP_LDFLAGS) -o $@ $(OBJS) \
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(TARGET_LDLIBS) $(EXTRA_LDLIBS)
@@ -45,3 +49,5 @@ $(OUT_DIR)/%.o: $(OUT_DIR)/%.c
 	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(OBJS:.o=.d)
+
+.PHONY: image

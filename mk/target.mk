@@ -37,7 +37,9 @@ ifeq ($(TARGET),hvt)
 ARCHIVES += $(O)/libkiln_c.a
 endif
 
+# The empty recipe keeps make from saying "Nothing to be done" on every kiln build.
 all: $(ARCHIVES)
+	@:
 
 define archive_rule
 $(1): $(call objs_of,$(call srcs_in,$(KILN_ROOT)/$(2)))
