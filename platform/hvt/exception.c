@@ -116,6 +116,6 @@ void hvt_exception(struct hvt_regs *r)
 	reg("r13", r->r13); reg(" r14", r->r14); reg(" r15", r->r15);
 	hvt_print("\n");
 	walk(r->rbp);
-	hvt_print("kiln: stopping (status 255); `objdump -d` of the unstripped image names rip\n");
+	hvt_print("kiln: stopping with status 255 (`addr2line -f -e IMAGE ADDRESS` names a place)\n");
 	kiln_abort();
 }
