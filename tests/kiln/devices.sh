@@ -79,6 +79,10 @@ fi
 [ $rc -eq 1 ] && grep -q "net device 'service' is declared in kiln.conf but not given: add --net:service=TAPDEV" "$tmp/e" &&
 	pass "a missing net device is one clear error" || fail "missing net device" "status $rc: $(cat "$tmp/e")"
 
+"$nimg" --net:service=user >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 1 ] && grep -q "user-mode networking is not available on the unix target yet" "$tmp/e" &&
+	pass "--net:NAME=user (not yet on unix) is one clear error" || fail "net user" "status $rc: $(cat "$tmp/e")"
+
 if [ "$(id -u)" != 0 ]; then
 	skip "tap device" "needs root (a network namespace and a tap)"
 	finish

@@ -117,6 +117,10 @@ rm -f "$tmp/bad/kiln.conf"
 "$KILN" build -t unix "$tmp/bad" >/dev/null 2>"$tmp/e"; rc=$?
 [ $rc -eq 1 ] && grep -q "^kiln: $tmp/bad/kiln.conf: no such file" "$tmp/e" &&
 	pass "a missing kiln.conf is one clear error" || fail "missing kiln.conf" "status $rc: $(cat "$tmp/e")"
+mkdir -p "$tmp/noc" && echo 'name = noc' >"$tmp/noc/kiln.conf"
+"$KILN" build -t unix "$tmp/noc" >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 1 ] && grep -q "^kiln: $tmp/noc has no .c file" "$tmp/e" &&
+	pass "an appliance without C files is one clear error" || fail "no .c" "status $rc: $(cat "$tmp/e")"
 "$KILN" build -t unix "$tmp/nonexistent" >/dev/null 2>"$tmp/e"; rc=$?
 [ $rc -eq 1 ] && grep -q "^kiln: $tmp/nonexistent: not a directory" "$tmp/e" &&
 	pass "a missing directory is one clear error" || fail "missing dir" "status $rc: $(cat "$tmp/e")"

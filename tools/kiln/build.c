@@ -1,5 +1,6 @@
 /* build.c: `kiln build`: kiln.conf -> generated sources -> the libraries the
  * appliance reaches -> its image (docs/kiln-tool.md). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,23 @@ static int fail(const char *msg)
 {
 	kiln_error("%s", msg);
 	return 1;
+}
+
+/* True if dir holds a *.c file (the application). */
+static bool has_c_file(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+
+	if (d == NULL)
+		return false;
+	while (!found && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		found = n > 2 && strcmp(e->d_name + n - 2, ".c") == 0;
+	}
+	closedir(d);
+	return found;
 }
 
 int kiln_build(const struct build_req *req, struct build_result *res)
@@ -41,6 +59,11 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	if (conf_load(c, conf_path, err, sizeof err) < 0 ||
 	    conf_check_libs(c, res->root, err, sizeof err) < 0)
 		return fail(err);
+	if (!has_c_file(req->dir)) {
+		kiln_error("%s has no .c file: an appliance defines kiln_main() in one "
+			   "(kiln new NAME writes a skeleton)", req->dir);
+		return 1;
+	}
 	if (req->sanitize && req->target != TARGET_UNIX)
 		return fail("--sanitize is for the unix target (ASan and UBSan need a "
 			    "Linux process)");
