@@ -2,6 +2,8 @@
  * (RFC 1035 3.1 and 5.1, RFC 4343 case, RFC 4034 6.1 order). */
 #include <kiln/dns.h>
 
+#include "name_int.h"
+
 #include <string.h>
 
 static uint8_t lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c; }
@@ -140,12 +142,12 @@ size_t dns_name_to_text(const struct dns_name *n, char *buf, size_t cap)
 
 /* Offsets of each label's length octet, first label first; returns count
  * (without the root). The name is trusted to be well-formed. */
-static unsigned label_offsets(const struct dns_name *n, uint8_t off[DNS_LABELS_MAX])
+static unsigned label_offsets(const uint8_t *w, size_t len, uint8_t off[DNS_LABELS_MAX])
 {
 	unsigned k = 0;
-	for (unsigned i = 0; i < n->len && n->wire[i] && k < DNS_LABELS_MAX;) {
+	for (size_t i = 0; i < len && w[i] && k < DNS_LABELS_MAX;) {
 		off[k++] = (uint8_t)i;
-		i += n->wire[i] + 1u;
+		i += w[i] + 1u;
 	}
 	return k;
 }
@@ -153,7 +155,7 @@ static unsigned label_offsets(const struct dns_name *n, uint8_t off[DNS_LABELS_M
 unsigned dns_name_labels(const struct dns_name *n)
 {
 	uint8_t off[DNS_LABELS_MAX];
-	return label_offsets(n, off);
+	return label_offsets(n->wire, n->len, off);
 }
 
 bool dns_name_equal(const struct dns_name *a, const struct dns_name *b)
@@ -166,12 +168,12 @@ bool dns_name_equal(const struct dns_name *a, const struct dns_name *b)
 	return true; /* length octets are < 64, so lower() leaves them alone */
 }
 
-int dns_name_compare(const struct dns_name *a, const struct dns_name *b)
+int dns_wire_name_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	uint8_t oa[DNS_LABELS_MAX], ob[DNS_LABELS_MAX];
-	unsigned na = label_offsets(a, oa), nb = label_offsets(b, ob);
+	unsigned na = label_offsets(a, alen, oa), nb = label_offsets(b, blen, ob);
 	while (na > 0 && nb > 0) {
-		const uint8_t *la = a->wire + oa[--na], *lb = b->wire + ob[--nb];
+		const uint8_t *la = a + oa[--na], *lb = b + ob[--nb];
 		unsigned n = la[0] < lb[0] ? la[0] : lb[0];
 		for (unsigned i = 1; i <= n; i++) {
 			int d = (int)lower(la[i]) - (int)lower(lb[i]);
@@ -182,6 +184,11 @@ int dns_name_compare(const struct dns_name *a, const struct dns_name *b)
 			return (int)la[0] - (int)lb[0];
 	}
 	return (int)na - (int)nb;
+}
+
+int dns_name_compare(const struct dns_name *a, const struct dns_name *b)
+{
+	return dns_wire_name_compare(a->wire, a->len, b->wire, b->len);
 }
 
 bool dns_name_is_below(const struct dns_name *n, const struct dns_name *parent)
