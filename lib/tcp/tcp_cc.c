@@ -1,0 +1,104 @@
+/* tcp_cc.c: congestion control, NewReno (RFC 5681 3, RFC 6582 3.2). */
+#include "tcp_priv.h"
+
+uint32_t tcp_flight(const struct tcp_conn *c)
+{
+	return c->snd_max - c->snd_una;
+}
+
+void tcp_cc_init(struct tcp_conn *c)
+{
+	/* RFC 5681 3.1 (and RFC 6928's 10 segments, as Linux does). */
+	c->cwnd = 10u * c->snd_mss;
+	c->ssthresh = 0x7fffffff;
+	c->dupacks = 0;
+	c->cwnd_acc = 0;
+}
+
+static void loss_window(struct tcp_conn *c)
+{
+	uint32_t half = tcp_flight(c) / 2;
+	c->ssthresh = half > 2u * c->snd_mss ? half : 2u * c->snd_mss; /* eq. 4 */
+}
+
+void tcp_cc_timeout(struct tcp_conn *c)
+{
+	if (!(c->flags & TF_RECOVERY) || c->rtx_count <= 1)
+		loss_window(c);
+	c->cwnd = c->snd_mss; /* loss window: one segment (3.1) */
+	c->cwnd_acc = 0;
+	c->dupacks = 0;
+	c->flags &= ~TF_RECOVERY;
+	c->recover = c->snd_max; /* RFC 6582 4.1: no fast retransmit for this window */
+}
+
+/* Send the first unacknowledged segment again. */
+static void retransmit_first(struct tcp_conn *c, kiln_time_t now)
+{
+	uint32_t len = c->snd.len < c->snd_mss ? c->snd.len : c->snd_mss;
+	bool fin = (c->flags & TF_FIN_QUEUED) && len == c->snd.len &&
+		   SEQ_GT(c->snd_max, tcp_fin_seq(c));
+	if (!len && !fin)
+		return;
+	c->stack->st.retransmits++;
+	c->flags &= ~TF_RTT; /* Karn */
+	tcp_send_data(c, c->snd_una, len, fin, now);
+	tcp_rtx_arm(c, now);
+}
+
+void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
+{
+	if (c->flags & TF_RECOVERY) {
+		c->cwnd += c->snd_mss; /* inflate (RFC 6582 3.2 step 3) */
+		tcp_output(c, now);
+		return;
+	}
+	if (++c->dupacks < 3)
+		return;
+	/* RFC 6582 3.2 step 2: only if this loss is past the last recovery. */
+	if (SEQ_LT(c->snd_una, c->recover))
+		return;
+	c->stack->st.fast_retransmits++;
+	loss_window(c);
+	c->recover = c->snd_max;
+	c->flags |= TF_RECOVERY;
+	retransmit_first(c, now);
+	c->cwnd = c->ssthresh + 3u * c->snd_mss;
+	tcp_output(c, now);
+}
+
+void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
+{
+	c->dupacks = 0;
+	if (c->flags & TF_RECOVERY) {
+		if (SEQ_GEQ(c->snd_una, c->recover)) {
+			/* Full ACK: deflate (step 3, option 1). */
+			uint32_t f = tcp_flight(c) + c->snd_mss;
+			c->cwnd = c->ssthresh < f ? c->ssthresh : f;
+			c->flags &= ~TF_RECOVERY;
+			return;
+		}
+		/* Partial ACK: the next hole is lost too; resend it and
+		 * deflate by what was acked (step 4). */
+		retransmit_first(c, now);
+		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+		if (acked >= c->snd_mss)
+			c->cwnd += c->snd_mss;
+		if (c->cwnd < c->snd_mss)
+			c->cwnd = c->snd_mss;
+		return;
+	}
+	if (c->cwnd < c->ssthresh) {
+		/* Slow start, byte counting with L = 2*SMSS (RFC 3465). */
+		c->cwnd += acked < 2u * c->snd_mss ? acked : 2u * c->snd_mss;
+	} else {
+		/* Congestion avoidance: one SMSS per window acked (eq. 3). */
+		c->cwnd_acc += acked;
+		if (c->cwnd_acc >= c->cwnd) {
+			c->cwnd_acc -= c->cwnd;
+			c->cwnd += c->snd_mss;
+		}
+	}
+	if (c->cwnd > (1u << 30))
+		c->cwnd = 1u << 30;
+}
