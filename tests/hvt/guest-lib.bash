@@ -44,6 +44,6 @@ hvt_build() {
 # in $RUN_OUT, exit status in $RUN_STATUS. $HVT_TENDER_OPTS (unset normally)
 # adds tender options when debugging, e.g. --x-no-seccomp.
 hvt_run() {
-	RUN_OUT=$(timeout 60 "$TENDER" --mem=128 ${HVT_TENDER_OPTS:-} -- "$@" 2>&1)
+	RUN_OUT=$(timeout 60 "$TENDER" --mem=128 ${HVT_TENDER_OPTS:-} "$@" 2>&1)
 	RUN_STATUS=$?
 }

@@ -2,6 +2,7 @@
 # tests/hvt/guest.sh: the guest side of hvt, booted on the tender: exception
 # reports, the stack protector, clocks and yield, argv, the heap
 # (docs/hvt-guest.md). Guests are tests/hvt/guests/*.
+AREA=hvt
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/guest-lib.bash"
 
