@@ -20,6 +20,13 @@ $(B)/bin/tender: $(TENDER_OBJS) tender/build.mk
 
 HOST_PROGRAMS += $(B)/bin/tender
 
+# The same with a per-phase boot profile on stderr (bench/boot/run --profile).
+$(B)/host/tender-profile/%.o: tender/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(TENDER_SECCOMP_CFLAGS) -DTENDER_PROFILE -MMD -MP -c $< -o $@
+$(B)/bin/tender-profile: $(patsubst tender/%.c,$(B)/host/tender-profile/%.o,$(TENDER_SRCS)) tender/build.mk
+	$(CC) $(HOST_CFLAGS) $(TENDER_LDFLAGS) -o $@ $(filter %.o,$^) $(TENDER_SECCOMP_LIBS)
+
 # --- Test images: minimal hvt guests written by hand in assembly. They are
 # booted by tests/tender/*.sh, not run by the test runner, so they hang off
 # test-programs rather than TEST_PROGRAMS.

@@ -123,6 +123,7 @@ void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t
 	strcpy(what, name[nr]);
 	strcat(what, " argument struct");
 	void *arg = tender_gpa(&vm->mem, gpa, size[nr], what);
+	TENDER_PHASE(name[nr]);
 
 	switch (nr) {
 	case HVT_HYPERCALL_WALLTIME:

@@ -48,24 +48,44 @@ void tender_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+#ifdef TENDER_PROFILE
+#include <time.h>
+void tender_phase(const char *name)
+{
+	static struct timespec last;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec)
+		tender_warn("profile: %-22s %7.1f us", name,
+			    (double)(now.tv_sec - last.tv_sec) * 1e6 +
+				    (double)(now.tv_nsec - last.tv_nsec) / 1e3);
+	last = now;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	static struct tender_args args;
 	static struct tender_image img;
 	static struct tender_vm vm;
 
+	TENDER_PHASE("start");
 	tender_args_parse(&args, argc, argv);
 	/* The image first: a bad image is reported without touching /dev/kvm. */
 	tender_elf_open(&img, args.image);
 	struct mft *m = (struct mft *)img.mft_buf;
 	tender_mft_attach(m, &args);
+	TENDER_PHASE("args, image, devices");
 
 	tender_vm_create(&vm, args.mem_size);
 	tender_elf_load(&img, vm.mem.base, vm.mem.size);
 	close(img.fd);
+	TENDER_PHASE("load image");
 	tender_boot_setup(&vm, &img, m, img.mft_size, &args);
+	TENDER_PHASE("boot setup");
 
 	if (!args.seccomp_off)
 		tender_seccomp(&vm, m);
+	TENDER_PHASE("seccomp");
 	tender_run(&vm, m);
 }

@@ -44,6 +44,16 @@ __attribute__((noreturn, format(printf, 1, 2))) void tender_die(const char *fmt,
 __attribute__((noreturn, format(printf, 1, 2))) void tender_guest_fault(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void tender_warn(const char *fmt, ...);
 
+/* Boot-path profile: built as build/bin/tender-profile (-DTENDER_PROFILE),
+ * each phase prints the microseconds since the previous one on stderr. The
+ * normal build compiles these away. */
+#ifdef TENDER_PROFILE
+void tender_phase(const char *name);
+#define TENDER_PHASE(name) tender_phase(name)
+#else
+#define TENDER_PHASE(name) ((void)0)
+#endif
+
 /* --- Command line (args.c) ---------------------------------------------------- */
 enum tender_dev_kind { TENDER_DEV_NET = 2, TENDER_DEV_BLOCK = 1 }; /* = MFT types */
 
@@ -124,6 +134,8 @@ struct tender_vm {
 /* Opens /dev/kvm, creates the VM, maps and registers guest memory, creates
  * the vcpu and reads its TSC frequency. */
 void tender_vm_create(struct tender_vm *vm, uint64_t mem_size);
+/* Gives the vcpu the CPUID KVM supports (cpuid.c). */
+void tender_cpuid_setup(const struct tender_vm *vm);
 /* Writes page tables, GDT, boot info, manifest copy and command line into
  * guest memory, and sets the vcpu's registers for entry at `entry`. */
 void tender_boot_setup(struct tender_vm *vm, const struct tender_image *img,

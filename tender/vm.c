@@ -11,10 +11,6 @@
 
 #include "tender.h"
 
-/* KVM_GET_SUPPORTED_CPUID fills at most this many leaves; real hosts report
- * 40-80, and E2BIG (more than this) is an error, not a retry loop. */
-#define TENDER_MAX_CPUID 256
-
 static int xioctl(int fd, unsigned long req, void *arg)
 {
 	int r;
@@ -38,27 +34,16 @@ static void open_kvm(struct tender_vm *vm)
 			   KVM_API_VERSION);
 }
 
-static void set_cpuid(struct tender_vm *vm)
-{
-	static struct {
-		struct kvm_cpuid2 h;
-		struct kvm_cpuid_entry2 e[TENDER_MAX_CPUID];
-	} c;
-	c.h.nent = TENDER_MAX_CPUID;
-	if (xioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, &c) < 0)
-		tender_die("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
-	if (xioctl(vm->vcpu_fd, KVM_SET_CPUID2, &c) < 0)
-		tender_die("KVM_SET_CPUID2: %s", strerror(errno));
-}
-
 void tender_vm_create(struct tender_vm *vm, uint64_t mem_size)
 {
 	open_kvm(vm);
+	TENDER_PHASE("open /dev/kvm");
 	do
 		vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	while (vm->vm_fd < 0 && errno == EINTR);
 	if (vm->vm_fd < 0)
 		tender_die("cannot create a KVM VM: %s", strerror(errno));
+	TENDER_PHASE("KVM_CREATE_VM");
 
 	/* MAP_NORESERVE and no zeroing: the kernel hands out zeroed pages on
 	 * first touch, so boot costs only the pages the image and tables use. */
@@ -76,6 +61,7 @@ void tender_vm_create(struct tender_vm *vm, uint64_t mem_size)
 	};
 	if (xioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		tender_die("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	TENDER_PHASE("guest memory");
 
 	do
 		vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
@@ -89,8 +75,10 @@ void tender_vm_create(struct tender_vm *vm, uint64_t mem_size)
 	vm->run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)
 		tender_die("cannot map the vcpu's kvm_run: %s", strerror(errno));
+	TENDER_PHASE("vcpu");
 
-	set_cpuid(vm);
+	tender_cpuid_setup(vm);
+	TENDER_PHASE("cpuid");
 
 	/* The guest's monotonic clock is its TSC scaled by this frequency: an
 	 * unknown frequency would make every guest timer wrong, so refuse. */
@@ -99,4 +87,5 @@ void tender_vm_create(struct tender_vm *vm, uint64_t mem_size)
 		tender_die("the host TSC frequency is unknown (KVM_GET_TSC_KHZ: %s); cannot give "
 			   "the guest a clock", khz < 0 ? strerror(errno) : "0");
 	vm->tsc_hz = (uint64_t)khz * 1000;
+	TENDER_PHASE("tsc");
 }
