@@ -1,0 +1,248 @@
+/* http_server.c: the server connection: read, parse, route, answer, in
+ * order (RFC 9112 9.3 persistence and pipelining; RFC 9110 13.1.2 and
+ * 15.5.6 for 304 and 405). */
+#include "http_conn_private.h"
+
+#include <string.h>
+
+void http_conn_init(struct http_conn *c, struct http_server *srv, const struct http_io *io,
+		    void *io_ctx, void *body, size_t body_cap)
+{
+	/* Not memset: the 8 KiB of buffers need no clearing. */
+	c->rlen = c->roff = c->wlen = c->body_len = 0;
+	c->failed = c->close_after = 0;
+	c->srv = srv;
+	c->io = io;
+	c->io_ctx = io_ctx;
+	c->body = body;
+	c->body_cap = body ? body_cap : 0;
+	http_parser_init(&c->parser, HTTP_REQUEST, c->body_cap);
+}
+
+int http_request_field(const struct http_request *req, const char *name, struct view *value)
+{
+	return http_message_field(req->msg, name, value);
+}
+
+static int bodiless_status(int status)
+{
+	return status / 100 == 1 || status == 204 || status == 304;
+}
+
+/* Send a complete response: a handler's, or one of the server's own. */
+static int send_whole(struct http_conn *c, struct http_response *r)
+{
+	int head_only = c->parser.msg.method_id == HTTP_M_HEAD;
+	size_t len = r->has_body ? r->body.len : 0;
+	if (bodiless_status(r->status)) {
+		if (http_conn_head(c, r, HTTP_BODY_NONE, 0) < 0)
+			return -1;
+		return 0;
+	}
+	/* HEAD: the Content-Length a GET would get (RFC 9110 9.3.2). */
+	if (http_conn_head(c, r, HTTP_BODY_LENGTH, len) < 0)
+		return -1;
+	if (!head_only && len)
+		return http_conn_out(c, r->body.data, len);
+	return 0;
+}
+
+static int send_error(struct http_conn *c, int status, const char *allow)
+{
+	struct http_response r;
+	char text[64];
+	size_t n = http_utoa((uint64_t)status, text);
+	const char *reason = http_reason(status);
+	memset(&r, 0, sizeof(r));
+	r.conn = c;
+	r.status = status;
+	text[n++] = ' ';
+	memcpy(text + n, reason, strlen(reason));
+	n += strlen(reason);
+	text[n++] = '\n';
+	http_response_field(&r, "Content-Type", "text/plain; charset=utf-8");
+	if (allow)
+		http_response_field(&r, "Allow", allow);
+	http_response_body(&r, view_make(text, n));
+	if (status == 400 || status == 413 || status == 414 || status == 431 || status >= 500)
+		c->close_after = 1;
+	return send_whole(c, &r);
+}
+
+/* Is path under the route prefix (see struct http_route)? */
+static int under(const char *prefix, const char *path)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(path, prefix, n) != 0)
+		return 0;
+	if (n && prefix[n - 1] == '/')
+		return 1;
+	return path[n] == 0 || path[n] == '/';
+}
+
+static int method_is(struct view m, const char *name)
+{
+	return m.len == strlen(name) && memcmp(m.data, name, m.len) == 0;
+}
+
+/* Append name to the Allow list unless present. */
+static void allow_add(char *allow, size_t cap, const char *name)
+{
+	size_t n = strlen(name), len = strlen(allow);
+	for (const char *p = allow; *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l == n && memcmp(p, name, n) == 0)
+			return;
+		p = e ? e + 2 : p + l;
+	}
+	if (len + n + 3 > cap)
+		return;
+	if (len)
+		memcpy(allow + len, ", ", 2), len += 2;
+	memcpy(allow + len, name, n + 1);
+}
+
+static const struct http_route *route_for(struct http_conn *c, const char *path, char *allow,
+					  size_t cap)
+{
+	const struct http_server *s = c->srv;
+	struct view m = c->parser.msg.method;
+	allow[0] = 0;
+	for (size_t i = 0; i < s->nroutes; i++) {
+		const struct http_route *r = &s->routes[i];
+		if (!under(r->prefix, path))
+			continue;
+		if (!r->method || method_is(m, r->method) ||
+		    (c->parser.msg.method_id == HTTP_M_HEAD && strcmp(r->method, "GET") == 0))
+			return r;
+		allow_add(allow, cap, r->method);
+		if (strcmp(r->method, "GET") == 0)
+			allow_add(allow, cap, "HEAD");
+	}
+	return NULL;
+}
+
+static int finish(struct http_conn *c, struct http_request *req, struct http_response *r)
+{
+	if (r->started) {
+		if (r->chunked && http_conn_out(c, "0\r\n\r\n", 5) < 0)
+			return -1;
+		if (r->has_length && r->written != r->length && !req->head_only)
+			c->close_after = 1; /* the peer cannot find the next response */
+		return 0;
+	}
+	if (r->fields_overflow)
+		return send_error(c, 500, NULL);
+	if (r->etag[0] && r->status == 200 &&
+	    (req->method == HTTP_M_GET || req->method == HTTP_M_HEAD)) {
+		struct view inm;
+		if (http_request_field(req, "if-none-match", &inm) &&
+		    http_etag_match(inm, view_make(r->etag, strlen(r->etag)), 1))
+			r->status = 304;
+	}
+	return send_whole(c, r);
+}
+
+/* One complete request: route it, run its handler, send its response. */
+static int answer(struct http_conn *c)
+{
+	struct http_message *m = &c->parser.msg;
+	struct http_request req;
+	struct http_response resp;
+	const struct http_route *route;
+	char path[HTTP_MAX_PATH], allow[128];
+	int rc;
+	c->srv->stats.requests++;
+	c->close_after = !m->keep_alive;
+	if (m->method_id == HTTP_M_OTHER)
+		return send_error(c, 501, NULL);
+	if (http_path_normalize(m->path, path, sizeof(path)) < 0)
+		return send_error(c, 400, NULL);
+	route = route_for(c, path, allow, sizeof(allow));
+	if (!route)
+		return send_error(c, allow[0] ? 405 : 404, allow[0] ? allow : NULL);
+	memset(&req, 0, sizeof(req));
+	req.msg = m;
+	req.method = m->method_id;
+	req.head_only = m->method_id == HTTP_M_HEAD;
+	req.path = path;
+	req.query = m->query;
+	req.body = view_make(c->body, c->body_len);
+	req.arg = route->arg;
+	req.route = route;
+	memset(&resp, 0, sizeof(resp));
+	resp.conn = c;
+	resp.status = 200;
+	rc = route->fn(&req, &resp);
+	if (rc < 0 || c->failed) {
+		c->close_after = 1;
+		return -1;
+	}
+	if (rc > 0) {
+		if (resp.started) {
+			c->close_after = 1;
+			return 0;
+		}
+		return send_error(c, rc >= 400 && rc <= 599 ? rc : 500, NULL);
+	}
+	return finish(c, &req, &resp);
+}
+
+int http_conn_serve(struct http_conn *c)
+{
+	struct http_parser *p = &c->parser;
+	c->srv->stats.connections++;
+	/* Each turn consumes input, reports an event or blocks in read(). */
+	for (;;) {
+		enum http_event ev;
+		struct view body;
+		size_t used;
+		if (c->failed)
+			return -1;
+		if (c->roff == c->rlen && http_parser_needs_input(p)) {
+			long n;
+			if (http_conn_flush(c) < 0)
+				return -1;
+			n = c->io->read(c->io_ctx, c->rbuf, sizeof(c->rbuf));
+			if (n < 0 || (size_t)n > sizeof(c->rbuf)) {
+				c->srv->stats.io_errors++;
+				return -1;
+			}
+			if (n == 0)
+				return 0; /* a request cut short gets no answer */
+			c->rlen = (size_t)n;
+			c->roff = 0;
+		}
+		used = http_parser_push(p, view_make(c->rbuf + c->roff, c->rlen - c->roff), &ev,
+					&body);
+		c->roff += used;
+		switch (ev) {
+		case HTTP_EV_MORE:
+			break;
+		case HTTP_EV_HEAD:
+			c->body_len = 0;
+			if (p->msg.expect_continue && p->msg.framing != HTTP_BODY_NONE &&
+			    (http_conn_out(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0 ||
+			     http_conn_flush(c) < 0))
+				return -1;
+			break;
+		case HTTP_EV_BODY:
+			/* The parser refuses bodies over body_cap (its max_body). */
+			memcpy(c->body + c->body_len, body.data, body.len);
+			c->body_len += body.len;
+			break;
+		case HTTP_EV_END:
+			if (answer(c) < 0 || c->failed)
+				return http_conn_flush(c), -1;
+			if (c->close_after)
+				return http_conn_flush(c);
+			break;
+		case HTTP_EV_ERROR:
+			c->srv->stats.bad_requests++;
+			c->close_after = 1;
+			send_error(c, p->error, NULL);
+			return http_conn_flush(c);
+		}
+	}
+}

@@ -1,0 +1,248 @@
+/* server_test.c: the server engine over an in-memory transport: keep-alive,
+ * pipelining, chunked both ways, HEAD, 304, 404/405, error closes, all
+ * compared byte for byte. */
+#include "harness.h"
+#include "mem_io.h"
+
+#include <stdio.h>
+
+static uint64_t fixed_now(void)
+{
+	return 784111777ull * 1000000000ull; /* Sun, 06 Nov 1994 08:49:37 GMT */
+}
+
+static int h_hello(struct http_request *req, struct http_response *resp)
+{
+	(void)req;
+	http_response_field(resp, "Content-Type", "text/plain");
+	http_response_body(resp, view_make("hello\n", 6));
+	return 0;
+}
+
+static int h_echo(struct http_request *req, struct http_response *resp)
+{
+	http_response_body(resp, req->body);
+	return 0;
+}
+
+static int h_stream(struct http_request *req, struct http_response *resp)
+{
+	(void)req;
+	if (http_response_write(resp, "abc", 3) < 0 || http_response_write(resp, "defgh", 5) < 0)
+		return -1;
+	return 0;
+}
+
+static int h_tag(struct http_request *req, struct http_response *resp)
+{
+	(void)req;
+	http_response_etag(resp, "\"v1\"");
+	http_response_body(resp, view_make("tagged", 6));
+	return 0;
+}
+
+static int h_teapot(struct http_request *req, struct http_response *resp)
+{
+	(void)req, (void)resp;
+	return 403;
+}
+
+static const struct http_route routes[] = {
+	{"GET", "/hello", h_hello, NULL},
+	{"POST", "/echo", h_echo, NULL},
+	{"PUT", "/echo", h_echo, NULL},
+	{"GET", "/stream", h_stream, NULL},
+	{"GET", "/tag", h_tag, NULL},
+	{NULL, "/deny/", h_teapot, NULL},
+};
+
+static struct http_server srv;
+static struct http_conn conn;
+static struct mem_io io;
+static uint8_t body_store[64];
+
+/* Serve in (in pieces of `piece` bytes); returns http_conn_serve's value. */
+static int serve(const char *in, size_t piece)
+{
+	memset(&srv, 0, sizeof(srv));
+	srv.routes = routes;
+	srv.nroutes = sizeof(routes) / sizeof(routes[0]);
+	srv.name = "kiln";
+	srv.now = fixed_now;
+	mem_init(&io, in, strlen(in), piece);
+	http_conn_init(&conn, &srv, &mem_ops, &io, body_store, sizeof(body_store));
+	int rc = http_conn_serve(&conn);
+	io.out[io.out_len] = 0;
+	return rc;
+}
+
+#define HEAD_200 "HTTP/1.1 200 OK\r\nServer: kiln\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+#define HELLO HEAD_200 "Content-Type: text/plain\r\nContent-Length: 6\r\n\r\nhello\n"
+
+TEST(one_request_byte_exact)
+{
+	CHECK_EQ(serve("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, HELLO);
+	CHECK_EQ(srv.stats.requests, 1);
+	CHECK_EQ(srv.stats.responses_2xx, 1);
+}
+
+static const char pipelined[] =
+	"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+	"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nping"
+	"PUT /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nch\r\n4;x=y\r\nunks\r\n0\r\nT: 1\r\n\r\n"
+	"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"
+	"HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+	"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+	"GET /never HTTP/1.1\r\nHost: x\r\n\r\n";
+
+static const char pipelined_out[] =
+	HELLO
+	HEAD_200 "Content-Length: 4\r\n\r\nping"
+	HEAD_200 "Content-Length: 6\r\n\r\nchunks"
+	HEAD_200 "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n5\r\ndefgh\r\n0\r\n\r\n"
+	HEAD_200 "Content-Type: text/plain\r\nContent-Length: 6\r\n\r\n"
+	"HTTP/1.1 200 OK\r\nServer: kiln\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+	"Content-Type: text/plain\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello\n";
+
+TEST(pipelined_requests_answered_in_order_byte_exact_any_split)
+{
+	for (size_t piece = 1; piece <= sizeof(pipelined); piece += (piece < 40 ? 1 : 37)) {
+		CHECK_EQ(serve(pipelined, piece), 0);
+		CHECK_STR(io.out, pipelined_out);
+		CHECK_EQ(srv.stats.requests, 6);
+	}
+	/* All at once: the six responses leave in one write (coalesced). */
+	CHECK_EQ(serve(pipelined, 0), 0);
+	CHECK_EQ(io.writes, 1);
+	/* Partial writes by the transport still deliver every byte in order. */
+	memset(&io, 0, sizeof(io));
+	io.wpiece = 7;
+	memset(&srv, 0, sizeof(srv));
+	srv.routes = routes, srv.nroutes = 6, srv.name = "kiln", srv.now = fixed_now;
+	io.in = pipelined, io.in_len = strlen(pipelined);
+	http_conn_init(&conn, &srv, &mem_ops, &io, body_store, sizeof(body_store));
+	CHECK_EQ(http_conn_serve(&conn), 0);
+	io.out[io.out_len] = 0;
+	CHECK_STR(io.out, pipelined_out);
+}
+
+TEST(keep_alive_rules)
+{
+	/* HTTP/1.0 without keep-alive: answered, then closed. */
+	CHECK_EQ(serve("GET /hello HTTP/1.0\r\n\r\nGET /hello HTTP/1.0\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, HEAD_200 "Content-Type: text/plain\r\nContent-Length: 6\r\n"
+			  "Connection: close\r\n\r\nhello\n");
+	/* HTTP/1.0 keep-alive: stays open and says so. */
+	CHECK_EQ(serve("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+		       "GET /hello HTTP/1.0\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, HEAD_200 "Content-Type: text/plain\r\nContent-Length: 6\r\n"
+			  "Connection: keep-alive\r\n\r\nhello\n"
+			  HEAD_200 "Content-Type: text/plain\r\nContent-Length: 6\r\n"
+			  "Connection: close\r\n\r\nhello\n");
+}
+
+TEST(http10_streaming_is_close_delimited)
+{
+	CHECK_EQ(serve("GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, HEAD_200 "Connection: close\r\n\r\nabcdefgh");
+}
+
+TEST(head_of_streamed_response_has_no_body)
+{
+	CHECK_EQ(serve("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, HEAD_200 "Transfer-Encoding: chunked\r\n\r\n" HELLO);
+}
+
+TEST(conditional_get_304)
+{
+	const char *tag200 = HEAD_200 "ETag: \"v1\"\r\nContent-Length: 6\r\n\r\ntagged";
+	const char *tag304 = "HTTP/1.1 304 Not Modified\r\nServer: kiln\r\n"
+			     "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nETag: \"v1\"\r\n\r\n";
+	CHECK_EQ(serve("GET /tag HTTP/1.1\r\nHost: x\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, tag200);
+	CHECK_EQ(serve("GET /tag HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"v1\"\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, tag304);
+	CHECK_EQ(serve("HEAD /tag HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"a\", W/\"v1\"\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, tag304);
+	CHECK_EQ(serve("GET /tag HTTP/1.1\r\nHost: x\r\nIf-None-Match: *\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, tag304);
+	CHECK_EQ(serve("GET /tag HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"v2\"\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, tag200);
+	CHECK_EQ(srv.stats.responses_2xx, 1);
+}
+
+TEST(not_found_and_method_not_allowed)
+{
+	CHECK_EQ(serve("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", 0), 0);
+	CHECK_STR(io.out, "HTTP/1.1 404 Not Found\r\nServer: kiln\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+			  "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\n\r\n404 Not Found\n");
+	CHECK_EQ(serve("DELETE /echo HTTP/1.1\r\nHost: x\r\n\r\n", 0), 0);
+	CHECK(strstr(io.out, "HTTP/1.1 405 Method Not Allowed\r\n") == io.out);
+	CHECK(strstr(io.out, "\r\nAllow: POST, PUT\r\n") != NULL);
+	CHECK_EQ(serve("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 0), 0);
+	CHECK(strstr(io.out, "\r\nAllow: GET, HEAD\r\n") != NULL);
+	/* "/hello" does not take "/hellox"; "/hello/x" it does. */
+	CHECK_EQ(serve("GET /hellox HTTP/1.1\r\nHost: x\r\n\r\nGET /hello/x HTTP/1.1\r\nHost: x\r\n\r\n", 0), 0);
+	CHECK(strstr(io.out, "HTTP/1.1 404") == io.out);
+	CHECK(strstr(io.out, HELLO) != NULL);
+	/* A handler's own error status; unknown method 501. */
+	CHECK_EQ(serve("GET /deny/x HTTP/1.1\r\nHost: x\r\n\r\nBREW /hello HTTP/1.1\r\nHost: x\r\n\r\n", 0), 0);
+	CHECK(strstr(io.out, "HTTP/1.1 403 Forbidden\r\n") == io.out);
+	CHECK(strstr(io.out, "HTTP/1.1 501 Not Implemented\r\n") != NULL);
+}
+
+TEST(parse_errors_answer_and_close)
+{
+	static const struct {
+		const char *req;
+		int status;
+	} cases[] = {
+		{"GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400},
+		{"GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505},
+		{"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n\r\n", 413},
+		{"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501},
+		{"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+		{"GET /%2e%2e/etc HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+		{"GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[64], req[256];
+		/* A valid request after the bad one is never answered. */
+		snprintf(req, sizeof(req), "%sGET /hello HTTP/1.1\r\nHost: x\r\n\r\n", cases[i].req);
+		CHECK_EQ(serve(req, 0), 0);
+		snprintf(want, sizeof(want), "HTTP/1.1 %d %s\r\n", cases[i].status,
+			 http_reason(cases[i].status));
+		CHECK(strstr(io.out, want) == io.out);
+		CHECK(strstr(io.out, "Connection: close\r\n") != NULL);
+		CHECK(strstr(io.out, "hello\n") == NULL);
+	}
+	{
+		static char big[HTTP_MAX_HEAD + 200];
+		int n = snprintf(big, sizeof(big), "GET / HTTP/1.1\r\nHost: x\r\n");
+		for (int i = 0; n < HTTP_MAX_HEAD + 50; i++)
+			n += snprintf(big + n, sizeof(big) - n, "X-%d: %090d\r\n", i, 0);
+		CHECK_EQ(serve(big, 0), 0);
+		CHECK(strstr(io.out, "HTTP/1.1 431 Request Header Fields Too Large\r\n") == io.out);
+	}
+}
+
+TEST(expect_100_continue)
+{
+	CHECK_EQ(serve("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok", 0), 0);
+	CHECK_STR(io.out, "HTTP/1.1 100 Continue\r\n\r\n" HEAD_200 "Content-Length: 2\r\n\r\nok");
+}
+
+TEST(cut_short_and_io_errors)
+{
+	/* The peer leaves mid-request: no answer, clean return. */
+	CHECK_EQ(serve("GET /hello HTTP/1.1\r\nHost:", 0), 0);
+	CHECK_EQ(io.out_len, 0);
+	/* A transport that fails writes: -1 and counted. */
+	static char huge[200000];
+	size_t n = 0;
+	while (n + 40 < sizeof(huge))
+		n += (size_t)snprintf(huge + n, sizeof(huge) - n, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_EQ(serve(huge, 0), -1);
+	CHECK(srv.stats.io_errors >= 1);
+}
