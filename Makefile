@@ -94,7 +94,7 @@ $(foreach f,$(wildcard lib/*/fuzz/*.c),$(eval $(call fuzz_rule,$(f),$(word 2,$(s
 -include $(shell find $(B)/test/obj $(B)/host -name '*.d' 2>/dev/null)
 
 # --- Components' own fragments --------------------------------------------
-include $(wildcard */build.mk tools/*/build.mk)
+include $(wildcard */build.mk tools/*/build.mk platform/*/build.mk)
 
 tools: $(HOST_PROGRAMS)
 test-programs: $(TEST_PROGRAMS)
