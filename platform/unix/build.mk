@@ -1,0 +1,13 @@
+# platform/unix/build.mk: the unix platform's unit tests, each
+# platform/unix/tests/<file>.c built (under ASan and UBSan) into
+# build/test/bin/unix_<file>, linked with the sanitized platform archive.
+# The platform itself is built by mk/target.mk like every target's.
+
+define unix_platform_test_rule
+$(T)/bin/unix_$(basename $(notdir $(1))): $(1) tests/harness.c $(T)/libkiln_platform.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(TEST_CFLAGS) -Iplatform/unix -Itests -o $$@ $(1) tests/harness.c \
+		$(T)/libkiln_platform.a
+TEST_PROGRAMS += $(T)/bin/unix_$(basename $(notdir $(1)))
+endef
+$(foreach t,$(wildcard platform/unix/tests/*.c),$(eval $(call unix_platform_test_rule,$(t))))
