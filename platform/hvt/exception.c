@@ -52,7 +52,7 @@ static void dec(uint64_t v)
 /* Whether [addr, addr + len) is guest RAM that is mapped (0-0xffff is not). */
 static bool in_ram(uint64_t addr, uint64_t len)
 {
-	return addr >= 0x10000 && addr + len > addr && addr + len <= hvt_bi->mem_size;
+	return hvt_bi != NULL && addr >= 0x10000 && addr + len > addr && addr + len <= hvt_bi->mem_size;
 }
 
 static void walk(uint64_t rbp)

@@ -46,6 +46,12 @@ if [ -n "${img[fault]}" ]; then
 	else
 		fail "divide by zero" "status $RUN_STATUS: $(tail -n 2 <<<"$RUN_OUT" | tr '\n' '|')"
 	fi
+	hvt_run "${img[fault]}" badstack
+	if [ $RUN_STATUS -eq 255 ] && has "CPU exception 8: double fault (#DF)" && has "rsp=0000000000008000"; then
+		pass "an exception with no usable stack: double fault reported from the IST stack, status 255"
+	else
+		fail "double fault" "status $RUN_STATUS: $(tail -n 2 <<<"$RUN_OUT" | tr '\n' '|')"
+	fi
 	hvt_run "${img[fault]}" none
 	if [ $RUN_STATUS -eq 0 ] && has "fault: still running"; then
 		pass "the fault guest runs normally without a fault"
