@@ -29,9 +29,12 @@ int http_etag_match(struct view list, struct view etag, int weak)
 	size_t i = 0;
 	if (!split_tag(etag, &want_weak, &want))
 		return 0;
-	while (i < list.len && (list.data[i] == ' ' || list.data[i] == '\t'))
+	size_t end = list.len;
+	while (i < end && (list.data[i] == ' ' || list.data[i] == '\t'))
 		i++;
-	if (list.len - i == 1 && list.data[i] == '*')
+	while (end > i && (list.data[end - 1] == ' ' || list.data[end - 1] == '\t'))
+		end--;
+	if (end - i == 1 && list.data[i] == '*')
 		return 1;
 	/* Each turn consumes at least one byte: bounded by list.len. */
 	while (i < list.len) {
@@ -53,12 +56,12 @@ int http_etag_match(struct view list, struct view etag, int weak)
 		e = ++i;
 		if (!split_tag(view_make(list.data + s, e - s), &have_weak, &have))
 			return 0;
-		if (view_equal(have, want) && (weak || (!have_weak && !want_weak)))
-			return 1;
 		while (i < list.len && (list.data[i] == ' ' || list.data[i] == '\t'))
 			i++;
 		if (i < list.len && list.data[i] != ',')
-			return 0;
+			return 0; /* the tag runs on: malformed */
+		if (view_equal(have, want) && (weak || (!have_weak && !want_weak)))
+			return 1;
 	}
 	return 0;
 }
