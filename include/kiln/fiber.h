@@ -51,13 +51,22 @@
 
 /* --- Limits (docs/fibers.md, "Stack size") ------------------------------ */
 
-/* The stack a fiber gets when fiber_spawn() is given 0. Measured deepest
- * use of a request handler (parse with views, format a reply, write through
- * the stack, block in wait_on) is under 2 KiB built with kiln's flags; 8 KiB
- * leaves 4x for deeper application code. glibc's stdio needs more (an
- * fprintf to an unbuffered stream puts an 8 KiB buffer on the stack), so
- * application code using stdio on the unix target asks for more explicitly.
- * AddressSanitizer builds enlarge every frame with redzones: x4 there. */
+/* The stack a fiber gets when fiber_spawn() is given 0 (docs/fibers.md,
+ * "Stack size", has the measurements). A request handler of the www kind
+ * (block in wait_on, parse the request through views into a 64-field table,
+ * build the response head with snprintf in a struct shaped like
+ * http_response, send through pbufs with checksums) uses 7.0 KiB of stack on
+ * the unix target, of which glibc's snprintf is 3.3 KiB, and about 4.3 KiB on
+ * hvt, where kiln's own formatter needs ~0.5 KiB:
+ *   - hvt: 8 KiB, ~1.9x the measured depth; every byte of a guest's stack
+ *     is real memory of its small budget;
+ *   - unix: 16 KiB, ~2.3x. Stacks there are mappings of which only touched
+ *     pages become resident (a parked fiber costs ~4 KiB whatever its
+ *     size), so headroom is nearly free. Note that glibc's stdio on an
+ *     unbuffered stream (fprintf to stderr) puts an 8 KiB buffer on the
+ *     stack: 10 KiB in all;
+ *   - AddressSanitizer builds: 32 KiB; its redzones took the handler to
+ *     9.0 KiB. */
 #if defined(__SANITIZE_ADDRESS__)
 #define FIBER_STACK_DEFAULT (32u * 1024)
 #elif defined(__has_feature)
@@ -66,7 +75,11 @@
 #endif
 #endif
 #ifndef FIBER_STACK_DEFAULT
+#if defined(KILN_TARGET_HVT)
 #define FIBER_STACK_DEFAULT (8u * 1024)
+#else
+#define FIBER_STACK_DEFAULT (16u * 1024)
+#endif
 #endif
 
 /* Smaller stacks are raised to this: the switch frame, the wait_on() frame
@@ -136,10 +149,14 @@ void fiber_run(void);
  * string that outlives the fiber. The default is "fiber". */
 void fiber_set_name(struct fiber *f, const char *name);
 
-/* Stacks on the unix target get a guard page below them (mprotect'ed
- * PROT_NONE), so a deep overflow faults at once instead of corrupting the
- * heap: on by default there, except under AddressSanitizer (see
- * docs/fibers.md). Affects fibers spawned afterwards; ignored on hvt. */
+/* Stacks on the unix target get a guard page below them (each stack is its
+ * own mapping, the page under it PROT_NONE), so any overflow faults at once
+ * instead of corrupting memory; the canary is then not needed. On by
+ * default there, except under AddressSanitizer, which must see stacks in
+ * its heap (docs/fibers.md). If the host refuses the mapping (two per stack
+ * count against vm.max_map_count, 65530 by default), the stack comes from
+ * malloc with the canary alone. Affects fibers spawned afterwards; ignored
+ * on hvt, where stacks always come from malloc. */
 void fiber_guard_pages(bool on);
 
 /* --- Statistics and measurement ------------------------------------------ */
