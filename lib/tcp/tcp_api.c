@@ -95,11 +95,14 @@ long tcp_write_nb(struct tcp_conn *c, const void *buf, size_t len)
 	space = s->cfg.sndbuf - c->snd.len;
 	if (!space)
 		return -TCP_EAGAIN;
-	if (!tcp_ring_reserve(s, &c->snd, s->cfg.sndbuf)) {
-		s->st.drop_memory++;
-		return -TCP_ENOMEM;
-	}
 	n = len < space ? (uint32_t)len : space;
+	if (!tcp_ring_reserve(s, &c->snd, c->snd.len + n, s->cfg.sndbuf)) {
+		if (c->snd.cap <= c->snd.len) {
+			s->st.drop_memory++;
+			return -TCP_ENOMEM;
+		}
+		n = c->snd.cap - c->snd.len; /* what fits without growing */
+	}
 	tcp_ring_write_at(&c->snd, c->snd.len, buf, n);
 	c->snd.len += n;
 	tcp_output(c, tcp_now(s));

@@ -332,7 +332,13 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 		/* RFC 9293: with a zero window, an exact segment's ACK still counts. */
 		if (!(wnd == 0 && h->seq == c->rcv_nxt)) {
 			s->st.drop_out_of_window++;
-			if (!(h->flags & TCP_RST)) {
+			/* An ACK in answer, except to a RST, and at most one per
+			 * TCP_OOW_ACK_GAP for segments without data: two ends
+			 * that disagree must not ping-pong ACKs (Linux's
+			 * tcp_invalid_ratelimit; RFC 5961 10). */
+			if (!(h->flags & TCP_RST) &&
+			    (len || now - c->last_oow_ack >= TCP_OOW_ACK_GAP)) {
+				c->last_oow_ack = now;
 				c->flags |= TF_ACK_NOW;
 				tcp_output(c, now);
 			}
@@ -376,7 +382,7 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 		if (c->flags & TF_ORPHAN) {
 			/* Nobody will read it (RFC 9293 3.10.4; Linux does the same). */
 			s->st.drop_after_close++;
-			tcp_send_ctl(c, TCP_RST | TCP_ACK, c->snd_nxt, now);
+			tcp_send_ctl(c, TCP_RST | TCP_ACK, c->snd_max, now);
 			tcp_conn_closed(c, -TCP_ECONNRESET);
 			return;
 		}

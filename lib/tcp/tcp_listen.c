@@ -59,7 +59,7 @@ void tcp_listener_close(struct tcp_listener *l)
 		next = c->anext; /* closing c frees only c */
 		if (c->listener != l)
 			continue;
-		tcp_send_reset(s, c->laddr, c->lport, c->raddr, c->rport, c->snd_nxt, c->rcv_nxt,
+		tcp_send_reset(s, c->laddr, c->lport, c->raddr, c->rport, c->snd_max, c->rcv_nxt,
 			       true);
 		tcp_conn_closed(c, -TCP_ECONNABORTED);
 	}

@@ -96,6 +96,9 @@ static void conn_send(struct tcp_conn *c, struct tcp_hdr *h, uint32_t off, uint3
 	s->cfg.ip->output(s->cfg.ip_ctx, c->laddr, c->raddr, pb);
 }
 
+/* Control segments (a pure ACK, a RST, a challenge ACK) carry snd_max, not
+ * snd_nxt: after a timeout snd_nxt has gone back, and a sequence number
+ * below what the peer holds would be unacceptable to it (BSD does this). */
 void tcp_send_ctl(struct tcp_conn *c, uint8_t flags, uint32_t seq, kiln_time_t now)
 {
 	struct tcp_hdr h;
@@ -106,7 +109,7 @@ void tcp_send_ctl(struct tcp_conn *c, uint8_t flags, uint32_t seq, kiln_time_t n
 void tcp_challenge_ack(struct tcp_conn *c, kiln_time_t now)
 {
 	c->stack->st.challenge_acks++;
-	tcp_send_ctl(c, TCP_ACK, c->snd_nxt, now);
+	tcp_send_ctl(c, TCP_ACK, c->snd_max, now);
 }
 
 void tcp_send_syn(struct tcp_conn *c, kiln_time_t now)
@@ -168,7 +171,7 @@ void tcp_output(struct tcp_conn *c, kiln_time_t now)
 		break;
 	case TCP_FIN_WAIT_2: case TCP_TIME_WAIT:
 		if (c->flags & TF_ACK_NOW)
-			tcp_send_ctl(c, TCP_ACK, c->snd_nxt, now);
+			tcp_send_ctl(c, TCP_ACK, c->snd_max, now);
 		tcp_timer_update(c);
 		return;
 	default:
@@ -218,7 +221,7 @@ void tcp_output(struct tcp_conn *c, kiln_time_t now)
 			tcp_rtx_arm(c, now);
 	}
 	if (!sent && (c->flags & TF_ACK_NOW))
-		tcp_send_ctl(c, TCP_ACK, c->snd_nxt, now);
+		tcp_send_ctl(c, TCP_ACK, c->snd_max, now);
 	/* Zero window with data waiting and nothing in flight: probe. */
 	if (c->snd_wnd == 0 && c->snd.len > c->snd_nxt - c->snd_una &&
 	    c->t_rtx == KILN_TIME_NEVER && c->t_persist == KILN_TIME_NEVER) {

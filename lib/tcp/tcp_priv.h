@@ -25,6 +25,10 @@
  * every connection expires at once; the rest run on the next tick. */
 #define TCP_TICK_MAX 4096
 
+/* Least time between ACKs sent in answer to unacceptable segments without
+ * data (see tcp_input.c): bounds an ACK war to 10 segments a second. */
+#define TCP_OOW_ACK_GAP (100ull * 1000000)
+
 /* Sequence-number arithmetic modulo 2^32 (RFC 9293 3.4). */
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
@@ -105,6 +109,7 @@ struct tcp_conn {
 	/* Timers: absolute monotonic deadlines, KILN_TIME_NEVER when off. */
 	kiln_time_t t_rtx, t_delack, t_persist, t_keep, t_close;
 	kiln_time_t last_rcv;      /* for keepalive */
+	kiln_time_t last_oow_ack;  /* rate limit of ACKs to unacceptable segments */
 	kiln_time_t deadline;      /* min of the timers: the heap key */
 	uint32_t heap_idx;         /* position in the stack's timer heap + 1; 0 = not in */
 
@@ -174,7 +179,8 @@ void tcp_accept_enqueue(struct tcp_conn *c);
 void tcp_conn_init_send(struct tcp_conn *c, uint16_t peer_mss);
 
 /* tcp_ring.c: byte rings. */
-bool tcp_ring_reserve(struct tcp_stack *s, struct tcp_ring *r, uint32_t cap);
+/* Make room for need bytes from head (grow up to max, keep the contents). */
+bool tcp_ring_reserve(struct tcp_stack *s, struct tcp_ring *r, uint32_t need, uint32_t max);
 void tcp_ring_release(struct tcp_stack *s, struct tcp_ring *r);
 void tcp_ring_write_at(struct tcp_ring *r, uint32_t off, const void *src, uint32_t n);
 void tcp_ring_read_at(const struct tcp_ring *r, uint32_t off, void *dst, uint32_t n);

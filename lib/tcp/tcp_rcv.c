@@ -75,7 +75,7 @@ bool tcp_rcv_data(struct tcp_conn *c, uint32_t seq, struct view data)
 
 	if (!n)
 		return true;
-	if (!tcp_ring_reserve(s, &c->rcv, s->cfg.rcvbuf)) {
+	if (!tcp_ring_reserve(s, &c->rcv, c->rcv.len + (seq - c->rcv_nxt) + n, s->cfg.rcvbuf)) {
 		s->st.drop_memory++;
 		return false;
 	}

@@ -3,16 +3,34 @@
 
 #include <string.h>
 
-bool tcp_ring_reserve(struct tcp_stack *s, struct tcp_ring *r, uint32_t cap)
+/* Rings start small and double: a connection that exchanges a few hundred
+ * bytes never holds its full buffer size (thousands of connections fit). */
+#define TCP_RING_MIN 2048
+
+bool tcp_ring_reserve(struct tcp_stack *s, struct tcp_ring *r, uint32_t need, uint32_t max)
 {
-	if (r->buf)
+	uint32_t cap = r->cap ? r->cap : TCP_RING_MIN;
+	uint8_t *nb;
+
+	if (need > max)
+		need = max;
+	if (r->buf && r->cap >= need)
 		return true;
-	r->buf = tcp_mem_alloc(s, cap);
-	if (!r->buf)
+	while (cap < need)
+		cap *= 2; /* need <= TCP_BUF_MAX: no overflow */
+	if (cap > max)
+		cap = max;
+	nb = tcp_mem_alloc(s, cap);
+	if (!nb)
 		return false;
+	if (r->buf) {
+		/* Keep every logical offset (out-of-order data sits past len). */
+		tcp_ring_read_at(r, 0, nb, r->cap);
+		tcp_mem_free(s, r->buf, r->cap);
+	}
+	r->buf = nb;
 	r->cap = cap;
 	r->head = 0;
-	r->len = 0;
 	return true;
 }
 

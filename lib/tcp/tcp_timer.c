@@ -157,7 +157,7 @@ static bool on_rtx(struct tcp_conn *c, kiln_time_t now)
 	}
 	if (c->rtx_count > s->cfg.max_retries) {
 		s->st.conns_timed_out++;
-		tcp_send_ctl(c, TCP_RST | TCP_ACK, c->snd_nxt, now);
+		tcp_send_ctl(c, TCP_RST | TCP_ACK, c->snd_max, now);
 		tcp_conn_closed(c, -TCP_ETIMEDOUT);
 		return false;
 	}
@@ -206,7 +206,7 @@ static bool on_keepalive(struct tcp_conn *c, kiln_time_t now)
 	}
 	if (c->probes >= s->cfg.keep_cnt) {
 		s->st.conns_timed_out++;
-		tcp_send_ctl(c, TCP_RST | TCP_ACK, c->snd_nxt, now);
+		tcp_send_ctl(c, TCP_RST | TCP_ACK, c->snd_max, now);
 		tcp_conn_closed(c, -TCP_ETIMEDOUT);
 		return false;
 	}
@@ -231,7 +231,7 @@ static void run_timers(struct tcp_conn *c, kiln_time_t now)
 	if (c->t_delack <= now) {
 		c->stack->st.delayed_acks++;
 		c->t_delack = KILN_TIME_NEVER;
-		tcp_send_ctl(c, TCP_ACK, c->snd_nxt, now);
+		tcp_send_ctl(c, TCP_ACK, c->snd_max, now);
 	}
 	if (c->t_keep <= now && !on_keepalive(c, now))
 		return;

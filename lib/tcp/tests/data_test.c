@@ -1,0 +1,212 @@
+/* data_test.c: bulk data both ways over the in-memory pair, clean and impaired (loss, reorder, duplicates), window scaling. */
+#include "pair.h"
+
+/* Move total bytes each way at once; true if both arrive intact. */
+static bool transfer(struct pair *p, struct tcp_conn *ca, struct tcp_conn *cb, uint64_t total,
+		     long max_events)
+{
+	struct flow ab, ba;
+	flow_init(&ab, ca, cb, total, 1);
+	flow_init(&ba, cb, ca, total, 2);
+	for (long i = 0; i < max_events; i++) {
+		bool d1 = flow_pump(&ab), d2 = flow_pump(&ba);
+		if (d1 && d2)
+			break;
+		if (!pair_step(p))
+			break;
+	}
+	if (ab.read != total || ba.read != total) {
+		struct tcp_conn_info i;
+		tcp_conn_info(ca, &i);
+		fprintf(stderr, "A: %s wnd %u cwnd %u unacked %u unsent %u readable %u next %llu now %llu\n",
+			tcp_state_name(i.state), i.snd_wnd, i.cwnd, i.unacked, i.unsent, i.readable,
+			(unsigned long long)tcp_next_deadline(p->a), (unsigned long long)p->now);
+		tcp_conn_info(cb, &i);
+		fprintf(stderr, "B: %s wnd %u cwnd %u unacked %u unsent %u readable %u next %llu\n",
+			tcp_state_name(i.state), i.snd_wnd, i.cwnd, i.unacked, i.unsent, i.readable,
+			(unsigned long long)tcp_next_deadline(p->b));
+	}
+	if (ab.read != total || ba.read != total) {
+		for (int k = 0; k < 2; k++) {
+			const struct tcp_stats *st = tcp_stack_stats(k ? p->b : p->a);
+			fprintf(stderr, "%c: rtx %llu rto %llu fr %llu tmo %llu oow %llu paws %llu badack %llu mem %llu ooo %llu chal %llu rst %llu/%llu\n",
+				'A' + k, (unsigned long long)st->retransmits, (unsigned long long)st->rto_expired,
+				(unsigned long long)st->fast_retransmits, (unsigned long long)st->conns_timed_out,
+				(unsigned long long)st->drop_out_of_window, (unsigned long long)st->drop_paws,
+				(unsigned long long)st->drop_bad_ack, (unsigned long long)st->drop_memory,
+				(unsigned long long)st->ooo_segments, (unsigned long long)st->challenge_acks,
+				(unsigned long long)st->rst_sent, (unsigned long long)st->rst_received);
+		}
+	}
+	if (ab.read != total || ba.read != total)
+		fprintf(stderr, "transfer: a->b %llu/%llu b->a %llu/%llu\n",
+			(unsigned long long)ab.read, (unsigned long long)total,
+			(unsigned long long)ba.read, (unsigned long long)total);
+	return ab.read == total && ba.read == total && ab.rhash == ab.gen.hash &&
+	       ba.rhash == ba.gen.hash;
+}
+
+static void bulk(unsigned drop, unsigned reorder, unsigned dup, uint64_t total,
+		 const struct tcp_config *cfg, uint64_t seed)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	char c;
+
+	pair_init(&p, cfg, cfg, seed);
+	CHECK(pair_connect(&p, 80, &l, &ca, &cb));
+	p.drop_pct = drop;
+	p.reorder_pct = reorder;
+	p.dup_pct = dup;
+	CHECK(transfer(&p, ca, cb, total, 50000000));
+	if (drop) {
+		CHECK(tcp_stack_stats(p.a)->retransmits > 0);
+		CHECK(tcp_stack_stats(p.a)->fast_retransmits > 0);
+	}
+	if (reorder)
+		CHECK(tcp_stack_stats(p.b)->ooo_segments > 0);
+	/* Orderly close both ways, then nothing left anywhere. */
+	CHECK_EQ(tcp_shutdown_write(ca), 0);
+	CHECK_EQ(tcp_shutdown_write(cb), 0);
+	PAIR_RUN_UNTIL(&p, tcp_read_nb(ca, &c, 1) == 0 && tcp_read_nb(cb, &c, 1) == 0, 1000000);
+	CHECK_EQ(tcp_read_nb(ca, &c, 1), 0);
+	CHECK_EQ(tcp_read_nb(cb, &c, 1), 0);
+	tcp_close(ca);
+	tcp_close(cb);
+	tcp_listener_close(l);
+	pair_run_for(&p, 120 * SECS);
+	CHECK_PAIR_CLEAN(&p);
+	pair_free(&p);
+}
+
+TEST(bulk_8mib_both_ways_clean) { bulk(0, 0, 0, 8u << 20, NULL, 21); }
+TEST(bulk_8mib_both_ways_impaired) { bulk(5, 10, 1, 8u << 20, NULL, 22); }
+
+TEST(bulk_impaired_without_options)
+{
+	struct tcp_config cfg = {.no_timestamps = true, .no_wscale = true};
+	bulk(5, 10, 1, 1u << 20, &cfg, 23);
+}
+
+TEST(window_scaling_with_large_buffers)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	struct tcp_config cfg = {.sndbuf = 4u << 20, .rcvbuf = 4u << 20};
+	struct tcp_conn_info ia;
+	struct flow f;
+	uint32_t max_inflight = 0, max_wnd = 0;
+
+	pair_init(&p, &cfg, &cfg, 24);
+	p.delay = 20 * MSEC; /* a long fat pipe: 40 ms RTT */
+	CHECK(pair_connect(&p, 80, &l, &ca, &cb));
+	tcp_conn_info(ca, &ia);
+	CHECK_EQ(ia.rcv_wscale, 7);
+	CHECK_EQ(ia.snd_wscale, 7);
+	flow_init(&f, ca, cb, 32u << 20, 3);
+	for (long i = 0; i < 50000000 && !flow_pump(&f); i++) {
+		tcp_conn_info(ca, &ia);
+		if (ia.unacked > max_inflight)
+			max_inflight = ia.unacked;
+		if (ia.snd_wnd > max_wnd)
+			max_wnd = ia.snd_wnd;
+		if (!pair_step(&p))
+			break;
+	}
+	CHECK_EQ(f.read, 32u << 20);
+	CHECK_EQ(f.rhash, f.gen.hash);
+	/* More than 64 KiB in flight: only possible with scaling. */
+	CHECK(max_inflight > 1000000);
+	CHECK(max_wnd > 4000000); /* B's scaled window */
+	tcp_abort(ca);
+	tcp_abort(cb);
+	tcp_listener_close(l);
+	pair_run_for(&p, 10 * SECS);
+	CHECK_PAIR_CLEAN(&p);
+	pair_free(&p);
+}
+
+TEST(memory_per_idle_connection)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	enum { N = 2000 };
+	static struct tcp_conn *ca[N], *cb[N];
+	struct tcp_config cfg = {.max_conns = 4096};
+	struct tcp_stack_info ia, ib;
+	int got = 0;
+
+	pair_init(&p, &cfg, &cfg, 25);
+	CHECK_EQ(tcp_listen(p.b, 80, 1024, &l), 0);
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(tcp_connect_nb(p.a, A_ADDR, B_ADDR, 80, &ca[i]), 0);
+		/* Exchange a little data so both buffers were used once. */
+		PAIR_RUN_UNTIL(&p, (cb[got] = tcp_accept_nb(l)) != NULL, 1000);
+		CHECK(cb[got] != NULL);
+		got++;
+	}
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(tcp_write_nb(ca[i], "ping", 4), 4);
+		CHECK_EQ(tcp_write_nb(cb[i], "pong", 4), 4);
+	}
+	pair_run_for(&p, 1 * SECS);
+	for (int i = 0; i < N; i++) {
+		char b[8];
+		CHECK_EQ(tcp_read_nb(ca[i], b, 8), 4);
+		CHECK_EQ(tcp_read_nb(cb[i], b, 8), 4);
+	}
+	pair_run_for(&p, 1 * SECS);
+	tcp_stack_info(p.a, &ia);
+	tcp_stack_info(p.b, &ib);
+	CHECK_EQ(ia.conns, N);
+	/* Idle and drained: state only, no buffers. */
+	CHECK_EQ(ia.mem, (size_t)N * ia.conn_size);
+	CHECK(ib.mem <= (size_t)N * ib.conn_size + 4096);
+	CHECK(ia.conn_size <= 512);
+	printf("INFO: tcp: %zu bytes per idle established connection (%d held: %zu KiB)\n",
+	       ia.conn_size, N, ia.mem / 1024);
+	for (int i = 0; i < N; i++) {
+		tcp_close(ca[i]);
+		tcp_close(cb[i]);
+	}
+	tcp_listener_close(l);
+	pair_run_for(&p, 10 * SECS);
+	CHECK_PAIR_CLEAN(&p);
+	pair_free(&p);
+}
+
+TEST(memory_limits_hold)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb, *extra;
+	struct tcp_config small = {.max_conns = 2, .sndbuf = 8192, .rcvbuf = 8192};
+	long n;
+
+	pair_init(&p, &small, &small, 26);
+	CHECK(pair_connect(&p, 80, &l, &ca, &cb));
+	/* The send buffer bounds what write takes. */
+	static uint8_t big[100000];
+	n = tcp_write_nb(ca, big, sizeof(big));
+	CHECK_EQ(n, 8192);
+	CHECK_EQ(tcp_write_nb(ca, big, 1), -TCP_EAGAIN);
+	CHECK(!tcp_writable(ca));
+	/* A holds 1 connection + 1 of max 2: a third is refused. */
+	CHECK_EQ(tcp_connect_nb(p.a, A_ADDR, B_ADDR, 80, &extra), 0);
+	CHECK_EQ(tcp_connect_nb(p.a, A_ADDR, B_ADDR, 80, &extra), -TCP_ENOMEM);
+	CHECK_EQ(tcp_stack_stats(p.a)->drop_max_conns, 1);
+	pair_run_for(&p, 100 * MSEC);
+	CHECK_EQ(tcp_conn_status(extra), 0);
+	tcp_abort(ca);
+	tcp_abort(cb);
+	tcp_abort(extra);
+	tcp_listener_close(l);
+	pair_run_for(&p, 10 * SECS);
+	CHECK_PAIR_CLEAN(&p);
+	pair_free(&p);
+}
+TEST(bulk_2mib_loss_only) { bulk(5, 0, 0, 2u << 20, NULL, 22); }
+TEST(bulk_2mib_reorder_only) { bulk(0, 10, 0, 2u << 20, NULL, 22); }
+TEST(bulk_2mib_duplicates_only) { bulk(0, 0, 1, 2u << 20, NULL, 22); }
