@@ -42,8 +42,9 @@ __attribute__((no_stack_protector)) void hvt_canary_init(void)
 
 __attribute__((noreturn, no_stack_protector)) void __stack_chk_fail(void)
 {
+	/* The return address lies in the function whose canary died. */
 	hvt_print("\nkiln: stack smashing detected: a stack buffer overflowed in the function "
-		  "returning to 0x");
+		  "containing 0x");
 	hvt_print_hex((uint64_t)(uintptr_t)__builtin_return_address(0), 16);
 	hvt_print("; stopping\n");
 	kiln_abort();
