@@ -137,7 +137,8 @@ compiles() { grep -cE '(^| )-c [^ ]+\.c ' "$1"; }
 n0=$(compiles "$tmp/inc0.err")
 links0=$(grep -c -- '-o .*/inc.unix' "$tmp/inc0.err")
 sleep 1 # a distinct mtime on coarse file systems
-echo 'int extra_twice(void) { return 2; }' >>"$tmp/apps/inc/extra.c"
+# a constructor: reached through .init_array, so --gc-sections keeps it and nm sees it
+echo 'volatile int extra_seen; __attribute__((constructor)) void extra_twice(void); void extra_twice(void) { extra_seen = 1; }' >>"$tmp/apps/inc/extra.c"
 "$KILN" build -t unix apps/inc >/dev/null 2>"$tmp/inc1.err"
 n1=$(compiles "$tmp/inc1.err")
 what=$(grep -oE -- '-c [^ ]+\.c ' "$tmp/inc1.err" | tr '\n' ' ')
@@ -153,5 +154,16 @@ what=$(grep -oE -- '-c [^ ]+\.c ' "$tmp/inc2.err" | tr '\n' ' ')
 [ "$(compiles "$tmp/inc2.err")" -eq 1 ] && printf '%s' "$what" | grep -q '_build/unix/manifest.c' &&
 	pass "a new device in kiln.conf recompiles only the generated manifest" ||
 	fail "manifest regeneration" "compiled: $what"
+# Deleting a file relinks without it (make alone would see nothing newer).
+nm apps/inc/_build/unix/inc.unix | grep -q extra_twice ||
+	fail "deleted file: control" "extra_twice is not in the image before the deletion"
+rm "$tmp/apps/inc/extra.c"
+"$KILN" build -t unix apps/inc >/dev/null 2>"$tmp/inc3.err"
+if [ "$(compiles "$tmp/inc3.err")" -eq 0 ] && grep -q -- '-o .*/inc.unix' "$tmp/inc3.err" &&
+	! nm apps/inc/_build/unix/inc.unix | grep -q extra_twice; then
+	pass "deleting an application file relinks the image without it"
+else
+	fail "deleted file" "$(grep -c -- '-o .*/inc.unix' "$tmp/inc3.err") links; nm: $(nm apps/inc/_build/unix/inc.unix | grep extra)"
+fi
 
 finish

@@ -20,6 +20,52 @@ static int fail(const char *msg)
 	return 1;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of dir's *.c files, sorted, space-separated, into buf. */
+static int list_c_files(const char *dir, char *buf, size_t len)
+{
+	/* An appliance is a handful of files; this bounds a wrong directory. */
+	enum { MAX_FILES = 1024 };
+	static char *names[MAX_FILES];
+	unsigned n = 0;
+	size_t used = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int r = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+		if (l > 2 && strcmp(e->d_name + l - 2, ".c") == 0) {
+			if (n == MAX_FILES) {
+				r = -1;
+				break;
+			}
+			names[n++] = strdup(e->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof names[0], cmp_names);
+	for (unsigned i = 0; i < n; i++) {
+		int w = names[i] ? snprintf(buf + used, len - used, "%s ", names[i]) : -1;
+		if (w < 0 || (size_t)w >= len - used)
+			r = -1;
+		else
+			used += (size_t)w;
+		free(names[i]);
+	}
+	if (r == 0 && used + 2 <= len) {
+		buf[used++] = '\n';
+		buf[used] = '\0';
+	}
+	return r;
+}
+
 /* True if dir holds a *.c file (the application). */
 static bool has_c_file(const char *dir)
 {
@@ -95,14 +141,17 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		if (gen_write_if_changed(gen[i], text, NULL, err, sizeof err) < 0)
 			return fail(err);
 	}
-	/* The link stamp: what make cannot see changing (the library list). */
+	/* The link stamp: what make cannot see changing: the library list, and
+	 * the application's files (a deleted one leaves no newer prerequisite). */
 	char libs_words[KILN_MAX_LIBS * (KILN_LIB_NAME_MAX + 1) + 1];
 	size_t used = 0;
 	libs_words[0] = '\0';
 	for (unsigned i = 0; i < libs.n; i++)
 		used += (size_t)snprintf(libs_words + used, sizeof libs_words - used, "%s%s",
 					 i ? " " : "", libs.name[i]);
-	snprintf(text, sizeof text, "LIBS=%s\n", libs_words);
+	used = (size_t)snprintf(text, sizeof text, "LIBS=%s\nSRCS=", libs_words);
+	if (list_c_files(req->dir, text + used, sizeof text - used) < 0)
+		return fail("too many application files");
 	if (path_join(stamp, sizeof stamp, out_dir, "link.stamp") < 0 ||
 	    gen_write_if_changed(stamp, text, NULL, err, sizeof err) < 0)
 		return fail(err);
