@@ -40,7 +40,7 @@ static enum kiln_result block_io(enum hvt_hypercall nr, kiln_handle_t handle, ui
 	io.len = size;
 	io.ret = HVT_EUNSPEC;
 	hvt_hypercall(nr, &io);
-	return (enum kiln_result)io.ret;
+	return hvt_result(io.ret);
 }
 
 enum kiln_result kiln_block_write(kiln_handle_t handle, uint64_t offset, const uint8_t *buf,

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <kiln/hvt_abi.h>
+#include <kiln/platform.h>
 
 /* The main stack: from the top of RAM down, below it the heap. kiln's
  * engines are event-driven and fibers get their own stacks from the heap, so
@@ -37,14 +38,21 @@ static inline uint64_t hvt_rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* A hypercall's ret as a kiln_result (the values are equal, hvt-abi.md 5);
+ * anything else the monitor wrote counts as a host failure. */
+static inline enum kiln_result hvt_result(int32_t ret)
+{
+	return ret >= HVT_OK && ret <= HVT_EUNSPEC ? (enum kiln_result)ret : KILN_EUNSPEC;
+}
+
 /* RDRAND; false if the CPU has none or it failed 10 times (Intel's advice). */
 bool hvt_rdrand64(uint64_t *v);
 
 /* Ends the guest with status, without flushing the console (exit.c). */
 void hvt_halt(int status) __attribute__((noreturn));
 
-/* Writes straight to the console for the fault paths: hex and decimal
- * numbers without printf, which may be what broke (console.c). */
+/* Console output for the fault paths, without printf, which may be what
+ * broke (console.c): a string, and a number as that many hex digits. */
 void hvt_print(const char *s);
 void hvt_print_hex(uint64_t v, int digits);
 

@@ -38,7 +38,7 @@ enum kiln_result kiln_net_write(kiln_handle_t handle, const uint8_t *buf, size_t
 	io.len = size;
 	io.ret = HVT_EUNSPEC;
 	hvt_hypercall(HVT_HYPERCALL_NET_WRITE, &io);
-	return (enum kiln_result)io.ret;
+	return hvt_result(io.ret);
 }
 
 enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
@@ -59,5 +59,5 @@ enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
 			return KILN_EUNSPEC; /* a monitor that overran: never trust it further */
 		*read_size = io.len;
 	}
-	return (enum kiln_result)io.ret;
+	return hvt_result(io.ret);
 }
