@@ -136,6 +136,9 @@ compiles() { grep -cE '(^| )-c [^ ]+\.c ' "$1"; }
 "$KILN" build -t unix apps/inc >/dev/null 2>"$tmp/inc0.err"
 n0=$(compiles "$tmp/inc0.err")
 links0=$(grep -c -- '-o .*/inc.unix' "$tmp/inc0.err")
+"$KILN" build -t unix "$tmp/apps/inc" >/dev/null 2>"$tmp/inc0b.err"
+[ "$(compiles "$tmp/inc0b.err")" -eq 0 ] && pass "the same appliance by its absolute path rebuilds nothing" ||
+	fail "absolute path rebuild" "compiled: $(grep -oE -- '-c [^ ]+\.c ' "$tmp/inc0b.err" | tr '\n' ' ')"
 sleep 1 # a distinct mtime on coarse file systems
 # a constructor: reached through .init_array, so --gc-sections keeps it and nm sees it
 echo 'volatile int extra_seen; __attribute__((constructor)) void extra_twice(void); void extra_twice(void) { extra_seen = 1; }' >>"$tmp/apps/inc/extra.c"

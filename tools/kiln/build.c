@@ -125,6 +125,12 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		    (int)sizeof out_rel ||
 	    realpath(req->dir, app_dir) == NULL)
 		return fail("cannot resolve the appliance directory");
+	if (strpbrk(app_dir, " \t\n$#:;%\\") || strpbrk(res->root, " \t\n$#:;%\\")) {
+		kiln_error("%s: make cannot build in a path holding spaces or any of $#:;%%\\; "
+			   "move the appliance or the kiln tree", strpbrk(app_dir, " \t\n$#:;%\\")
+			   ? app_dir : res->root);
+		return 1;
+	}
 	if (mkdir_p(out_rel, err, sizeof err) < 0 || realpath(out_rel, out_dir) == NULL)
 		return fail(err);
 	if (snprintf(res->image, sizeof res->image, "%s/%s.%s", out_rel, c->name, t) >=
