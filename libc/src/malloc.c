@@ -250,8 +250,15 @@ void *realloc(void *p, size_t size)
 		return NULL;
 	}
 	u = units_for(size);
-	if (u <= c->units)
+	if (u <= c->units) {
+		/* Shrinking a large block gives its tail back. */
+		if (c->units > SMALL_MAX_UNITS) {
+			used_bytes -= (size_t)c->units * UNIT;
+			trim(c, u);
+			used_bytes += (size_t)c->units * UNIT;
+		}
 		return p;
+	}
 	n = after(c);
 	if (state_of(n) == FREE && c->units + n->units >= u) {
 		/* Grow in place into the free chunk after it. */

@@ -218,3 +218,21 @@ TEST(errors_stop_the_appliance)
 	CHECK_EQ(in_child(wild_free, out, sizeof(out)), 255);
 	CHECK(strstr(out, "did not return") != NULL);
 }
+
+TEST(realloc_shrinks_and_grows_in_place)
+{
+	setup();
+	size_t before = klibc_heap_used();
+	unsigned char *p = klibc_malloc(1 << 20);
+	CHECK(p != NULL);
+	memset(p, 0x5a, 1 << 20);
+	unsigned char *q = klibc_realloc(p, 1000);
+	CHECK(q == p);                                   /* shrinks where it is */
+	CHECK(klibc_heap_used() - before < 2048);        /* and the tail is free again */
+	q = klibc_realloc(p, 100000);
+	CHECK(q == p);                                   /* grows into that free tail */
+	for (int i = 0; i < 1000; i++)
+		CHECK_EQ(q[i], 0x5a);
+	klibc_free(q);
+	CHECK_EQ(klibc_heap_used(), before);
+}
