@@ -41,10 +41,11 @@ endif
 all: $(ARCHIVES)
 	@:
 
+# Built beside and renamed into place, so that two builds at once (two kiln
+# builds, or a test beside a developer) never link a half-written archive.
 define archive_rule
 $(1): $(call objs_of,$(call srcs_in,$(KILN_ROOT)/$(2)))
-	@rm -f $$@
-	$$(AR) rcs $$@ $$^
+	rm -f $$@.$$$$$$$$ && $$(AR) rcs $$@.$$$$$$$$ $$^ && mv -f $$@.$$$$$$$$ $$@
 endef
 $(eval $(call archive_rule,$(O)/libkiln_platform.a,platform/$(TARGET)))
 $(eval $(call archive_rule,$(O)/libkiln_c.a,libc/src))
