@@ -4,6 +4,7 @@
 #include "unix.h"
 
 struct unix_device unix_devices[UNIX_MAX_HANDLE + 1];
+const char *unix_program = "kiln";
 
 struct unix_device *unix_device_get(kiln_handle_t h, enum kiln_device_type t)
 {

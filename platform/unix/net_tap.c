@@ -19,12 +19,24 @@
 
 static void tap_poll_prepare(struct unix_device *d, struct unix_pollset *ps)
 {
-	unix_pollset_add(ps, d->fd, POLLIN);
+	if (!d->net_failed)
+		unix_pollset_add(ps, d->fd, POLLIN);
 }
 
 static bool tap_poll_ready(struct unix_device *d, const struct unix_pollset *ps)
 {
-	return d->poll_count == 1 && (ps->fds[d->poll_first].revents & POLLIN);
+	if (d->poll_count != 1)
+		return false;
+	short ev = ps->fds[d->poll_first].revents;
+	if ((ev & (POLLERR | POLLHUP | POLLNVAL)) && !(ev & POLLIN)) {
+		/* The interface was deleted under us: polling it again would
+		 * return at once forever and turn every yield into a spin. */
+		d->net_failed = true;
+		fprintf(stderr, "%s: net device '%s': its tap failed; it gets no more frames\n",
+			unix_program, d->name);
+		return false;
+	}
+	return (ev & POLLIN) != 0;
 }
 
 static enum kiln_result tap_read(struct unix_device *d, uint8_t *buf, size_t size,

@@ -12,6 +12,7 @@ int kiln_unix_start(int argc, char **argv)
 	char err[512];
 
 	unix_clock_base(); /* monotonic time starts here */
+	unix_program = kiln_appliance_name;
 	if (m->count > UNIX_MAX_HANDLE) {
 		fprintf(stderr, "%s: the manifest declares %u devices, more than %d\n",
 			kiln_appliance_name, m->count, UNIX_MAX_HANDLE);

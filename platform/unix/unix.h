@@ -51,12 +51,15 @@ struct unix_device {
 	const struct unix_net_ops *net_ops;
 	struct kiln_net_info net_info;
 	unsigned poll_first, poll_count; /* this device's slots in the poll set */
+	bool net_failed; /* the host side broke (tap deleted): no longer polled */
 	/* block */
 	struct kiln_block_info block_info;
 };
 
 /* Indexed by handle; [0] unused. Filled by start-up, before kiln_main(). */
 extern struct unix_device unix_devices[UNIX_MAX_HANDLE + 1];
+/* The name in front of run-time messages: the appliance's, once started. */
+extern const char *unix_program;
 
 /* The device behind handle h if it is attached and of type t, else NULL. */
 struct unix_device *unix_device_get(kiln_handle_t h, enum kiln_device_type t);

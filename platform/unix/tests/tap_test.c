@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -98,6 +99,30 @@ static enum kiln_result wait_read(uint8_t *buf, size_t size, size_t *n)
 		}
 	}
 	return KILN_AGAIN;
+}
+
+/* Defined first: the harness runs cases last to first, and this one
+ * attaches a second device. */
+TEST(deleted_tap_does_not_make_yield_spin)
+{
+	static const struct kiln_device md = {.name = "doomed", .type = KILN_DEVICE_NET};
+	char why[600];
+	uint8_t in[1600];
+	size_t n;
+	const char *no = setup();
+	if (no) {
+		test_skip(no);
+		return;
+	}
+	CHECK_EQ(kiln_unix_net_attach(&md, 2, "kt1", why, sizeof why), 0);
+	CHECK_EQ(system("ip link del kt1"), 0);
+	kiln_handle_set_t ready = 0;
+	kiln_yield(kiln_clock_monotonic() + 100 * MS, &ready); /* may notice the failure */
+	kiln_time_t t0 = kiln_clock_monotonic();
+	kiln_yield(t0 + 100 * MS, &ready);
+	CHECK(kiln_clock_monotonic() - t0 >= 100 * MS); /* slept: not polled any more */
+	CHECK_EQ(ready & 4, 0);
+	CHECK(kiln_net_read(2, in, sizeof in, &n) != KILN_OK);
 }
 
 TEST(info)
