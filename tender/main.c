@@ -1,5 +1,6 @@
 /* main.c: the tender's phases in order, and its one-line messages
  * (docs/tender.md). */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,9 @@ int main(int argc, char **argv)
 	static struct tender_vm vm;
 
 	TENDER_PHASE("start");
+	/* A closed console (a pipe whose reader left) must not kill the
+	 * tender with SIGPIPE: PUTS then just loses the text (hypercall.c). */
+	signal(SIGPIPE, SIG_IGN);
 	tender_args_parse(&args, argc, argv);
 	/* The image first: a bad image is reported without touching /dev/kvm. */
 	tender_elf_open(&img, args.image);

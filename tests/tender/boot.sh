@@ -14,6 +14,19 @@ fi
 if ! kvm_usable; then
 	skip "boot the hand-written hvt image" "$KVM_WHY"
 	
+# A console whose reader is gone: PUTS loses its text, the tender lives on
+# and still exits with the guest's status (no SIGPIPE death).
+exec 4> >(true)
+sleep 0.3
+timeout 60 "$TENDER" "$FIX/hello.hvt" >&4 2>"$TMP/err"
+rc=$?
+exec 4>&-
+if [ "$rc" -eq 7 ]; then
+	pass "a closed console (EPIPE) does not kill the tender"
+else
+	fail "a closed console (EPIPE) does not kill the tender" "status $rc, stderr '$(cat "$TMP/err")'"
+fi
+
 # CPUID: what KVM supports is passed through (hvt-abi.md section 3), whether
 # computed or read from the tender's per-boot cache (docs/tender.md).
 vendor=$(awk -F': ' '/^vendor_id/ {print $2; exit}' /proc/cpuinfo)
@@ -85,6 +98,19 @@ if [ "$rc" -eq 0 ] && [ "$out" = "hostile: ok" ]; then
 	pass "WALLTIME gives the host's realtime clock"
 else
 	fail "WALLTIME" "status $rc, stdout '$out', stderr '$err'"
+fi
+
+# A console whose reader is gone: PUTS loses its text, the tender lives on
+# and still exits with the guest's status (no SIGPIPE death).
+exec 4> >(true)
+sleep 0.3
+timeout 60 "$TENDER" "$FIX/hello.hvt" >&4 2>"$TMP/err"
+rc=$?
+exec 4>&-
+if [ "$rc" -eq 7 ]; then
+	pass "a closed console (EPIPE) does not kill the tender"
+else
+	fail "a closed console (EPIPE) does not kill the tender" "status $rc, stderr '$(cat "$TMP/err")'"
 fi
 
 # CPUID: what KVM supports is passed through (hvt-abi.md section 3), whether
