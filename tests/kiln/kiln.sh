@@ -88,6 +88,14 @@ fi
 [ $rc -ne 0 ] && grep -q "sanitize is for the unix target" "$tmp/e" &&
 	pass "--sanitize on hvt is an error" || fail "sanitize hvt" "status $rc: $(cat "$tmp/e")"
 
+mkdir -p "$tmp/fakeroot/mk" && touch "$tmp/fakeroot/mk/appliance.mk"
+KILN_ROOT=$tmp/fakeroot "$KILN" run -t hvt apps/demo1 >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 1 ] && grep -q "^kiln: $tmp/fakeroot/build/bin/tender is not built: run 'make tools'" "$tmp/e" &&
+	pass "-t hvt without a built tender is one clear error" || fail "no tender" "status $rc: $(cat "$tmp/e")"
+KILN_ROOT=$tmp/nowhere "$KILN" build apps/demo1 >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 1 ] && grep -q "^kiln: KILN_ROOT=$tmp/nowhere is not a kiln tree" "$tmp/e" &&
+	pass "a wrong KILN_ROOT is one clear error" || fail "bad KILN_ROOT" "status $rc: $(cat "$tmp/e")"
+
 # --- config errors: one line, FILE:LINE ---------------------------------------
 conf_error() { # what, config text, expected stderr line
 	mkdir -p "$tmp/bad"

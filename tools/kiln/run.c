@@ -175,10 +175,21 @@ int cmd_run(int argc, char **argv)
 			kiln_error("%s", err);
 			return 1;
 		}
-		o.target = hvt_usable(res.root, why, sizeof why) && !o.sanitize ? TARGET_HVT
+		if (o.sanitize)
+			snprintf(why, sizeof why, "--sanitize builds are for the unix target");
+		o.target = !o.sanitize && hvt_usable(res.root, why, sizeof why) ? TARGET_HVT
 									      : TARGET_UNIX;
-		fprintf(stderr, "kiln: target %s (%s%s)\n", target_name(o.target),
-			o.sanitize ? "--sanitize; " : "", why);
+		fprintf(stderr, "kiln: target %s (%s)\n", target_name(o.target), why);
+	} else if (o.target == TARGET_HVT) {
+		if (kiln_find_root(res.root, sizeof res.root, err, sizeof err) < 0) {
+			kiln_error("%s", err);
+			return 1;
+		}
+		path_join(tender, sizeof tender, res.root, "build/bin/tender");
+		if (access(tender, X_OK) < 0) {
+			kiln_error("%s is not built: run 'make tools' in the kiln tree", tender);
+			return 1;
+		}
 	}
 	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize};
 	if (kiln_build(&req, &res) != 0)
