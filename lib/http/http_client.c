@@ -35,10 +35,39 @@ static int clean(const char *s, int allow_space)
 	return 1;
 }
 
+/* The request goes out through a small buffer (a fiber's stack is small),
+ * flushed when full: one write for a typical request. */
+struct out {
+	struct http_client *cl;
+	uint8_t buf[512];
+	size_t n;
+	int err;
+};
+
+static void put(struct out *o, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	while (len && !o->err) {
+		size_t k = sizeof(o->buf) - o->n;
+		if (k > len)
+			k = len;
+		memcpy(o->buf + o->n, p, k);
+		o->n += k, p += k, len -= k;
+		if (o->n == sizeof(o->buf)) {
+			o->err = write_all(o->cl, o->buf, o->n);
+			o->n = 0;
+		}
+	}
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
 static int send_request(struct http_client *cl, const struct http_client_request *rq)
 {
-	uint8_t buf[HTTP_MAX_HEAD];
-	struct writer w = writer_make(buf, sizeof(buf));
+	struct out o = {.cl = cl};
 	char num[20];
 	size_t fl = rq->fields ? strlen(rq->fields) : 0;
 	int has_body = rq->body.len || !strcmp(rq->method, "POST") || !strcmp(rq->method, "PUT") ||
@@ -51,26 +80,34 @@ static int send_request(struct http_client *cl, const struct http_client_request
 			return -1;
 	if (fl && (fl < 2 || memcmp(rq->fields + fl - 2, "\r\n", 2) != 0))
 		return -1;
-	writer_bytes(&w, rq->method, strlen(rq->method));
-	writer_bytes(&w, " ", 1);
-	writer_bytes(&w, rq->target, strlen(rq->target));
-	writer_bytes(&w, " HTTP/1.1\r\nHost: ", 17);
-	writer_bytes(&w, rq->host, strlen(rq->host));
-	writer_bytes(&w, "\r\n", 2);
-	writer_bytes(&w, rq->fields, fl);
+	puts_(&o, rq->method);
+	puts_(&o, " ");
+	puts_(&o, rq->target);
+	puts_(&o, " HTTP/1.1\r\nHost: ");
+	puts_(&o, rq->host);
+	puts_(&o, "\r\n");
+	put(&o, rq->fields, fl);
 	if (has_body) {
-		writer_bytes(&w, "Content-Length: ", 16);
-		writer_bytes(&w, num, http_utoa(rq->body.len, num));
-		writer_bytes(&w, "\r\n", 2);
+		puts_(&o, "Content-Length: ");
+		put(&o, num, http_utoa(rq->body.len, num));
+		puts_(&o, "\r\n");
 	}
 	if (rq->close)
-		writer_bytes(&w, "Connection: close\r\n", 19);
-	writer_bytes(&w, "\r\n", 2);
-	if (!writer_ok(&w))
-		return -1;
-	if (write_all(cl, buf, w.len) < 0)
-		return -1;
-	return rq->body.len ? write_all(cl, rq->body.data, rq->body.len) : 0;
+		puts_(&o, "Connection: close\r\n");
+	puts_(&o, "\r\n");
+	/* A small body rides in the same write as the head. */
+	if (rq->body.len && rq->body.len <= sizeof(o.buf) - o.n)
+		put(&o, rq->body.data, rq->body.len);
+	else if (rq->body.len) {
+		if (!o.err && o.n)
+			o.err = write_all(cl, o.buf, o.n);
+		o.n = 0;
+		if (!o.err)
+			o.err = write_all(cl, rq->body.data, rq->body.len);
+	}
+	if (!o.err && o.n)
+		o.err = write_all(cl, o.buf, o.n);
+	return o.err ? -1 : 0;
 }
 
 int http_client_exchange(struct http_client *cl, const struct http_client_request *rq,

@@ -41,3 +41,5 @@ $(KV_FIX)/libkv_fixture.a: $(KV_FIX)/fixture.o $(KV_FIX)/expect.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 $(T)/bin/kv_fixture_test: $(KV_FIX)/libkv_fixture.a
+# The same baked fixture served over HTTP end to end (lib/http/tests/fixture_test.c).
+$(T)/bin/http_fixture_test: $(KV_FIX)/libkv_fixture.a

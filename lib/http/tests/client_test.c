@@ -4,6 +4,8 @@
 #include "harness.h"
 #include "mem_io.h"
 
+#include <stdio.h>
+
 static struct mem_io io;
 static struct http_client cl;
 static char got[4096];
@@ -112,4 +114,20 @@ TEST(round_trip_through_server)
 	CHECK_EQ(cl.parser.msg.status, 200);
 	CHECK_STR(got, "hi /a");
 	CHECK(cl.reusable);
+}
+
+TEST(large_request_body_and_fields_sent_whole)
+{
+	static char body[3000], fields[700], want[4200];
+	memset(body, 'b', sizeof(body));
+	memset(fields, 'f', sizeof(fields));
+	memcpy(fields, "X-Long: ", 8);
+	memcpy(fields + sizeof(fields) - 3, "\r\n", 3);
+	struct http_client_request put = {"PUT", "h", "/big", fields, {(const uint8_t *)body, sizeof(body)}, 0};
+	CHECK_EQ(exchange("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", &put), 0);
+	CHECK_EQ(cl.parser.msg.status, 201);
+	int n = snprintf(want, sizeof(want), "PUT /big HTTP/1.1\r\nHost: h\r\n%sContent-Length: 3000\r\n\r\n", fields);
+	CHECK_EQ(io.out_len, (size_t)n + sizeof(body));
+	CHECK_MEM(io.out, want, (size_t)n);
+	CHECK_MEM(io.out + n, body, sizeof(body));
 }

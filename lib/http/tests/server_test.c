@@ -246,3 +246,66 @@ TEST(cut_short_and_io_errors)
 	CHECK_EQ(serve(huge, 0), -1);
 	CHECK(srv.stats.io_errors >= 1);
 }
+
+static int h_fields(struct http_request *req, struct http_response *resp)
+{
+	(void)req;
+	/* Refused: server-managed fields, bad names, injected lines. */
+	if (http_response_field(resp, "Content-Length", "1") != -1 ||
+	    http_response_field(resp, "connection", "close") != -1 ||
+	    http_response_field(resp, "Bad Name", "x") != -1 ||
+	    http_response_field(resp, "X", "a\r\nSet-Cookie: evil") != -1 ||
+	    http_response_field(resp, "", "x") != -1)
+		return 500;
+	http_response_status(resp, 201);
+	http_response_field(resp, "X-Ok", "yes");
+	return 0;
+}
+
+static int h_overflow(struct http_request *req, struct http_response *resp)
+{
+	static char big[HTTP_MAX_RESPONSE_FIELDS];
+	(void)req;
+	memset(big, 'v', sizeof(big) - 1);
+	http_response_field(resp, "X-Big", big); /* does not fit: the response becomes 500 */
+	http_response_body(resp, view_make("unseen", 6));
+	return 0;
+}
+
+static int h_short(struct http_request *req, struct http_response *resp)
+{
+	(void)req;
+	http_response_length(resp, 10);
+	return http_response_write(resp, "abc", 3);
+}
+
+static const struct http_route more_routes[] = {
+	{"GET", "/fields", h_fields, NULL},
+	{"GET", "/overflow", h_overflow, NULL},
+	{"GET", "/short", h_short, NULL},
+};
+
+static int serve_more(const char *in)
+{
+	memset(&srv, 0, sizeof(srv));
+	srv.routes = more_routes;
+	srv.nroutes = 3;
+	mem_init(&io, in, strlen(in), 0);
+	http_conn_init(&conn, &srv, &mem_ops, &io, NULL, 0);
+	int rc = http_conn_serve(&conn);
+	io.out[io.out_len] = 0;
+	return rc;
+}
+
+TEST(response_field_rules)
+{
+	CHECK_EQ(serve_more("GET /fields HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK_STR(io.out, "HTTP/1.1 201 Created\r\nX-Ok: yes\r\nContent-Length: 0\r\n\r\n");
+	CHECK_EQ(serve_more("GET /overflow HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK(strncmp(io.out, "HTTP/1.1 500 Internal Server Error\r\n", 36) == 0);
+	CHECK(strstr(io.out, "unseen") == NULL);
+	/* A declared length not met: the connection closes after the response,
+	 * so the next request is not answered on a broken framing. */
+	CHECK_EQ(serve_more("GET /short HTTP/1.1\r\nHost: x\r\n\r\nGET /fields HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK_STR(io.out, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+}
