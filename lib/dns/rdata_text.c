@@ -102,6 +102,12 @@ static void emit_ipv6(struct out *o, const uint8_t *a)
 	int best = -1, bestlen = 0;
 	for (int i = 0; i < 8; i++)
 		g[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+	if (!g[0] && !g[1] && !g[2] && !g[3] && !g[4] && g[5] == 0xffff) {
+		char b[32]; /* RFC 5952 5: IPv4-mapped addresses end in dotted quad */
+		int n = snprintf(b, sizeof b, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+		emit(o, b, (size_t)n);
+		return;
+	}
 	for (int i = 0; i < 8;) { /* RFC 5952 4.2: the longest run of >= 2 zeros */
 		int j = i;
 		while (j < 8 && g[j] == 0)

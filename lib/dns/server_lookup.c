@@ -1,0 +1,196 @@
+/* server_lookup.c: what an authoritative server answers: zone choice,
+ * referrals, CNAME chains, negative answers, ANY, additional-section
+ * processing (RFC 1034 4.3.2, RFC 2308, RFC 4035 3.1.4.1, RFC 8482). */
+#include "server_int.h"
+
+#include "rdata_fields.h"
+
+/* The served zone with the longest origin at or above name. */
+static const struct dns_zone *zone_for(const struct dns_server *s, const struct dns_name *name)
+{
+	const struct dns_zone *best = NULL;
+	for (unsigned i = 0; i < s->nzones; i++)
+		if (dns_name_is_below(name, &s->zones[i]->origin) &&
+		    (!best || s->zones[i]->origin.len > best->origin.len))
+			best = s->zones[i];
+	return best;
+}
+
+static bool in_plan(const struct dns_plan *p, const struct dns_rrset *set)
+{
+	for (int sec = 0; sec < 3; sec++)
+		for (unsigned i = 0; i < p->n[sec]; i++)
+			if (p->items[sec][i].set == set)
+				return true;
+	return false;
+}
+
+/* Add an RRset to a section unless it is already in the message. */
+static bool add(struct dns_plan *p, int sec, const struct dns_zone *z, const struct dns_node *node,
+		const struct dns_rrset *set, bool use_qname, bool optional)
+{
+	if (!set || in_plan(p, set) || p->n[sec] >= DNS_SECTION_MAX)
+		return false;
+	p->items[sec][p->n[sec]++] = (struct plan_item){z, node, set, set->ttl, use_qname, optional};
+	return true;
+}
+
+static const struct dns_node *apex(const struct dns_zone *z) { return dns_zone_find(z, &z->origin); }
+
+static void add_soa(struct dns_plan *p, const struct dns_zone *z, bool class_any)
+{
+	const struct dns_node *a = apex(z);
+	if (class_any)
+		return;
+	if (add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_SOA), false, false))
+		p->items[SEC_AUTHORITY][p->n[SEC_AUTHORITY] - 1].ttl = z->neg_ttl;
+}
+
+/* The highest node strictly below the apex, at or above name, holding NS:
+ * a zone cut. A DS query at the cut itself belongs to the parent. */
+static const struct dns_node *delegation(const struct dns_zone *z, const struct dns_name *name,
+					 uint16_t qtype)
+{
+	unsigned labels = dns_name_labels(name), top = dns_name_labels(&z->origin);
+	for (unsigned l = top + 1; l <= labels; l++) {
+		struct dns_name anc;
+		dns_name_parent(name, labels - l, &anc);
+		const struct dns_node *n = dns_zone_find(z, &anc);
+		if (!n)
+			return NULL; /* nothing exists at or below here */
+		if (dns_node_rrset(z, n, DNS_TYPE_NS) && !(l == labels && qtype == DNS_TYPE_DS))
+			return n;
+	}
+	return NULL;
+}
+
+/* The domain name inside record i of set (NS, CNAME, PTR, MX, SRV). */
+static bool target(const struct dns_zone *z, const struct dns_rrset *set, unsigned i,
+		   struct dns_name *out)
+{
+	struct view rd = dns_rrset_rdata(z, set, i);
+	struct dns_rd_iter it;
+	struct dns_rd_field f;
+	bool done;
+	dns_rd_iter_init(&it, rd, 0, rd.len, set->type);
+	while (dns_rd_next(&it, &f, &done) == DNS_OK && !done)
+		if (f.kind == 'n' || f.kind == 'N') {
+			*out = f.name;
+			return true;
+		}
+	return false;
+}
+
+/* A, then AAAA, records of the targets of NS, MX and SRV RRsets in the
+ * answer and authority sections, from the zone being answered (glue below
+ * a cut included), in NSD's order. */
+static void additional(struct dns_plan *p)
+{
+	static const uint16_t types[2] = {DNS_TYPE_A, DNS_TYPE_AAAA};
+	unsigned nans = p->n[SEC_ANSWER], nauth = p->n[SEC_AUTHORITY];
+	for (int t = 0; t < 2; t++) {
+		for (unsigned k = 0; k < nans + nauth; k++) {
+			const struct plan_item *it = k < nans ? &p->items[SEC_ANSWER][k]
+							      : &p->items[SEC_AUTHORITY][k - nans];
+			uint16_t ty = it->set->type;
+			if (ty != DNS_TYPE_NS && ty != DNS_TYPE_MX && ty != DNS_TYPE_SRV)
+				continue;
+			for (unsigned i = 0; i < it->set->count; i++) {
+				struct dns_name tn;
+				if (!target(it->z, it->set, i, &tn) || !dns_name_is_below(&tn, &it->z->origin))
+					continue;
+				const struct dns_node *n = dns_zone_find(it->z, &tn);
+				if (n) {
+					const struct dns_rrset *s = dns_node_rrset(it->z, n, types[t]);
+					add(p, SEC_ADDITIONAL, it->z, n, s, false, true);
+				}
+			}
+		}
+	}
+}
+
+/* RFC 8482 4.1 as NSD does it: one RRset for ANY. */
+static const struct dns_rrset *any_choice(const struct dns_zone *z, const struct dns_node *n)
+{
+	const struct dns_rrset *pref = NULL, *normal = NULL, *late = NULL;
+	for (uint32_t i = 0; i < n->nsets; i++) {
+		const struct dns_rrset *s = &z->sets[n->first_set + i];
+		switch (s->type) {
+		case DNS_TYPE_A:
+		case DNS_TYPE_AAAA:
+		case DNS_TYPE_SOA:
+		case DNS_TYPE_MX:
+		case DNS_TYPE_PTR:
+			if (!pref || s->order < pref->order)
+				pref = s;
+			break;
+		case DNS_TYPE_DNSKEY:
+		case DNS_TYPE_RRSIG:
+		case DNS_TYPE_NSEC:
+			if (!late || s->order > late->order)
+				late = s;
+			break;
+		default:
+			if (!normal || s->order > normal->order)
+				normal = s;
+		}
+	}
+	return pref ? pref : normal ? normal : late;
+}
+
+bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname, uint16_t qtype,
+		       bool class_any, struct dns_plan *p)
+{
+	struct dns_name name = *qname;
+	p->rcode = DNS_RCODE_NOERROR;
+	p->aa = !class_any;
+	p->n[0] = p->n[1] = p->n[2] = 0;
+
+	for (unsigned hop = 0;; hop++) {
+		bool first = hop == 0;
+		const struct dns_zone *z = zone_for(s, &name);
+		if (!z)
+			return !first; /* a CNAME out of our zones ends the answer */
+		const struct dns_node *cut = delegation(z, &name, qtype);
+		if (cut) {
+			if (first)
+				p->aa = false;
+			add(p, SEC_AUTHORITY, z, cut, dns_node_rrset(z, cut, DNS_TYPE_NS), false, false);
+			break;
+		}
+		const struct dns_node *node = dns_zone_find(z, &name);
+		if (!node) {
+			p->rcode = DNS_RCODE_NXDOMAIN;
+			add_soa(p, z, class_any);
+			return true;
+		}
+		const struct dns_rrset *set;
+		if (qtype == DNS_TYPE_ANY) {
+			set = any_choice(z, node);
+			if (!set) {
+				add_soa(p, z, class_any);
+				return true;
+			}
+			add(p, SEC_ANSWER, z, node, set, first, false);
+			break;
+		}
+		if ((set = dns_node_rrset(z, node, qtype))) {
+			add(p, SEC_ANSWER, z, node, set, first, false);
+			const struct dns_node *a = apex(z);
+			if (!class_any)
+				add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_NS), false, true);
+			break;
+		}
+		if ((set = dns_node_rrset(z, node, DNS_TYPE_CNAME))) {
+			if (!add(p, SEC_ANSWER, z, node, set, first, false))
+				return true; /* a loop: the CNAME is already in */
+			if (hop + 1 >= DNS_CNAME_CHAIN_MAX || !target(z, set, 0, &name))
+				return true;
+			continue;
+		}
+		add_soa(p, z, class_any); /* NODATA, an empty non-terminal included */
+		return true;
+	}
+	additional(p);
+	return true;
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# differential.sh: kiln's authoritative DNS server (lib/dns, via the host
+# program tests/dns/dns_tool.c) against Debian's NSD serving the same zone,
+# both on 127.0.0.1 inside a network namespace this test creates (or on the
+# host's loopback with high ports when not root). The same queries go to
+# both through kdig; differential.py compares the responses.
+set -u
+cd "$(dirname "$0")/../.."
+area="dns: differential"
+zone=lib/dns/tests/zones/example.test.zone
+origin=example.test
+
+skip() { echo "SKIP: $area: $1"; exit 0; }
+for t in nsd nsd-checkzone kdig python3; do
+	command -v "$t" >/dev/null || skip "$t is not installed (scripts/deps)"
+done
+
+# Build the tool under ASan/UBSan with the library's test archives.
+make -s build/test/libkiln_dns.a build/test/libkiln_core.a >/dev/null || {
+	echo "FAIL: $area: building lib/dns"; exit 1; }
+tool=build/test/dns_tool
+cc -std=gnu11 -Wall -Wextra -Werror -g -O1 -Iinclude -D_GNU_SOURCE \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-o "$tool" tests/dns/dns_tool.c build/test/libkiln_dns.a build/test/libkiln_core.a || {
+	echo "FAIL: $area: building dns_tool"; exit 1; }
+
+tmp=$(mktemp -d /tmp/kiln-dns-diff.XXXXXX)
+ns="kiln-dns-$$"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	[ -n "${in_ns:-}" ] && ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+in_ns=
+run=()
+if [ "$(id -u)" = 0 ] && ip netns add "$ns" 2>/dev/null; then
+	in_ns=1
+	run=(ip netns exec "$ns")
+	"${run[@]}" ip link set lo up
+	nsd_port=5301 kiln_port=5302
+else
+	# Loopback of the host: pick two free high ports.
+	nsd_port=$(( 20000 + ($$ % 20000) )) kiln_port=$(( nsd_port + 1 ))
+fi
+
+nsd-checkzone "$origin" "$zone" >/dev/null || { echo "FAIL: $area: nsd-checkzone refuses $zone"; exit 1; }
+cp "$zone" "$tmp/zone"
+cat >"$tmp/nsd.conf" <<EOF
+server:
+	ip-address: 127.0.0.1@$nsd_port
+	username: ""
+	chroot: ""
+	zonesdir: "$tmp"
+	pidfile: "$tmp/nsd.pid"
+	xfrdfile: "$tmp/xfrd.state"
+	zonelistfile: "$tmp/zone.list"
+	database: ""
+	logfile: "$tmp/nsd.log"
+	server-count: 1
+	verbosity: 0
+	rrl-ratelimit: 0
+remote-control:
+	control-enable: no
+zone:
+	name: $origin
+	zonefile: zone
+EOF
+"${run[@]}" nsd -d -c "$tmp/nsd.conf" >"$tmp/nsd.out" 2>&1 &
+pids+=($!)
+"${run[@]}" "$tool" serve "$zone" "$origin" "$kiln_port" 600 2>"$tmp/kiln.log" &
+pids+=($!)
+
+ready() { "${run[@]}" kdig @127.0.0.1 -p "$1" +norec +timeout=1 +retry=0 "$origin" SOA 2>/dev/null | grep -q NOERROR; }
+for i in $(seq 50); do
+	ready "$nsd_port" && ready "$kiln_port" && break
+	sleep 0.1
+done
+ready "$nsd_port" || { echo "FAIL: $area: NSD did not start"; sed 's/^/    | /' "$tmp/nsd.out" "$tmp/nsd.log" 2>/dev/null; exit 1; }
+ready "$kiln_port" || { echo "FAIL: $area: dns_tool did not start"; sed 's/^/    | /' "$tmp/kiln.log"; exit 1; }
+
+"${run[@]}" python3 tests/dns/differential.py "$zone" "$origin" "$nsd_port" "$kiln_port"
+rc=$?
+# The zone itself: our canonical dump against NSD's own parse of the file.
+if "$tool" check "$zone" "$origin" >"$tmp/ours" 2>&1 &&
+   nsd-checkzone -p "$origin" "$zone" 2>/dev/null | python3 tests/dns/nsd_zone_text.py >"$tmp/theirs" &&
+   python3 tests/dns/nsd_zone_text.py --ours <"$tmp/ours" >"$tmp/ours.n" &&
+   diff -u "$tmp/theirs" "$tmp/ours.n" >"$tmp/zdiff"; then
+	echo "PASS: $area: zone parsed as nsd-checkzone parses it ($(wc -l <"$tmp/ours") records)"
+else
+	echo "FAIL: $area: zone parse differs from nsd-checkzone -p"; head -20 "$tmp/zdiff" | sed 's/^/    | /'
+	rc=1
+fi
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+pids=()
+if grep -q "ERROR: AddressSanitizer\|runtime error" "$tmp/kiln.log"; then
+	echo "FAIL: $area: sanitizer report in dns_tool"; sed 's/^/    | /' "$tmp/kiln.log" | head -20; rc=1
+else
+	echo "PASS: $area: dns_tool ran clean under ASan/UBSan ($(tail -1 "$tmp/kiln.log" | sed 's/^dns_tool: //'))"
+fi
+exit $rc
