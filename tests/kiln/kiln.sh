@@ -70,6 +70,23 @@ else
 	skip "dry-run hvt" "$hvt_why"
 fi
 
+# An hvt image with an SSE instruction fails its build (scripts/check-sse).
+if hvt_ready && [ -x "$ROOT/scripts/check-sse" ]; then
+	"$KILN" new "$tmp/apps/sse" >/dev/null
+	echo 'void sse_use(void); void sse_use(void) { __asm__ volatile("pxor %xmm0, %xmm0"); }' >"$tmp/apps/sse/sse.c"
+	sed -i 's/\treturn 0;/\tsse_use();\n\treturn 0;/' "$tmp/apps/sse/main.c"
+	sed -i 's/^int kiln_main/void sse_use(void);\nint kiln_main/' "$tmp/apps/sse/main.c"
+	"$KILN" build -t hvt apps/sse >"$tmp/sse.out" 2>"$tmp/sse.err"; rc=$?
+	if [ $rc -eq 1 ] && grep -q 'pxor' "$tmp/sse.err" && grep -q 'image removed' "$tmp/sse.err" &&
+		[ ! -e apps/sse/_build/hvt/sse.hvt ] && [ ! -s "$tmp/sse.out" ]; then
+		pass "kiln build -t hvt rejects an image with an SSE instruction and removes it"
+	else
+		fail "hvt SSE check" "status $rc: $(tail -n 3 "$tmp/sse.err" | tr '\n' ' ')"
+	fi
+else
+	skip "hvt SSE check" "${hvt_why:-scripts/check-sse is missing}"
+fi
+
 # --- target choice ------------------------------------------------------------
 "$KILN" run --dry-run apps/demo1 >"$tmp/auto.out" 2>"$tmp/auto.err"
 if hvt_ready; then

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kiln.h"
 
@@ -81,6 +82,27 @@ static bool has_c_file(const char *dir)
 	}
 	closedir(d);
 	return found;
+}
+
+/* hvt images must hold no SSE/x87 instruction but 128-bit moves, which this
+ * machine's hypervisor cannot run (docs/hvt-abi.md 7): scripts/check-sse
+ * disassembles the image. A failing image is removed, so that the next
+ * build cannot take it for up to date. */
+static int check_sse(const struct build_result *res)
+{
+	char script[PATH_MAX];
+
+	if (path_join(script, sizeof script, res->root, "scripts/check-sse") < 0 ||
+	    access(script, X_OK) < 0)
+		return 0; /* a tree without the check */
+	char *argv[] = {script, (char *)res->image, NULL};
+	int st = run_process(argv, true);
+	if (st == 0)
+		return 0;
+	unlink(res->image);
+	kiln_error("%s holds floating-point or vector instructions an hvt guest cannot run "
+		   "(listed above; docs/hvt-abi.md section 7); image removed", res->image);
+	return 1;
 }
 
 int kiln_build(const struct build_req *req, struct build_result *res)
@@ -191,5 +213,5 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		kiln_error("building %s failed (make exit %d)", c->name, st2);
 		return 1;
 	}
-	return 0;
+	return req->target == TARGET_HVT ? check_sse(res) : 0;
 }
