@@ -170,6 +170,11 @@ int cmd_run(int argc, char **argv)
 
 	if (r != 0)
 		return r < 0 ? 2 : 0;
+	/* The tender joins them into one 8 KiB command line anyway. */
+	if (o.nboot > 8192 - 1) {
+		kiln_error("more than 8191 boot arguments");
+		return 2;
+	}
 	if (!o.target_given) {
 		if (kiln_find_root(res.root, sizeof res.root, err, sizeof err) < 0) {
 			kiln_error("%s", err);
@@ -212,10 +217,6 @@ int cmd_run(int argc, char **argv)
 		cmd[n++] = res.image;
 	} else if (o.nboot > 0)
 		cmd[n++] = "--"; /* so boot arguments are never taken for options */
-	if (o.nboot > 8192 - 1) {
-		kiln_error("more than 8191 boot arguments");
-		return 2;
-	}
 	for (int i = 0; i < o.nboot; i++)
 		cmd[n++] = o.boot_args[i];
 	cmd[n] = NULL;
