@@ -26,7 +26,7 @@ struct tcp_conn *tcp_conn_new(struct tcp_stack *s, uint32_t laddr, uint16_t lpor
 	c->state = TCP_CLOSED;
 	c->snd_mss = 536; /* RFC 9293 3.7.1: the default without an MSS option */
 	c->rto = (uint32_t)(s->cfg.rto_initial / 1000);
-	c->t_rtx = c->t_delack = c->t_persist = c->t_keep = c->t_close = KILN_TIME_NEVER;
+	c->t_rtx = c->t_delack = c->t_persist = c->t_keep = c->t_close = c->t_idle = KILN_TIME_NEVER;
 	c->deadline = KILN_TIME_NEVER;
 	c->anext = s->all;
 	if (s->all)
@@ -87,7 +87,7 @@ void tcp_conn_closed(struct tcp_conn *c, int err)
 	c->state = TCP_CLOSED;
 	tcp_table_remove(s, c);
 	listener_detach(c);
-	c->t_rtx = c->t_delack = c->t_persist = c->t_keep = c->t_close = KILN_TIME_NEVER;
+	c->t_rtx = c->t_delack = c->t_persist = c->t_keep = c->t_close = c->t_idle = KILN_TIME_NEVER;
 	tcp_timer_remove(c);
 	tcp_ring_release(s, &c->snd);
 	c->ooo_n = 0;

@@ -217,7 +217,7 @@ static bool ack_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t 
 		else
 			tcp_rtx_arm(c, now);
 		if (!c->snd.len)
-			tcp_ring_release(s, &c->snd); /* idle connections hold no buffer */
+			tcp_idle_arm(c, now); /* idle connections hold no buffer */
 		tcp_wake(s, &c->wq);
 		if (fin_acked) {
 			switch (c->state) {

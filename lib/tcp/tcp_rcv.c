@@ -128,7 +128,7 @@ void tcp_rcv_after_read(struct tcp_conn *c)
 	uint32_t threshold = s->cfg.rcvbuf / 2;
 
 	if (!c->rcv.len && !c->ooo_n)
-		tcp_ring_release(s, &c->rcv); /* idle connections hold no buffer */
+		tcp_idle_arm(c, tcp_now(s)); /* idle connections hold no buffer */
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 &&
 	    c->state != TCP_FIN_WAIT_2)
 		return;

@@ -65,7 +65,7 @@ static kiln_time_t min_t(kiln_time_t a, kiln_time_t b) { return a < b ? a : b; }
 void tcp_timer_update(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->stack;
-	kiln_time_t d = min_t(min_t(c->t_rtx, c->t_delack),
+	kiln_time_t d = min_t(min_t(min_t(c->t_rtx, c->t_delack), c->t_idle),
 			      min_t(min_t(c->t_persist, c->t_keep), c->t_close));
 
 	c->deadline = d;
@@ -126,12 +126,31 @@ static void rto_backoff(struct tcp_conn *c)
 	c->rto = (kiln_time_t)c->rto * 2 > max ? (uint32_t)max : c->rto * 2; /* 5.5 */
 }
 
+void tcp_idle_arm(struct tcp_conn *c, kiln_time_t now)
+{
+	if (c->t_idle == KILN_TIME_NEVER && c->state != TCP_CLOSED) {
+		c->t_idle = now + TCP_IDLE_RELEASE;
+		tcp_timer_update(c);
+	}
+}
+
+static void on_idle(struct tcp_conn *c)
+{
+	c->t_idle = KILN_TIME_NEVER;
+	if (!c->snd.len)
+		tcp_ring_release(c->stack, &c->snd);
+	if (!c->rcv.len && !c->ooo_n)
+		tcp_ring_release(c->stack, &c->rcv);
+}
+
 void tcp_time_wait(struct tcp_conn *c, kiln_time_t now)
 {
 	tcp_set_state(c, TCP_TIME_WAIT);
 	c->t_rtx = c->t_persist = c->t_keep = c->t_delack = KILN_TIME_NEVER;
 	c->t_close = now + 2 * c->stack->cfg.msl;
 	tcp_ring_release(c->stack, &c->snd);
+	if (!c->rcv.len)
+		tcp_ring_release(c->stack, &c->rcv);
 	tcp_timer_update(c);
 }
 
@@ -235,6 +254,8 @@ static void run_timers(struct tcp_conn *c, kiln_time_t now)
 	}
 	if (c->t_keep <= now && !on_keepalive(c, now))
 		return;
+	if (c->t_idle <= now)
+		on_idle(c);
 	tcp_timer_update(c);
 }
 

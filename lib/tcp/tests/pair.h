@@ -161,7 +161,10 @@ static UNUSED bool pair_step(struct pair *p)
 		else
 			p->tail = NULL;
 		p->delivered++;
-		if (getenv("PAIR_TRACE")) {
+		static int trace = -1;
+		if (trace < 0)
+			trace = getenv("PAIR_TRACE") != NULL;
+		if (trace) {
 			struct tcp_seg s;
 			if (tcp_seg_parse(pbuf_view(k->pb), k->src, k->dst, &s) == TCP_PARSE_OK)
 				fprintf(stderr, "%llu %c> seq %u ack %u len %zu fl %02x wnd %u ts %u/%u\n",
