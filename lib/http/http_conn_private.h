@@ -10,11 +10,12 @@
 int http_conn_out(struct http_conn *c, const void *data, size_t len);
 int http_conn_flush(struct http_conn *c);
 
-/* Write the response head (status line, Server, Date, framing, Connection,
- * ETag, the handler's fields). framing: HTTP_BODY_LENGTH (with length),
+/* Write a response head: status line, Server, Date, ETag (if etag is not
+ * NULL or empty), fields (ready "Name: value\r\n" lines), the framing
+ * field and Connection. framing: HTTP_BODY_LENGTH (with length),
  * HTTP_BODY_CHUNKED, HTTP_BODY_CLOSE or HTTP_BODY_NONE (no length field:
  * 1xx/204/304). */
-int http_conn_head(struct http_conn *c, const struct http_response *r, int framing,
-		   uint64_t length);
+int http_conn_head(struct http_conn *c, int status, const char *etag, const char *fields,
+		   size_t fields_len, int framing, uint64_t length);
 
 #endif

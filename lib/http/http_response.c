@@ -64,13 +64,20 @@ int http_conn_flush(struct http_conn *c)
 int http_conn_out(struct http_conn *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	size_t room = sizeof(c->wbuf) - c->wlen;
 	if (c->failed)
 		return -1;
-	if (len <= sizeof(c->wbuf) - c->wlen) {
+	if (len <= room) {
 		memcpy(c->wbuf + c->wlen, p, len);
 		c->wlen += len;
 		return 0;
 	}
+	/* Top the buffer up first, so a head and the start of its body leave
+	 * in one write (a lone small head segment invites Nagle/delayed-ACK
+	 * stalls). */
+	memcpy(c->wbuf + c->wlen, p, room);
+	c->wlen += room;
+	p += room, len -= room;
 	if (http_conn_flush(c) < 0)
 		return -1;
 	if (len <= sizeof(c->wbuf) / 2) {
@@ -90,15 +97,15 @@ int http_conn_out(struct http_conn *c, const void *data, size_t len)
 	return 0;
 }
 
-static void put(struct writer *w, const char *s)
+static void put(struct http_conn *c, const char *s)
 {
-	writer_bytes(w, s, strlen(s));
+	http_conn_out(c, s, strlen(s));
 }
 
-static void put_num(struct writer *w, uint64_t x)
+static void put_num(struct http_conn *c, uint64_t x)
 {
 	char d[20];
-	writer_bytes(w, d, http_utoa(x, d));
+	http_conn_out(c, d, http_utoa(x, d));
 }
 
 static const char *date_now(struct http_server *s)
@@ -114,55 +121,53 @@ static const char *date_now(struct http_server *s)
 	return s->date;
 }
 
-int http_conn_head(struct http_conn *c, const struct http_response *r, int framing,
-		   uint64_t length)
+/* Written piece by piece into the connection's output buffer (no head
+ * buffer on the stack: handlers run on small fiber stacks). */
+int http_conn_head(struct http_conn *c, int status, const char *etag, const char *fields,
+		   size_t fields_len, int framing, uint64_t length)
 {
-	uint8_t buf[HTTP_MAX_RESPONSE_FIELDS + 512];
-	struct writer w = writer_make(buf, sizeof(buf));
 	const char *date = date_now(c->srv);
 	struct http_stats *st = &c->srv->stats;
-	switch (r->status / 100) {
+	switch (status / 100) {
 	case 2: st->responses_2xx++; break;
 	case 3: st->responses_3xx++; break;
 	case 4: st->responses_4xx++; break;
 	case 5: st->responses_5xx++; break;
 	}
-	put(&w, "HTTP/1.1 ");
-	put_num(&w, (uint64_t)r->status);
-	put(&w, " ");
-	put(&w, http_reason(r->status));
-	put(&w, "\r\n");
+	put(c, "HTTP/1.1 ");
+	put_num(c, (uint64_t)status);
+	put(c, " ");
+	put(c, http_reason(status));
+	put(c, "\r\n");
 	if (c->srv->name) {
-		put(&w, "Server: ");
-		put(&w, c->srv->name);
-		put(&w, "\r\n");
+		put(c, "Server: ");
+		put(c, c->srv->name);
+		put(c, "\r\n");
 	}
 	if (date) {
-		put(&w, "Date: ");
-		put(&w, date);
-		put(&w, "\r\n");
+		put(c, "Date: ");
+		put(c, date);
+		put(c, "\r\n");
 	}
-	if (r->etag[0]) {
-		put(&w, "ETag: ");
-		put(&w, r->etag);
-		put(&w, "\r\n");
+	if (etag && etag[0]) {
+		put(c, "ETag: ");
+		put(c, etag);
+		put(c, "\r\n");
 	}
-	writer_bytes(&w, r->fields, r->fields_len);
+	http_conn_out(c, fields, fields_len);
 	if (framing == HTTP_BODY_LENGTH) {
-		put(&w, "Content-Length: ");
-		put_num(&w, length);
-		put(&w, "\r\n");
+		put(c, "Content-Length: ");
+		put_num(c, length);
+		put(c, "\r\n");
 	} else if (framing == HTTP_BODY_CHUNKED) {
-		put(&w, "Transfer-Encoding: chunked\r\n");
+		put(c, "Transfer-Encoding: chunked\r\n");
 	}
 	if (c->close_after)
-		put(&w, "Connection: close\r\n");
+		put(c, "Connection: close\r\n");
 	else if (c->parser.msg.version == 10)
-		put(&w, "Connection: keep-alive\r\n");
-	put(&w, "\r\n");
-	if (!writer_ok(&w))
-		return -1; /* cannot happen: fields are bounded above */
-	return http_conn_out(c, buf, w.len);
+		put(c, "Connection: keep-alive\r\n");
+	put(c, "\r\n");
+	return c->failed ? -1 : 0;
 }
 
 void http_response_status(struct http_response *r, int status)
@@ -257,7 +262,8 @@ int http_response_write(struct http_response *r, const void *data, size_t len)
 		}
 		if (bodiless(r, c))
 			r->chunked = 0;
-		if (http_conn_head(c, r, framing, r->length) < 0)
+		if (http_conn_head(c, r->status, r->etag, r->fields, r->fields_len, framing,
+				   r->length) < 0)
 			return -1;
 	}
 	if (bodiless(r, c) || len == 0)

@@ -3,6 +3,7 @@
  * 15.5.6 for 304 and 405). */
 #include "http_conn_private.h"
 
+#include <stddef.h>
 #include <string.h>
 
 void http_conn_init(struct http_conn *c, struct http_server *srv, const struct http_io *io,
@@ -10,7 +11,7 @@ void http_conn_init(struct http_conn *c, struct http_server *srv, const struct h
 {
 	/* Not memset: the 8 KiB of buffers need no clearing. */
 	c->rlen = c->roff = c->wlen = c->body_len = 0;
-	c->failed = c->close_after = 0;
+	c->failed = c->close_after = c->return_when_idle = 0;
 	c->srv = srv;
 	c->io = io;
 	c->io_ctx = io_ctx;
@@ -29,44 +30,50 @@ static int bodiless_status(int status)
 	return status / 100 == 1 || status == 204 || status == 304;
 }
 
-/* Send a complete response: a handler's, or one of the server's own. */
+/* Send a complete response held in r. */
 static int send_whole(struct http_conn *c, struct http_response *r)
 {
 	int head_only = c->parser.msg.method_id == HTTP_M_HEAD;
 	size_t len = r->has_body ? r->body.len : 0;
-	if (bodiless_status(r->status)) {
-		if (http_conn_head(c, r, HTTP_BODY_NONE, 0) < 0)
-			return -1;
-		return 0;
-	}
+	if (bodiless_status(r->status))
+		return http_conn_head(c, r->status, r->etag, r->fields, r->fields_len,
+				      HTTP_BODY_NONE, 0);
 	/* HEAD: the Content-Length a GET would get (RFC 9110 9.3.2). */
-	if (http_conn_head(c, r, HTTP_BODY_LENGTH, len) < 0)
+	if (http_conn_head(c, r->status, r->etag, r->fields, r->fields_len, HTTP_BODY_LENGTH,
+			   len) < 0)
 		return -1;
 	if (!head_only && len)
 		return http_conn_out(c, r->body.data, len);
 	return 0;
 }
 
+/* The server's own responses: "404 Not Found\n" as text. */
 static int send_error(struct http_conn *c, int status, const char *allow)
 {
-	struct http_response r;
-	char text[64];
-	size_t n = http_utoa((uint64_t)status, text);
+	static const char type[] = "Content-Type: text/plain; charset=utf-8\r\n";
+	char fields[sizeof(type) + 160], text[64];
 	const char *reason = http_reason(status);
-	memset(&r, 0, sizeof(r));
-	r.conn = c;
-	r.status = status;
+	size_t fl = sizeof(type) - 1, n = http_utoa((uint64_t)status, text);
+	size_t rl = strlen(reason);
+	memcpy(fields, type, fl);
+	if (allow && strlen(allow) + 9 <= sizeof(fields) - fl) {
+		memcpy(fields + fl, "Allow: ", 7);
+		memcpy(fields + fl + 7, allow, strlen(allow));
+		fl += 7 + strlen(allow);
+		memcpy(fields + fl, "\r\n", 2);
+		fl += 2;
+	}
 	text[n++] = ' ';
-	memcpy(text + n, reason, strlen(reason));
-	n += strlen(reason);
+	if (rl > sizeof(text) - n - 1)
+		rl = sizeof(text) - n - 1;
+	memcpy(text + n, reason, rl);
+	n += rl;
 	text[n++] = '\n';
-	http_response_field(&r, "Content-Type", "text/plain; charset=utf-8");
-	if (allow)
-		http_response_field(&r, "Allow", allow);
-	http_response_body(&r, view_make(text, n));
 	if (status == 400 || status == 413 || status == 414 || status == 431 || status >= 500)
 		c->close_after = 1;
-	return send_whole(c, &r);
+	if (http_conn_head(c, status, NULL, fields, fl, HTTP_BODY_LENGTH, n) < 0)
+		return -1;
+	return c->parser.msg.method_id == HTTP_M_HEAD ? 0 : http_conn_out(c, text, n);
 }
 
 /* Is path under the route prefix (see struct http_route)? */
@@ -144,54 +151,57 @@ static int finish(struct http_conn *c, struct http_request *req, struct http_res
 	return send_whole(c, r);
 }
 
-/* One complete request: route it, run its handler, send its response. */
+/* One complete request: route it, run its handler, send its response.
+ * The path and the response live in the connection, not on the stack:
+ * handlers run on small fiber stacks (docs/fibers.md). */
 static int answer(struct http_conn *c)
 {
 	struct http_message *m = &c->parser.msg;
 	struct http_request req;
-	struct http_response resp;
+	struct http_response *resp = &c->resp;
 	const struct http_route *route;
-	char path[HTTP_MAX_PATH], allow[128];
+	char allow[128];
 	int rc;
 	c->srv->stats.requests++;
 	c->close_after = !m->keep_alive;
 	if (m->method_id == HTTP_M_OTHER)
 		return send_error(c, 501, NULL);
-	if (http_path_normalize(m->path, path, sizeof(path)) < 0)
+	if (http_path_normalize(m->path, c->path, sizeof(c->path)) < 0)
 		return send_error(c, 400, NULL);
-	route = route_for(c, path, allow, sizeof(allow));
+	route = route_for(c, c->path, allow, sizeof(allow));
 	if (!route)
 		return send_error(c, allow[0] ? 405 : 404, allow[0] ? allow : NULL);
 	memset(&req, 0, sizeof(req));
 	req.msg = m;
 	req.method = m->method_id;
 	req.head_only = m->method_id == HTTP_M_HEAD;
-	req.path = path;
+	req.path = c->path;
 	req.query = m->query;
 	req.body = view_make(c->body, c->body_len);
 	req.arg = route->arg;
 	req.route = route;
-	memset(&resp, 0, sizeof(resp));
-	resp.conn = c;
-	resp.status = 200;
-	rc = route->fn(&req, &resp);
+	memset(resp, 0, offsetof(struct http_response, fields));
+	resp->conn = c;
+	resp->status = 200;
+	rc = route->fn(&req, resp);
 	if (rc < 0 || c->failed) {
 		c->close_after = 1;
 		return -1;
 	}
 	if (rc > 0) {
-		if (resp.started) {
+		if (resp->started) {
 			c->close_after = 1;
 			return 0;
 		}
 		return send_error(c, rc >= 400 && rc <= 599 ? rc : 500, NULL);
 	}
-	return finish(c, &req, &resp);
+	return finish(c, &req, resp);
 }
 
 int http_conn_serve(struct http_conn *c)
 {
 	struct http_parser *p = &c->parser;
+	int did_read = 0;
 	c->srv->stats.connections++;
 	/* Each turn consumes input, reports an event or blocks in read(). */
 	for (;;) {
@@ -204,6 +214,10 @@ int http_conn_serve(struct http_conn *c)
 			long n;
 			if (http_conn_flush(c) < 0)
 				return -1;
+			/* A fresh connection reads at least once: its caller
+			 * woke it because data (or the close) is there. */
+			if (c->return_when_idle && did_read && http_parser_idle(p))
+				return HTTP_CONN_IDLE;
 			n = c->io->read(c->io_ctx, c->rbuf, sizeof(c->rbuf));
 			if (n < 0 || (size_t)n > sizeof(c->rbuf)) {
 				c->srv->stats.io_errors++;
@@ -213,6 +227,7 @@ int http_conn_serve(struct http_conn *c)
 				return 0; /* a request cut short gets no answer */
 			c->rlen = (size_t)n;
 			c->roff = 0;
+			did_read = 1;
 		}
 		used = http_parser_push(p, view_make(c->rbuf + c->roff, c->rlen - c->roff), &ev,
 					&body);

@@ -31,23 +31,22 @@ int http_static_handler(struct http_request *req, struct http_response *resp)
 		/* A directory named without its slash: send the client to the
 		 * slashed URL so relative links inside resolve (as nginx does). */
 		struct view probe;
-		char loc[HTTP_MAX_PATH + 2];
 		size_t pl = strlen(req->path);
 		key[klen] = '/';
 		memcpy(key + klen + 1, index, ilen);
 		if (kv_get(st->store, view_make(key, klen + 1 + ilen), &probe, NULL) == KV_OK &&
-		    pl + 2 <= sizeof(loc)) {
-			memcpy(loc, req->path, pl);
-			loc[pl] = '/';
-			loc[pl + 1] = 0;
-			http_response_status(resp, 301);
-			/* The decoded path is written back only if it needs no
-			 * encoding; otherwise send the client where it asked. */
+		    pl + 2 <= sizeof(key)) {
+			/* The decoded path goes back out only if it needs no
+			 * encoding (a Location is a URI reference). */
 			for (size_t i = 0; i < pl; i++)
-				if ((uint8_t)loc[i] <= 0x20 || (uint8_t)loc[i] >= 0x7f ||
-				    loc[i] == '%' || loc[i] == '?' || loc[i] == '#')
+				if ((uint8_t)req->path[i] <= 0x20 || (uint8_t)req->path[i] >= 0x7f ||
+				    req->path[i] == '%' || req->path[i] == '?' || req->path[i] == '#')
 					return 404;
-			if (http_response_field(resp, "Location", loc) < 0)
+			memcpy(key, req->path, pl); /* key is done with: reuse it */
+			key[pl] = '/';
+			key[pl + 1] = 0;
+			http_response_status(resp, 301);
+			if (http_response_field(resp, "Location", key) < 0)
 				return 500;
 			http_response_body(resp, view_make(NULL, 0));
 			return 0;

@@ -309,3 +309,38 @@ TEST(response_field_rules)
 	CHECK_EQ(serve_more("GET /short HTTP/1.1\r\nHost: x\r\n\r\nGET /fields HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
 	CHECK_STR(io.out, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
 }
+
+TEST(return_when_idle_frees_nothing_needed)
+{
+	static const char in[] = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"; /* 32 bytes */
+	static char two[128];
+	snprintf(two, sizeof(two), "%s%s", in, in);
+	memset(&srv, 0, sizeof(srv));
+	srv.routes = routes, srv.nroutes = 6, srv.name = "kiln", srv.now = fixed_now;
+	/* Each read delivers one whole request: after answering it the
+	 * connection is idle, and serve returns instead of reading again. */
+	mem_init(&io, two, strlen(two), strlen(in));
+	int idles = 0, rc;
+	for (int round = 0; round < 5; round++) {
+		static struct http_conn fresh;
+		memset(&fresh, 0xa5, sizeof(fresh)); /* nothing carried over */
+		http_conn_init(&fresh, &srv, &mem_ops, &io, NULL, 0);
+		fresh.return_when_idle = 1;
+		rc = http_conn_serve(&fresh);
+		if (rc != HTTP_CONN_IDLE)
+			break;
+		idles++;
+	}
+	CHECK_EQ(rc, 0); /* the peer's close, on the third round */
+	CHECK_EQ(idles, 2);
+	io.out[io.out_len] = 0;
+	CHECK_EQ(io.out_len, 2 * strlen(HELLO));
+	CHECK_MEM(io.out, HELLO HELLO, io.out_len);
+	/* Mid-request (half a request read) it does not return idle. */
+	mem_init(&io, in, strlen(in), 10);
+	http_conn_init(&conn, &srv, &mem_ops, &io, NULL, 0);
+	conn.return_when_idle = 1;
+	CHECK_EQ(http_conn_serve(&conn), HTTP_CONN_IDLE);
+	CHECK_EQ(io.reads, 4);
+	CHECK_EQ(io.out_len, strlen(HELLO));
+}
