@@ -337,7 +337,7 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 			 * that disagree must not ping-pong ACKs (Linux's
 			 * tcp_invalid_ratelimit; RFC 5961 10). */
 			if (!(h->flags & TCP_RST) &&
-			    (len || now - c->last_oow_ack >= TCP_OOW_ACK_GAP)) {
+			    (len || !c->last_oow_ack || now - c->last_oow_ack >= TCP_OOW_ACK_GAP)) {
 				c->last_oow_ack = now;
 				c->flags |= TF_ACK_NOW;
 				tcp_output(c, now);

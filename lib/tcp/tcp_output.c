@@ -108,6 +108,11 @@ void tcp_send_ctl(struct tcp_conn *c, uint8_t flags, uint32_t seq, kiln_time_t n
 
 void tcp_challenge_ack(struct tcp_conn *c, kiln_time_t now)
 {
+	/* RFC 5961 7: rate limited, so that forged RSTs and SYNs cannot make
+	 * us send a flood (one per TCP_OOW_ACK_GAP per connection). */
+	if (c->last_oow_ack && now - c->last_oow_ack < TCP_OOW_ACK_GAP)
+		return;
+	c->last_oow_ack = now;
 	c->stack->st.challenge_acks++;
 	tcp_send_ctl(c, TCP_ACK, c->snd_max, now);
 }
