@@ -81,7 +81,7 @@ endef
 $(foreach l,$(LIBNAMES),$(eval $(call fuzz_archive_rule,$(l))))
 $(FZ)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(dir $<) -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
 define fuzz_rule
 $(FZ)/bin/$(2)_$(basename $(notdir $(1))): $(1) $(foreach l,$(call lib_closure,$(2)),$(FZ)/libkiln_$(l).a)
 	@mkdir -p $$(dir $$@)
@@ -91,7 +91,7 @@ FUZZERS += $(FZ)/bin/$(2)_$(basename $(notdir $(1)))
 endef
 $(foreach f,$(wildcard lib/*/fuzz/*.c),$(eval $(call fuzz_rule,$(f),$(word 2,$(subst /, ,$(f))))))
 
--include $(shell find $(B)/test/obj $(B)/host -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/test/obj $(B)/fuzz/obj $(B)/host -name '*.d' 2>/dev/null)
 
 # --- Components' own fragments --------------------------------------------
 include $(wildcard */build.mk tools/*/build.mk platform/*/build.mk)
