@@ -46,3 +46,12 @@ tender-fixtures: $(TENDER_FIXTURES)
 test-programs: $(B)/bin/tender tender-fixtures
 .PHONY: tender-fixtures
 .PRECIOUS: $(B)/test/fixtures/%.o
+
+# The image parser's fuzz harness (tender/fuzz/image.c): elf.c and
+# manifest.c under libFuzzer, ASan and UBSan.
+TENDER_FUZZ_SRCS := tender/elf.c tender/manifest.c
+$(FZ)/bin/tender_image: tender/fuzz/image.c $(TENDER_FUZZ_SRCS) tender/tender.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer -Itender -o $@ \
+		tender/fuzz/image.c $(TENDER_FUZZ_SRCS)
+FUZZERS += $(FZ)/bin/tender_image

@@ -133,8 +133,8 @@ void tender_elf_open(struct tender_image *img, const char *path)
 		    p->p_offset > fsize || p->p_filesz > fsize - p->p_offset)
 			tender_die("%s: segment %u: bad sizes (file %llu, memory %llu)", path, i,
 				   (unsigned long long)p->p_filesz, (unsigned long long)p->p_memsz);
-		if (a > HVT_MAX_MEM)
-			tender_die("%s: segment %u at 0x%llx beyond 4 GiB", path, i,
+		if (a > HVT_MAX_MEM || p->p_memsz > HVT_MAX_MEM - a)
+			tender_die("%s: segment %u at 0x%llx ends beyond 4 GiB", path, i,
 				   (unsigned long long)a);
 		prev_end = end = (a + p->p_memsz + PAGE - 1) & ~(PAGE - 1);
 		nload++;

@@ -1,5 +1,6 @@
 /* manifest.c: checks an image's MFT1 manifest and attaches the devices it
  * declares (docs/hvt-abi.md section 2). */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
@@ -23,7 +24,10 @@ void tender_mft_validate(const void *buf, size_t size, const char *image)
 		tender_die("%s: bad manifest: entry 0 is not the reserved empty entry", image);
 	for (unsigned i = 0; i < m->entries; i++) {
 		const struct mft_entry *e = &m->e[i];
-		if (e->attached)
+		/* Read as a byte: the image may hold any value where a bool goes. */
+		uint8_t attached;
+		memcpy(&attached, (const char *)e + offsetof(struct mft_entry, attached), 1);
+		if (attached != 0)
 			tender_die("%s: bad manifest: entry %u is already attached", image, i);
 		if (i == 0)
 			continue;

@@ -85,7 +85,7 @@ struct tender_image {
 	Elf64_Phdr ph[TENDER_MAX_PHDRS]; /* as checked */
 	unsigned phnum;
 	/* The manifest as the image declares it, validated (manifest.c). */
-	unsigned char mft_buf[8 + MFT_MAX_ENTRIES * sizeof(struct mft_entry)];
+	_Alignas(struct mft) unsigned char mft_buf[8 + MFT_MAX_ENTRIES * sizeof(struct mft_entry)];
 	size_t mft_size;
 };
 
