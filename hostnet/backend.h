@@ -34,6 +34,7 @@ struct hostnet {
 	const struct backend *b;
 	char desc[96];
 	uint8_t mac[6];
+	unsigned mtu; /* set by the backend's open */
 	FILE *pcap;
 	struct hostnet_stats stats;
 	struct hostnet_impair impair;

@@ -68,6 +68,8 @@ void hostnet_close(struct hostnet *net)
 
 const char *hostnet_describe(const struct hostnet *net) { return net->desc; }
 
+unsigned hostnet_mtu(const struct hostnet *net) { return net->mtu ? net->mtu : HOSTNET_MTU; }
+
 /* The frame as it goes on the wire: captured, counted, written. */
 static int wire_write(struct hostnet *net, const uint8_t *frame, size_t len)
 {

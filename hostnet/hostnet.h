@@ -84,6 +84,10 @@ struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
 			     const struct hostnet_options *opts, char *err, size_t errlen);
 void hostnet_close(struct hostnet *net);
 
+/* The device's MTU: a tap's own (read when it is opened), HOSTNET_MTU for
+ * user-mode networking. */
+unsigned hostnet_mtu(const struct hostnet *net);
+
 /* A short description for messages: "tap kiln0" or "user-mode (10.0.2.15)". */
 const char *hostnet_describe(const struct hostnet *net);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -15,6 +16,9 @@ struct tap {
 	int fd;
 	int poll_index; /* in the current pollset, or -1 */
 	bool ready;
+	/* The interface was deleted under us: polling it would return at once
+	 * forever and turn every wait into a spin, so it is no longer polled. */
+	bool failed;
 };
 
 static int tap_write(struct hostnet *net, const uint8_t *frame, size_t len)
@@ -47,14 +51,20 @@ static void tap_prepare(struct hostnet *net, struct pollset *ps, int64_t *timeou
 {
 	struct tap *t = net->state;
 	(void)timeout_ns;
-	t->poll_index = pollset_add(ps, t->fd, POLLIN);
+	t->poll_index = t->failed ? -1 : pollset_add(ps, t->fd, POLLIN);
 }
 
 static void tap_dispatch(struct hostnet *net, struct pollset *ps, bool poll_failed)
 {
 	struct tap *t = net->state;
+	short ev = t->poll_index >= 0 ? ps->fds[t->poll_index].revents : 0;
 	(void)poll_failed;
-	t->ready = t->poll_index >= 0 && (ps->fds[t->poll_index].revents & POLLIN);
+	if ((ev & (POLLERR | POLLHUP | POLLNVAL)) && !(ev & POLLIN)) {
+		t->failed = true;
+		fprintf(stderr, "%s: the tap failed (deleted?); it gets no more frames\n",
+			net->desc);
+	}
+	t->ready = (ev & POLLIN) != 0;
 }
 
 static bool tap_readable(struct hostnet *net) { return ((struct tap *)net->state)->ready; }
@@ -77,6 +87,24 @@ static void tap_close(struct hostnet *net)
 static const struct backend tap_backend = {
 	tap_write, tap_read, tap_prepare, tap_dispatch, tap_readable, tap_fds, tap_close,
 };
+
+/* The interface's MTU (HOSTNET_MTU if it cannot be read; it always can for
+ * a tap), capped at HOSTNET_MTU: frames are read into HOSTNET_MAX_FRAME. */
+static unsigned tap_mtu(const char *ifname)
+{
+	struct ifreq ifr;
+	unsigned mtu = HOSTNET_MTU;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return mtu;
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0 && ifr.ifr_mtu < HOSTNET_MTU)
+		mtu = (unsigned)ifr.ifr_mtu;
+	close(s);
+	return mtu;
+}
 
 int tap_open(struct hostnet *net, const char *ifname, char *err, size_t errlen)
 {
@@ -113,6 +141,7 @@ int tap_open(struct hostnet *net, const char *ifname, char *err, size_t errlen)
 	}
 	t->fd = fd;
 	t->poll_index = -1;
+	net->mtu = tap_mtu(ifname);
 	net->b = &tap_backend;
 	net->state = t;
 	snprintf(net->desc, sizeof(net->desc), "tap %s", ifname);

@@ -273,6 +273,7 @@ int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err
 	}
 	net->b = &user_backend;
 	net->state = u;
+	net->mtu = HOSTNET_MTU;
 	snprintf(net->desc, sizeof(net->desc), "user-mode (appliance %s, gateway %s)",
 		 USER_GUEST, USER_HOST);
 	return 0;
