@@ -27,6 +27,16 @@ void tcp_input(struct tcp_stack *s, uint32_t src, uint32_t dst, struct view v, k
 		return;
 	}
 	c = tcp_table_find(s, dst, h->dport, src, h->sport);
+	/* A new SYN for a connection in TIME_WAIT, beyond its old sequence
+	 * space (RFC 9293 3.6.1, RFC 6191 with timestamps): end the old one
+	 * and let the listener take the new one, as BSD and Linux do. */
+	if (c && c->state == TCP_TIME_WAIT && (h->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
+	    tcp_listener_find(s, h->dport) &&
+	    (SEQ_GT(h->seq, c->rcv_nxt) ||
+	     ((c->flags & TF_TS) && (h->opts.has & TCP_HAS_TS) && SEQ_GT(h->opts.tsval, c->ts_recent)))) {
+		tcp_conn_closed(c, 0);
+		c = NULL;
+	}
 	if (c) {
 		tcp_input_conn(c, &sg, now);
 		return;
@@ -344,6 +354,8 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 			}
 			return;
 		}
+		if (len)
+			c->flags |= TF_ACK_NOW; /* tell the sender the window is still 0 */
 		len = 0; /* take the ACK, not the data */
 	}
 	if (h->flags & TCP_RST) { /* RFC 5961 3.2 */

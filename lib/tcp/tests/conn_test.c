@@ -430,3 +430,67 @@ TEST(connect_times_out_when_nothing_answers)
 	CHECK_PAIR_CLEAN(&p);
 	pair_free(&p);
 }
+
+struct last_seg {
+	uint32_t a_end;      /* sequence after A's last segment */
+	uint8_t b_flags;     /* B's last segment */
+	uint32_t b_ack;
+};
+static bool record_last(struct pair *p, uint32_t src, uint32_t dst, const struct tcp_seg *s)
+{
+	struct last_seg *r = p->filter_ctx;
+	(void)dst;
+	if (src == A_ADDR)
+		r->a_end = s->h.seq + (uint32_t)s->payload.len + !!(s->h.flags & TCP_FIN);
+	else {
+		r->b_flags = s->h.flags;
+		r->b_ack = s->h.ack;
+	}
+	return true;
+}
+
+TEST(new_syn_reuses_a_time_wait_tuple)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	struct tcp_conn_info ia;
+	struct last_seg r = {0};
+	struct tcp_stack_info si;
+	uint8_t seg[40];
+	struct tcp_hdr h;
+	unsigned n;
+
+	/* B closes first, so B holds the TIME_WAIT (an HTTP server's case). */
+	pair_init(&p, NULL, NULL, 13);
+	p.filter = record_last;
+	p.filter_ctx = &r;
+	CHECK(pair_connect(&p, 80, &l, &ca, &cb));
+	tcp_conn_info(ca, &ia);
+	tcp_close(cb);
+	pair_run_for(&p, 20 * MSEC);
+	tcp_close(ca);
+	pair_run_for(&p, 20 * MSEC);
+	tcp_stack_info(p.b, &si);
+	CHECK_EQ(si.conns, 1);
+	/* The same client port again, with a higher sequence number. */
+	memset(&h, 0, sizeof(h));
+	h.sport = ia.lport;
+	h.dport = 80;
+	h.seq = r.a_end + 100000;
+	h.flags = TCP_SYN;
+	h.wnd = 65535;
+	n = tcp_hdr_encode(&h, seg);
+	tcp_seg_checksum_set(seg, n, A_ADDR, B_ADDR);
+	tcp_input(p.b, A_ADDR, B_ADDR, view_make(seg, n), p.now);
+	CHECK_EQ(r.b_flags, TCP_SYN | TCP_ACK); /* a new handshake, not a challenge */
+	CHECK_EQ(r.b_ack, h.seq + 1);
+	CHECK_EQ(tcp_stack_stats(p.b)->challenge_acks, 0);
+	tcp_stack_info(p.b, &si);
+	CHECK_EQ(si.conns, 1); /* the old one is gone, the new one half-open */
+	p.filter = NULL;
+	tcp_listener_close(l);
+	pair_run_for(&p, 10 * SECS);
+	CHECK_PAIR_CLEAN(&p);
+	pair_free(&p);
+}
