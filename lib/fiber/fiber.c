@@ -97,7 +97,8 @@ static void switch_to(struct fiber *f)
 		fiber_overflow_abort(f);
 }
 
-/* --- The round: run each fiber that was ready when it began, once -------- */
+/* --- Rounds: each runs every fiber that was ready when it began, once;
+ * rounds repeat while fibers are ready, up to FIBER_ROUNDS_PER_POLL -------- */
 
 static void uninstall(void);
 
@@ -110,6 +111,7 @@ static void run_round(void)
 	if (S->current || S->in_round || !S->installed)
 		return;
 	S->in_round = true;
+	for (unsigned round = 0; round < FIBER_ROUNDS_PER_POLL && S->ready_count; round++)
 	for (n = S->ready_count; n > 0; n--) {
 		struct fiber *f = pop_ready();
 		if (!f)

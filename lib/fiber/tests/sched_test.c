@@ -51,6 +51,30 @@ TEST(yield_round_robins_in_spawn_order)
 	CHECK(all_gone());
 }
 
+static int yields;
+static void busy(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 80; i++) {
+		yields++;
+		fiber_yield();
+	}
+}
+
+TEST(busy_fibers_let_the_loop_poll_every_few_rounds)
+{
+	fake_reset();
+	yields = 0;
+	CHECK(fiber_spawn(busy, NULL, 0));
+	CHECK(fiber_spawn(busy, NULL, 0));
+	fiber_run();
+	CHECK_EQ(yields, 160);
+	/* 81 rounds each: a poll at least every FIBER_ROUNDS_PER_POLL rounds */
+	CHECK(fake_yields >= 81 / FIBER_ROUNDS_PER_POLL);
+	CHECK(fake_yields <= 81 / FIBER_ROUNDS_PER_POLL + 2);
+	CHECK(all_gone());
+}
+
 static void sleeper(void *arg)
 {
 	kiln_time_t d = (kiln_time_t)(uintptr_t)arg;

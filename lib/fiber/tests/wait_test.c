@@ -223,12 +223,22 @@ TEST(the_main_flow_blocks_in_wait_on_while_fibers_run)
 	CHECK(all_gone());
 }
 
+static void sleepy_worker(void *arg)
+{
+	(void)arg;
+	mark('1');
+	fiber_sleep_until(1500);
+	mark('2');
+	fiber_sleep_until(3000);
+	mark('3');
+}
+
 TEST(the_main_flow_sleeps_and_yields_too)
 {
 	fake_reset();
 	trace_reset();
-	CHECK(fiber_spawn(worker, NULL, 0));
-	fiber_yield();          /* runs the ready fiber once */
+	CHECK(fiber_spawn(sleepy_worker, NULL, 0));
+	fiber_yield();          /* runs the ready fiber until it blocks */
 	CHECK_STR(trace, "1");
 	fiber_sleep_until(2000); /* the worker's second step runs meanwhile */
 	CHECK_STR(trace, "12");

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# tests/fiber/fiber.sh: lib/fiber in real appliances (tests/fiber/fibdemo) on
+# the unix target and on hvt: the same switch.S, scheduler and wait queues
+# on both; an overrun stack ends the appliance with status 255 and the
+# fiber's name. Unit tests are in lib/fiber/tests; this checks the targets.
+set -u
+AREA=fiber
+source "$(dirname "$0")/../kiln/lib.bash"
+cd "$ROOT"
+
+cp -r tests/fiber/fibdemo "$tmp/fibdemo" && rm -rf "$tmp/fibdemo/_build"
+
+run_target() { # TARGET
+	local t=$1 rc
+	timeout 300 "$KILN" run -t "$t" "$tmp/fibdemo" >"$tmp/$t.out" 2>"$tmp/$t.err"
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q '^fibdemo: trace abababswt woken 1 timeout 1' "$tmp/$t.out"; then
+		pass "$t: yield order, sleep, wake and timeout ($(grep -o '[0-9]* ns per yield' "$tmp/$t.out"))"
+	else
+		fail "$t: fibers" "status $rc: $(tail -n 3 "$tmp/$t.out" "$tmp/$t.err" | tr '\n' ' ' | head -c 400)"
+	fi
+	timeout 300 "$KILN" run -t "$t" "$tmp/fibdemo" -- --overflow >"$tmp/$t.ov" 2>&1
+	rc=$?
+	if [ $rc -eq 255 ] && grep -q 'fiber "smasher" .* overflowed its' "$tmp/$t.ov" &&
+		! grep -q survived "$tmp/$t.ov"; then
+		pass "$t: an overrun stack aborts with status 255 naming the fiber"
+	else
+		fail "$t: overflow" "status $rc: $(head -c 300 "$tmp/$t.ov" | tr '\n' ' ')"
+	fi
+}
+
+run_target unix
+# in an inner shell, so that its "Segmentation fault" notice goes with it
+rc=$(bash -c 'timeout 300 "$1" run -t unix "$2" -- --deep >"$3" 2>&1; echo $?' \
+	_ "$KILN" "$tmp/fibdemo" "$tmp/deep.out" 2>/dev/null)
+if [ $rc -eq 139 ] && ! grep -q survived "$tmp/deep.out"; then
+	pass "unix: the guard page stops runaway recursion in a fiber (SIGSEGV)"
+else
+	fail "unix: guard page" "status $rc (expected 139, SIGSEGV): $(head -c 300 "$tmp/deep.out" | tr '\n' ' ')"
+fi
+if hvt_ready; then
+	run_target hvt
+else
+	skip "hvt" "$hvt_why"
+fi
+finish
