@@ -2,6 +2,7 @@
  * tender with one line (docs/hvt-abi.md sections 3 and 5). */
 #include <errno.h>
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -13,6 +14,21 @@ static unsigned long long guest_rip(const struct tender_vm *vm)
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0)
 		return 0;
 	return r.rip;
+}
+
+/* " (bytes 66 0f ef c0 ...)": the instruction at rip, for a message. The
+ * guest's page tables are its own, so rip is read as a physical address
+ * (true of every hvt guest, which identity-maps RAM) and only if in RAM. */
+static void insn_bytes(const struct tender_vm *vm, unsigned long long rip, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (rip >= vm->mem.size || vm->mem.size - rip < 8 || len < 8 * 3 + 11)
+		return;
+	size_t n = (size_t)snprintf(out, len, " (bytes");
+	for (int i = 0; i < 8 && n < len; i++)
+		n += (size_t)snprintf(out + n, len - n, " %02x", vm->mem.base[rip + (unsigned)i]);
+	if (n < len)
+		snprintf(out + n, len - n, ")");
 }
 
 static void io_exit(struct tender_vm *vm, struct mft *m)
@@ -52,8 +68,9 @@ void tender_run(struct tender_vm *vm, struct mft *m)
 			tender_guest_fault("guest fault: guest executed hlt at rip 0x%llx (an hvt "
 					   "guest ends with the HALT hypercall)", guest_rip(vm));
 		case KVM_EXIT_SHUTDOWN:
-			tender_guest_fault("guest fault: triple fault (an exception with no usable "
-					   "IDT) at rip 0x%llx", guest_rip(vm));
+			tender_guest_fault("guest fault: triple fault (an exception the guest could "
+					   "not handle, e.g. before it installed an IDT) at rip 0x%llx",
+					   guest_rip(vm));
 		case KVM_EXIT_MMIO:
 			tender_guest_fault("guest fault: %s of %u bytes at unbacked address 0x%llx "
 					   "(MMIO) at rip 0x%llx",
@@ -65,14 +82,18 @@ void tender_run(struct tender_vm *vm, struct mft *m)
 					   (unsigned long long)
 						   run->fail_entry.hardware_entry_failure_reason,
 					   guest_rip(vm));
-		case KVM_EXIT_INTERNAL_ERROR:
+		case KVM_EXIT_INTERNAL_ERROR: {
+			unsigned long long rip = guest_rip(vm);
+			char bytes[40];
+			insn_bytes(vm, rip, bytes, sizeof bytes);
 			tender_guest_fault("guest fault: KVM internal error (suberror %u%s) at rip "
-					   "0x%llx", run->internal.suberror,
+					   "0x%llx%s", run->internal.suberror,
 					   run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
 						   ? ": an instruction KVM cannot emulate, e.g. "
 						     "SSE/x87 arithmetic here"
 						   : "",
-					   guest_rip(vm));
+					   rip, bytes);
+		}
 		default:
 			tender_guest_fault("guest fault: unexpected KVM exit reason %u at rip 0x%llx",
 					   run->exit_reason, guest_rip(vm));
