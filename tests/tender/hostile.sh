@@ -19,6 +19,7 @@ expect_error "unknown port" 255 'guest fault: access to unknown I/O port 0x600' 
 expect_error "in on a hypercall port" 255 'guest fault: hypercall port 0x502 used with a read' "$H" f
 expect_error "hlt" 255 'guest fault: guest executed hlt' "$H" g
 expect_error "triple fault" 255 'guest fault: triple fault' "$H" h
+expect_error "write outside RAM through the guest's own page tables (MMIO)" 255 'guest fault: write of 8 bytes at unbacked address 0x100000000 \(MMIO\)' "$H" m
 expect_error "port 0x500 (hypercall 0)" 255 'guest fault: access to unknown I/O port 0x500' "$H" i
 
 # SSE arithmetic: this machine's software hypervisor cannot emulate it (a KVM
