@@ -74,6 +74,24 @@ long tcp_write(struct tcp_conn *c, const void *buf, size_t len, kiln_time_t dead
 	return (long)done;
 }
 
+struct waitq *tcp_read_waitq(struct tcp_conn *c)
+{
+	use_waitqs(c->stack);
+	return &c->rq;
+}
+
+struct waitq *tcp_write_waitq(struct tcp_conn *c)
+{
+	use_waitqs(c->stack);
+	return &c->wq;
+}
+
+struct waitq *tcp_accept_waitq(struct tcp_listener *l)
+{
+	use_waitqs(l->stack);
+	return &l->aq;
+}
+
 static kiln_time_t src_deadline(struct loop_source *src)
 {
 	struct tcp_stack *s = (struct tcp_stack *)((char *)src - offsetof(struct tcp_stack, src));

@@ -88,3 +88,39 @@ TEST(blocking_calls_read_straight)
 	CHECK_PAIR_CLEAN(&p);
 	pair_free(&p);
 }
+
+TEST(waitq_accessors_are_woken)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	struct waiter w = {0};
+	struct waitq *q;
+
+	pair_init(&p, NULL, NULL, 62);
+	CHECK_EQ(tcp_listen(p.b, 80, 4, &l), 0);
+	/* A parked task on the accept queue is woken by the handshake. */
+	q = tcp_accept_waitq(l);
+	w.q = q;
+	q->head = &w;
+	CHECK_EQ(tcp_connect_nb(p.a, A_ADDR, B_ADDR, 80, &ca), 0);
+	PAIR_RUN_UNTIL(&p, w.woken, 1000);
+	CHECK(w.woken);
+	cb = tcp_accept_nb(l);
+	CHECK(cb != NULL);
+	/* And one on the read queue by data. */
+	w = (struct waiter){0};
+	q = tcp_read_waitq(cb);
+	w.q = q;
+	q->head = &w;
+	CHECK_EQ(tcp_write_nb(ca, "x", 1), 1);
+	PAIR_RUN_UNTIL(&p, w.woken, 1000);
+	CHECK(w.woken);
+	CHECK(tcp_readable(cb));
+	tcp_abort(ca);
+	tcp_abort(cb);
+	tcp_listener_close(l);
+	pair_run_for(&p, 10 * SECS);
+	CHECK_PAIR_CLEAN(&p);
+	pair_free(&p);
+}
