@@ -1,5 +1,7 @@
 /* format.c: the printf engine shared by printf, fprintf and snprintf (C11 7.21.6.1).
- * The supported conversions are listed in libc/include/stdio.h. */
+ * The supported conversions are listed in libc/include/stdio.h. Written for
+ * few executed instructions (format.h, word.h say why): a bare %s or %d
+ * skips the flag, width and precision parsing. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include <limits.h>
 
 #include "format.h"
+#include "word.h"
 
 enum {
 	F_LEFT = 1,   /* '-' */
@@ -16,21 +19,33 @@ enum {
 	F_ZERO = 16,  /* '0' */
 };
 
-struct out {
-	klibc_sink sink;
-	void *ctx;
-	size_t total;
-};
-
-static void emit(struct out *o, const char *s, size_t n)
+/* The slow half of emit(): buf is full. */
+static void emit_overflow(struct klibc_out *o, const char *s, size_t n)
 {
-	if (n == 0)
-		return;
-	o->sink(o->ctx, s, n);
-	o->total += n;
+	for (;;) {
+		size_t k = o->cap - o->len < n ? o->cap - o->len : n;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+		if (n == 0 || o->flush == NULL)
+			return;
+		o->flush(o);
+	}
 }
 
-static void pad(struct out *o, char c, size_t n)
+static inline void emit(struct klibc_out *o, const char *s, size_t n)
+{
+	o->total += n;
+	if (n <= o->cap - o->len) {
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+	} else {
+		emit_overflow(o, s, n);
+	}
+}
+
+static void pad(struct klibc_out *o, char c, size_t n)
 {
 	static const char spaces[16] = "                ";
 	static const char zeros[16] = "0000000000000000";
@@ -43,41 +58,48 @@ static void pad(struct out *o, char c, size_t n)
 	}
 }
 
-/* Digits of v in base, least significant last, into the end of buf. */
+/* Digits of v in base, into the end of end; returns how many. */
 static size_t digits(char *end, uintmax_t v, unsigned base, int upper)
 {
 	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	size_t n = 0;
+	char *p = end;
 
-	do {
-		*--end = set[v % base];
-		v /= base;
-		n++;
-	} while (v != 0);
-	return n;
+	if (base == 10) { /* a constant divisor: a multiply, not a divide */
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
+	} else {
+		do {
+			*--p = set[v % base];
+			v /= base;
+		} while (v != 0);
+	}
+	return (size_t)(end - p);
 }
 
 /* One integer conversion: sign/prefix, zero padding, precision, width. */
-static void put_int(struct out *o, uintmax_t v, int negative, unsigned base, int upper,
+static void put_int(struct klibc_out *o, uintmax_t v, int negative, unsigned base, int upper,
 		    int flags, int width, int prec)
 {
 	char buf[3 * sizeof(uintmax_t)]; /* 22 octal digits of 64 bits fit */
-	const char *prefix = "";
-	size_t nd = 0, np, zeros = 0, len;
+	char prefix[2];
+	size_t nd = 0, np = 0, zeros = 0, len;
 
 	if (!(prec == 0 && v == 0))
 		nd = digits(buf + sizeof(buf), v, base, upper);
 	if (negative)
-		prefix = "-";
+		prefix[np++] = '-';
 	else if (flags & F_PLUS)
-		prefix = "+";
+		prefix[np++] = '+';
 	else if (flags & F_SPACE)
-		prefix = " ";
-	if ((flags & F_ALT) && base == 16 && v != 0)
-		prefix = upper ? "0X" : "0x";
+		prefix[np++] = ' ';
+	if ((flags & F_ALT) && base == 16 && v != 0) {
+		prefix[np++] = '0';
+		prefix[np++] = upper ? 'X' : 'x';
+	}
 	if ((flags & F_ALT) && base == 8 && !(v == 0 && nd > 0) && prec <= (int)nd)
 		prec = (int)nd + 1; /* "#o" guarantees a leading 0 */
-	np = strlen(prefix);
 	if (prec >= 0 && (size_t)prec > nd)
 		zeros = (size_t)prec - nd;
 	len = np + zeros + nd;
@@ -88,14 +110,16 @@ static void put_int(struct out *o, uintmax_t v, int negative, unsigned base, int
 	}
 	if (!(flags & F_LEFT) && width > 0 && (size_t)width > len)
 		pad(o, ' ', (size_t)width - len);
-	emit(o, prefix, np);
-	pad(o, '0', zeros);
+	if (np > 0)
+		emit(o, prefix, np);
+	if (zeros > 0)
+		pad(o, '0', zeros);
 	emit(o, buf + sizeof(buf) - nd, nd);
 	if ((flags & F_LEFT) && width > 0 && (size_t)width > len)
 		pad(o, ' ', (size_t)width - len);
 }
 
-static void put_str(struct out *o, const char *s, size_t n, int flags, int width)
+static void put_str(struct klibc_out *o, const char *s, size_t n, int flags, int width)
 {
 	size_t w = width > 0 ? (size_t)width : 0;
 
@@ -167,38 +191,41 @@ static enum length length(const char **p)
 }
 
 /* One conversion starting after '%'; returns the position after it. */
-static const char *convert(struct out *o, const char *p, va_list *ap)
+static const char *convert(struct klibc_out *o, const char *p, va_list *ap)
 {
 	int flags = 0, width = 0, prec = -1;
-	enum length len;
+	enum length len = L_INT;
 
-	for (;; p++) {
-		if (*p == '-') flags |= F_LEFT;
-		else if (*p == '+') flags |= F_PLUS;
-		else if (*p == ' ') flags |= F_SPACE;
-		else if (*p == '#') flags |= F_ALT;
-		else if (*p == '0') flags |= F_ZERO;
-		else break;
-	}
-	if (*p == '*') {
-		width = va_arg(*ap, int);
-		if (width < 0) {
-			flags |= F_LEFT;
-			width = width == INT_MIN ? INT_MAX : -width;
+	/* Flags, width, precision and length, unless a letter comes first. */
+	if (*p < 'a') {
+		for (;; p++) {
+			if (*p == '-') flags |= F_LEFT;
+			else if (*p == '+') flags |= F_PLUS;
+			else if (*p == ' ') flags |= F_SPACE;
+			else if (*p == '#') flags |= F_ALT;
+			else if (*p == '0') flags |= F_ZERO;
+			else break;
 		}
-		p++;
-	} else {
-		width = number(&p);
-	}
-	if (*p == '.') {
-		p++;
 		if (*p == '*') {
-			prec = va_arg(*ap, int);
-			if (prec < 0)
-				prec = -1;
+			width = va_arg(*ap, int);
+			if (width < 0) {
+				flags |= F_LEFT;
+				width = width == INT_MIN ? INT_MAX : -width;
+			}
 			p++;
 		} else {
-			prec = number(&p);
+			width = number(&p);
+		}
+		if (*p == '.') {
+			p++;
+			if (*p == '*') {
+				prec = va_arg(*ap, int);
+				if (prec < 0)
+					prec = -1;
+				p++;
+			} else {
+				prec = number(&p);
+			}
 		}
 	}
 	len = length(&p);
@@ -252,26 +279,23 @@ static const char *convert(struct out *o, const char *p, va_list *ap)
 	return p + 1;
 }
 
-int klibc_format(klibc_sink sink, void *ctx, const char *fmt, va_list ap)
+int klibc_format(struct klibc_out *o, const char *fmt, va_list ap)
 {
-	struct out o = {sink, ctx, 0};
 	const char *p = fmt;
 	va_list aq;
 
 	va_copy(aq, ap);
-	while (*p != '\0') {
-		const char *q = strchr(p, '%');
-		if (q == NULL) {
-			emit(&o, p, strlen(p));
+	for (;;) {
+		const char *q = klibc_strchrnul(p, '%');
+		emit(o, p, (size_t)(q - p));
+		if (*q == '\0')
 			break;
-		}
-		emit(&o, p, (size_t)(q - p));
-		p = convert(&o, q + 1, &aq);
+		p = convert(o, q + 1, &aq);
 	}
 	va_end(aq);
-	if (o.total > INT_MAX) {
+	if (o->total > INT_MAX) {
 		errno = EOVERFLOW;
 		return -1;
 	}
-	return (int)o.total;
+	return (int)o->total;
 }

@@ -15,16 +15,24 @@ static struct klibc_file console_out, console_err;
 FILE *const stdout = &console_out;
 FILE *const stderr = &console_err;
 
-static void console_sink(void *ctx, const char *s, size_t n)
+/* printf formats into a stack buffer, handed to the console (which batches
+ * again) when full and at the end: one call for a typical line. */
+static void console_flush(struct klibc_out *o)
 {
-	(void)ctx;
-	kiln_console_write(s, n);
+	kiln_console_write(o->buf, o->len);
+	o->len = 0;
 }
 
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
 {
+	char buf[256];
+	struct klibc_out o = {buf, 0, sizeof(buf), 0, console_flush};
+	int n;
+
 	(void)f;
-	return klibc_format(console_sink, NULL, fmt, ap);
+	n = klibc_format(&o, fmt, ap);
+	console_flush(&o);
+	return n;
 }
 
 int vprintf(const char *restrict fmt, va_list ap)
@@ -54,31 +62,14 @@ int fprintf(FILE *restrict f, const char *restrict fmt, ...)
 	return n;
 }
 
-struct buf_sink {
-	char *buf;
-	size_t size; /* room including the NUL */
-	size_t len;  /* bytes stored so far */
-};
-
-static void buf_sink(void *ctx, const char *s, size_t n)
-{
-	struct buf_sink *b = ctx;
-
-	if (b->size == 0 || b->len >= b->size - 1)
-		return;
-	if (n > b->size - 1 - b->len)
-		n = b->size - 1 - b->len;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-}
-
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
-	struct buf_sink b = {buf, size, 0};
-	int n = klibc_format(buf_sink, &b, fmt, ap);
+	/* Room for all but the NUL; what does not fit is counted, not stored. */
+	struct klibc_out o = {buf, 0, size > 0 ? size - 1 : 0, 0, NULL};
+	int n = klibc_format(&o, fmt, ap);
 
 	if (size > 0)
-		buf[b.len] = '\0';
+		buf[o.len] = '\0';
 	return n;
 }
 

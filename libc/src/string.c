@@ -1,25 +1,59 @@
 /* string.c: the str* functions of C11 7.24 and POSIX (strnlen, strtok_r, strcasecmp). */
 #include <string.h>
 #include <ctype.h>
+#include <stdint.h>
+
+#include "word.h"
 
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
 
-size_t strlen(const char *s)
+/* The first byte equal to c or NUL at or after s. It reads whole aligned
+ * words, which never cross a page: bytes before s in the first word are
+ * forced non-zero first, so neither test can fire on them. */
+KLIBC_WORD_READER char *klibc_strchrnul(const char *s, int c)
+{
+	uintptr_t off = (uintptr_t)s & 7;
+	const klibc_aword *w = (const klibc_aword *)(s - off);
+	uint64_t pattern = (unsigned char)c * KLIBC_ONES;
+	uint64_t before = off != 0 ? (1ull << (8 * off)) - 1 : 0;
+	uint64_t v = *w | before, m;
+
+	m = klibc_zero_bytes(v) | klibc_zero_bytes((v ^ pattern) | before);
+	while (m == 0) {
+		v = *++w;
+		m = klibc_zero_bytes(v) | klibc_zero_bytes(v ^ pattern);
+	}
+	return (char *)w + __builtin_ctzll(m) / 8;
+}
+
+KLIBC_WORD_READER size_t strlen(const char *s)
+{
+	uintptr_t off = (uintptr_t)s & 7;
+	const klibc_aword *w = (const klibc_aword *)(s - off);
+	uint64_t m = klibc_zero_bytes(*w | (off != 0 ? (1ull << (8 * off)) - 1 : 0));
+
+	while (m == 0)
+		m = klibc_zero_bytes(*++w);
+	return (size_t)((const char *)w + __builtin_ctzll(m) / 8 - s);
+}
+
+/* Never reads at or past s + max (the string may be an unterminated
+ * buffer), but may read aligned words past the NUL, within its page. */
+KLIBC_WORD_READER size_t strnlen(const char *s, size_t max)
 {
 	const char *p = s;
 
-	while (*p != '\0')
-		p++;
+	for (; max > 0 && ((uintptr_t)p & 7) != 0; p++, max--)
+		if (*p == '\0')
+			return (size_t)(p - s);
+	for (; max >= 8; p += 8, max -= 8) {
+		uint64_t m = klibc_zero_bytes(*(const klibc_aword *)p);
+		if (m != 0)
+			return (size_t)(p - s) + __builtin_ctzll(m) / 8;
+	}
+	for (; max > 0 && *p != '\0'; p++, max--)
+		;
 	return (size_t)(p - s);
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max && s[n] != '\0')
-		n++;
-	return n;
 }
 
 int strcmp(const char *a, const char *b)
@@ -92,12 +126,9 @@ char *strncat(char *restrict dst, const char *restrict src, size_t n)
 
 char *strchr(const char *s, int c)
 {
-	for (;; s++) {
-		if (*s == (char)c)
-			return (char *)s;
-		if (*s == '\0')
-			return NULL;
-	}
+	char *p = klibc_strchrnul(s, c);
+
+	return *p == (char)c ? p : NULL;
 }
 
 char *strrchr(const char *s, int c)

@@ -122,3 +122,44 @@ TEST(ctype)
 		CHECK_EQ(klibc_toupper(c), toupper(c));
 	}
 }
+
+/* The word-at-a-time code (libc/src/word.h) at every alignment and length,
+ * with the byte searched for just before the start (0xff included). */
+TEST(word_edges)
+{
+	static char buf[96] __attribute__((aligned(16)));
+	static unsigned char a[96], b[96];
+	for (size_t off = 0; off < 16; off++) {
+		for (size_t len = 0; len < 48; len++) {
+			memset(buf, '\xff', sizeof(buf));
+			memset(buf + off, 'x', len);
+			buf[off + len] = '\0';
+			if (off > 0)
+				buf[off - 1] = 'y';
+			const char *s = buf + off;
+			CHECK_EQ(klibc_strlen(s), len);
+			CHECK_EQ(klibc_strnlen(s, len / 2), len / 2);
+			CHECK_EQ(klibc_strnlen(s, len + 5), len);
+			CHECK(klibc_strchr(s, 'y') == NULL);
+			CHECK(klibc_strchr(s, '\xff') == NULL);
+			CHECK(klibc_strchr(s, 'x') == strchr(s, 'x'));
+			CHECK(klibc_strchr(s, '\0') == s + len);
+			CHECK(klibc_memchr(s, '\0', len + 1) == s + len);
+			CHECK(klibc_memchr(s, '\0', len) == NULL);
+			for (size_t i = 0; i < sizeof(a); i++)
+				a[i] = b[i] = (unsigned char)(i * 13);
+			CHECK_EQ(klibc_memcmp(a + off, b + off, len), 0);
+			if (len > 0) {
+				b[off + len - 1] ^= 0x80;
+				CHECK(klibc_memcmp(a + off, b + off, len) * memcmp(a + off, b + off, len) > 0);
+			}
+			klibc_memset(a + off, 0x5c, len);
+			CHECK(a[off + len] == (unsigned char)((off + len) * 13));
+			CHECK(off == 0 || a[off - 1] == (unsigned char)((off - 1) * 13));
+			for (size_t i = 0; i < len; i++)
+				CHECK_EQ(a[off + i], 0x5c);
+			klibc_memcpy(b + 1, a + off, len);
+			CHECK_MEM(b + 1, a + off, len);
+		}
+	}
+}

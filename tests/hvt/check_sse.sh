@@ -53,7 +53,17 @@ cat >"$tmp/planted/planted.c" <<'C'
 __attribute__((noinline)) static void planted_sse(void) { __asm__ volatile("pxor %xmm0, %xmm0"); }
 int kiln_main(int argc, char **argv) { (void)argv; if (argc > 100) planted_sse(); return 0; }
 C
-if img=$(hvt_build "$tmp/planted"); then
+if [ -x "$KILN" ]; then
+	# The kiln tool runs check-sse on every hvt image it links and refuses
+	# one that fails: the build must fail, naming the instruction.
+	out=$("$KILN" build -t hvt "$tmp/planted" 2>&1); st=$?
+	if [ $st -ne 0 ] && grep -q "<planted_sse[^>]*>: pxor" <<<"$out" &&
+	   [ ! -e "$tmp/planted/_build/hvt/planted.hvt" ]; then
+		pass "check-sse: kiln build refuses an image with a pxor, naming it"
+	else
+		fail "check-sse: planted image" "kiln build status $st: $(tail -n 2 <<<"$out" | tr '\n' '|')"
+	fi
+elif img=$(hvt_build "$tmp/planted"); then
 	out=$("$CHECK_SSE" "$img" 2>/dev/null); st=$?
 	if [ $st -eq 1 ] && grep -q "<planted_sse[^>]*>: pxor" <<<"$out"; then
 		pass "check-sse: catches a pxor linked into an hvt image"
