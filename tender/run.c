@@ -22,7 +22,7 @@ static unsigned long long guest_rip(const struct tender_vm *vm)
 static void insn_bytes(const struct tender_vm *vm, unsigned long long rip, char *out, size_t len)
 {
 	out[0] = '\0';
-	if (rip >= vm->mem.size || vm->mem.size - rip < 8 || len < 8 * 3 + 11)
+	if (!tender_gpa_in_ram(&vm->mem, rip, 8) || len < 8 * 3 + 11)
 		return;
 	size_t n = (size_t)snprintf(out, len, " (bytes");
 	for (int i = 0; i < 8 && n < len; i++)

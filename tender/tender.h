@@ -108,14 +108,20 @@ struct tender_mem {
 	uint64_t size;
 };
 
-/* THE check for every guest-supplied address and length: returns the host
- * address of guest range [gpa, gpa+len), or ends the guest with a one-line
- * error naming `what` if any byte of it is outside guest RAM. Overflow-safe:
+/* True if all of guest range [gpa, gpa+len) is in guest RAM. Overflow-safe:
  * gpa + len is never computed before both are bounded. */
+static inline bool tender_gpa_in_ram(const struct tender_mem *m, uint64_t gpa, uint64_t len)
+{
+	return gpa <= m->size && len <= m->size - gpa;
+}
+
+/* THE check for every guest-supplied address and length: returns the host
+ * address of guest range [gpa, gpa+len), or ends the guest (status 255) with
+ * a one-line error naming `what` if any byte of it is outside guest RAM. */
 static inline void *tender_gpa(const struct tender_mem *m, uint64_t gpa, uint64_t len,
 			       const char *what)
 {
-	if (gpa > m->size || len > m->size - gpa)
+	if (!tender_gpa_in_ram(m, gpa, len))
 		tender_guest_fault("guest fault: %s at 0x%llx, length %llu, is outside guest memory "
 				   "(%llu bytes)", what, (unsigned long long)gpa,
 				   (unsigned long long)len, (unsigned long long)m->size);
