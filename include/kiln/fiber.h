@@ -52,21 +52,20 @@
 /* --- Limits (docs/fibers.md, "Stack size") ------------------------------ */
 
 /* The stack a fiber gets when fiber_spawn() is given 0 (docs/fibers.md,
- * "Stack size", has the measurements). A request handler of the www kind
- * (block in wait_on, parse the request through views into a 64-field table,
- * build the response head with snprintf in a struct shaped like
- * http_response, send through pbufs with checksums) uses 7.0 KiB of stack on
- * the unix target, of which glibc's snprintf is 3.3 KiB, and about 4.3 KiB on
- * hvt, where kiln's own formatter needs ~0.5 KiB:
- *   - hvt: 8 KiB, ~1.9x the measured depth; every byte of a guest's stack
- *     is real memory of its small budget;
- *   - unix: 16 KiB, ~2.3x. Stacks there are mappings of which only touched
- *     pages become resident (a parked fiber costs ~4 KiB whatever its
- *     size), so headroom is nearly free. Note that glibc's stdio on an
- *     unbuffered stream (fprintf to stderr) puts an 8 KiB buffer on the
- *     stack: 10 KiB in all;
- *   - AddressSanitizer builds: 32 KiB; its redzones took the handler to
- *     9.0 KiB. */
+ * "Stack size", has the measurements, all by painting stacks). lib/http
+ * serving a file from a kv store in a fiber, its read blocking in wait_on():
+ * 2.0 KiB deep in an hvt guest, 3.9 KiB on unix (glibc), 6.9 KiB under ASan.
+ * The TCP/IPv4/Ethernet send path below a write adds ~1 KiB on hvt
+ * (-fstack-usage). A heavier synthetic handler (a 64-field table and a
+ * response record on its own stack, glibc snprintf) reached 7.0 KiB on unix.
+ *   - hvt: 8 KiB, ~2.7x the www path; every byte of a guest's stacks is
+ *     memory of its small budget;
+ *   - unix: 16 KiB. Stacks there are mappings of which only touched pages
+ *     become resident (a parked fiber costs ~4 KiB whatever its size), so
+ *     headroom is nearly free; glibc is hungrier (snprintf 3.3 KiB, and
+ *     fprintf to an unbuffered stream puts an 8 KiB buffer on the stack);
+ *   - AddressSanitizer builds: 32 KiB; redzones took the synthetic handler
+ *     to 9.0 KiB. */
 #if defined(__SANITIZE_ADDRESS__)
 #define FIBER_STACK_DEFAULT (32u * 1024)
 #elif defined(__has_feature)
