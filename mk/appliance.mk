@@ -3,7 +3,7 @@
 #
 #   make -f mk/appliance.mk KILN_ROOT=... TARGET=unix|hvt APP_DIR=... \
 #        OUT_DIR=... NAME=... LIBS="core udp ..." GEN_SRCS="..." \
-#        [SANITIZE=1] [LINK_STAMP=FILE]
+#        [SANITIZE=1] [LINK_STAMP=FILE] [NET=1]
 #
 # APP_DIR/*.c are the application; GEN_SRCS are sources the kiln tool wrote
 # into OUT_DIR (the manifest, baked-in files). LIBS is the closure of the
@@ -12,6 +12,9 @@
 # SANITIZE=1 (unix only) builds under ASan and UBSan and links the archives
 # of build/unix-asan. LINK_STAMP names a file the kiln tool rewrites when
 # the link changes in a way make cannot see (a library dropped from LIBS).
+# NET=1 (the appliance declares a net device) links, on unix, the host side
+# of net devices (libkiln_hostnet.a) and libslirp; without it an appliance
+# carries no network code (docs/hostnet.md).
 
 include $(KILN_ROOT)/mk/flags.mk
 
@@ -32,6 +35,11 @@ ARCHIVES := $(foreach l,$(LIBS),$(O)/libkiln_$(l).a) $(O)/libkiln_platform.a
 ifeq ($(TARGET),hvt)
 ARCHIVES += $(O)/libkiln_c.a
 endif
+NET_LDLIBS :=
+ifeq ($(TARGET)$(NET),unix1)
+ARCHIVES += $(O)/libkiln_hostnet.a
+NET_LDLIBS := $(SLIRP_LIBS)
+endif
 
 # The default goal; its empty recipe keeps make quiet when all is up to date.
 image: $(IMAGE)
@@ -39,7 +47,7 @@ image: $(IMAGE)
 
 $(IMAGE): $(OBJS) $(ARCHIVES) $(LINK_STAMP)
 	$(CC) $(APP_CFLAGS) $(APP_LDFLAGS) -o $@ $(OBJS) \
-		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(TARGET_LDLIBS) $(EXTRA_LDLIBS)
+		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(TARGET_LDLIBS) $(NET_LDLIBS) $(EXTRA_LDLIBS)
 
 $(OUT_DIR)/app/%.o: $(APP_DIR)/%.c
 	@mkdir -p $(dir $@)

@@ -22,6 +22,10 @@ unix_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -DKILN_TARGET_UNIX \
 	-ffunction-sections -fdata-sections
 unix_LDFLAGS := -Wl,--gc-sections
 unix_LDLIBS :=
+# Debian's libslirp (user-mode networking, hostnet/): linked into unix
+# appliances that declare a net device (mk/appliance.mk NET=1) and the tender.
+SLIRP_CFLAGS := $(shell pkg-config --cflags slirp 2>/dev/null)
+SLIRP_LIBS := $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp)
 
 # The hvt target: freestanding x86_64, loaded at 1 MiB by an hvt monitor.
 # -mgeneral-regs-only: no SSE/x87 code, which this machine's software

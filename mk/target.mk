@@ -7,6 +7,9 @@
 #   libkiln_platform.a   platform/$(TARGET)/*.c *.S
 #   libkiln_<name>.a     lib/<name>/*.c *.S, one per folder in lib/ (or in LIBS)
 #   libkiln_c.a          libc/src/*.c (hvt only: kiln's own C library)
+#   libkiln_hostnet.a    hostnet/*.c (unix only: the host side of net devices,
+#                        tap and libslirp; linked only into appliances that
+#                        declare a net device, docs/hostnet.md)
 #
 # Each library is an archive, and each function its own section, so an
 # appliance's image holds only the members and functions it reaches.
@@ -36,6 +39,9 @@ ARCHIVES := $(O)/libkiln_platform.a $(foreach l,$(LIBS),$(O)/libkiln_$(l).a)
 ifeq ($(TARGET),hvt)
 ARCHIVES += $(O)/libkiln_c.a
 endif
+ifeq ($(TARGET),unix)
+ARCHIVES += $(O)/libkiln_hostnet.a
+endif
 
 # The empty recipe keeps make from saying "Nothing to be done" on every kiln build.
 all: $(ARCHIVES)
@@ -49,6 +55,10 @@ $(1): $(call objs_of,$(call srcs_in,$(KILN_ROOT)/$(2)))
 endef
 $(eval $(call archive_rule,$(O)/libkiln_platform.a,platform/$(TARGET)))
 $(eval $(call archive_rule,$(O)/libkiln_c.a,libc/src))
+$(eval $(call archive_rule,$(O)/libkiln_hostnet.a,hostnet))
+# hostnet includes libslirp's header; the unix platform's net_attach.c hostnet's.
+$(O)/obj/hostnet/%.c.o: KILN_CFLAGS += $(SLIRP_CFLAGS)
+$(O)/obj/platform/unix/%.c.o: KILN_CFLAGS += -I$(KILN_ROOT)/hostnet
 $(foreach l,$(LIBNAMES),$(eval $(call archive_rule,$(O)/libkiln_$(l).a,lib/$(l))))
 
 $(O)/obj/%.c.o: $(KILN_ROOT)/%.c

@@ -169,15 +169,22 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		if (gen_write_if_changed(gen[i], text, NULL, err, sizeof err) < 0)
 			return fail(err);
 	}
-	/* The link stamp: what make cannot see changing: the library list, and
-	 * the application's files (a deleted one leaves no newer prerequisite). */
+	/* NET=1: the appliance declares a net device, so the unix link takes
+	 * the host side of net devices and libslirp (mk/appliance.mk). */
+	bool has_net = false;
+	for (unsigned i = 0; i < c->ndev; i++)
+		has_net |= c->dev[i].type == CONF_NET;
+	/* The link stamp: what make cannot see changing: the library list, the
+	 * host network code, and the application's files (a deleted one leaves
+	 * no newer prerequisite). */
 	char libs_words[KILN_MAX_LIBS * (KILN_LIB_NAME_MAX + 1) + 1];
 	size_t used = 0;
 	libs_words[0] = '\0';
 	for (unsigned i = 0; i < libs.n; i++)
 		used += (size_t)snprintf(libs_words + used, sizeof libs_words - used, "%s%s",
 					 i ? " " : "", libs.name[i]);
-	used = (size_t)snprintf(text, sizeof text, "LIBS=%s\nSRCS=", libs_words);
+	used = (size_t)snprintf(text, sizeof text, "LIBS=%s\nNET=%d\nSRCS=", libs_words,
+			       has_net);
 	if (list_c_files(req->dir, text + used, sizeof text - used) < 0)
 		return fail("too many application files");
 	if (path_join(stamp, sizeof stamp, out_dir, "link.stamp") < 0 ||
@@ -188,6 +195,7 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	char a_app[PATH_MAX + 16], a_out[PATH_MAX + 16], a_name[KILN_NAME_MAX + 8];
 	char a_gen[2 * PATH_MAX + 16], a_stamp[PATH_MAX + 16];
 	const char *a_san = req->sanitize ? "SANITIZE=1" : NULL;
+	const char *a_net = has_net ? "NET=1" : NULL;
 	snprintf(a_root, sizeof a_root, "KILN_ROOT=%s", res->root);
 	snprintf(a_target, sizeof a_target, "TARGET=%s", t);
 	snprintf(a_libs, sizeof a_libs, "LIBS=%s", libs_words);
@@ -207,7 +215,13 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	}
 	char *make_app[] = {"make", "--no-print-directory", "-C", res->root, "-f",
 			    "mk/appliance.mk", a_root, a_target, a_libs, a_app, a_out,
-			    a_name, a_gen, a_stamp, (char *)a_san, NULL};
+			    a_name, a_gen, a_stamp, NULL, NULL, NULL};
+	/* The optional ones last, without holes: argv ends at the first NULL. */
+	int na = 14;
+	if (a_net)
+		make_app[na++] = (char *)a_net;
+	if (a_san)
+		make_app[na++] = (char *)a_san;
 	int st2 = run_process(make_app, true);
 	if (st2 != 0) {
 		kiln_error("building %s failed (make exit %d)", c->name, st2);
