@@ -5,6 +5,7 @@
 
 struct unix_device unix_devices[UNIX_MAX_HANDLE + 1];
 const char *unix_program = "kiln";
+const struct unix_options *unix_opts;
 
 struct unix_device *unix_device_get(kiln_handle_t h, enum kiln_device_type t)
 {

@@ -1,8 +1,10 @@
-/* net.c: the net device calls of platform.h on the unix target; each goes
- * to the backend the device was attached with (tap today). */
+/* net.c: the net device calls of platform.h on the unix target; reads and
+ * writes go to the device's hostnet backend through unix_net (unix.h). */
 #include "unix.h"
 
 #define ETH_HEADER 14
+
+const struct unix_net_backend *unix_net;
 
 enum kiln_result kiln_net_acquire(const char *name, kiln_handle_t *handle,
 				  struct kiln_net_info *info)
@@ -21,9 +23,10 @@ enum kiln_result kiln_net_write(kiln_handle_t handle, const uint8_t *buf, size_t
 {
 	struct unix_device *d = unix_device_get(handle, KILN_DEVICE_NET);
 
-	if (d == NULL || buf == NULL || size > d->net_info.mtu + ETH_HEADER)
+	/* Frames shorter than an Ethernet header carry nothing a wire could. */
+	if (d == NULL || buf == NULL || size < ETH_HEADER || size > d->net_info.mtu + ETH_HEADER)
 		return KILN_EINVAL;
-	return d->net_ops->write(d, buf, size);
+	return unix_net->write(d, buf, size);
 }
 
 enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
@@ -33,5 +36,5 @@ enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
 
 	if (d == NULL || buf == NULL || read_size == NULL)
 		return KILN_EINVAL;
-	return d->net_ops->read(d, buf, size, read_size);
+	return unix_net->read(d, buf, size, read_size);
 }

@@ -1,27 +1,133 @@
-/* net_attach.c: attaches a declared net device from its --net:NAME=VALUE
- * option (manifest.h names this function in every KILN_NET entry, so only
- * appliances that declare a net device link it and the tap code). */
+/* net_attach.c: attaches a declared net device to its hostnet backend (a
+ * tap, or user-mode networking through libslirp) from --net:NAME=VALUE, and
+ * applies --port-forward, --pcap and --net-impair (docs/hostnet.md,
+ * docs/config.md "Running a unix appliance"). manifest.h names
+ * kiln_unix_net_attach in every KILN_NET entry, so only appliances that
+ * declare a net device link this file, hostnet and libslirp. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "hostnet.h"
 #include "unix.h"
+
+_Static_assert(UNIX_MAX_FORWARDS == HOSTNET_MAX_FORWARDS, "unix.h and hostnet.h agree");
+
+static struct hostnet_options host_opts;
+static bool host_opts_ready;
+static bool forwards_given_out; /* to the first user-mode device only */
+
+/* The process-wide network options, checked once, on the first attach. */
+static int options_once(char *err, size_t errlen)
+{
+	const struct unix_options *o = unix_opts;
+
+	if (host_opts_ready)
+		return 0;
+	memset(&host_opts, 0, sizeof host_opts);
+	for (unsigned i = 0; o && i < o->nforward; i++)
+		if (!hostnet_parse_forward(o->forward[i], &host_opts, err, errlen))
+			return -1;
+	if (o && o->impair && !hostnet_parse_impair(o->impair, &host_opts, err, errlen))
+		return -1;
+	if (o && o->pcap && (host_opts.pcap = hostnet_pcap_open(o->pcap, err, errlen)) == NULL)
+		return -1;
+	host_opts_ready = true;
+	return 0;
+}
+
+static enum kiln_result host_read(struct unix_device *d, uint8_t *buf, size_t size,
+				  size_t *read_size)
+{
+	ssize_t n = hostnet_read(d->hostnet, buf, size);
+
+	if (n >= 0) {
+		*read_size = (size_t)n;
+		return KILN_OK;
+	}
+	if (n == -EAGAIN || n == -EINTR)
+		return KILN_AGAIN;
+	return n == -EMSGSIZE ? KILN_EINVAL /* too large: dropped (platform.h) */
+			      : KILN_EUNSPEC;
+}
+
+static enum kiln_result host_write(struct unix_device *d, const uint8_t *buf, size_t size)
+{
+	/* hostnet drops what the host cannot take now, as a wire would. */
+	return hostnet_write(d->hostnet, buf, size) == 0 ? KILN_OK : KILN_EUNSPEC;
+}
+
+static kiln_handle_set_t host_wait(kiln_time_t deadline)
+{
+	static struct hostnet *nets[UNIX_MAX_HANDLE];
+	static unsigned handle[UNIX_MAX_HANDLE];
+	unsigned n = 0;
+
+	for (unsigned h = 1; h <= UNIX_MAX_HANDLE; h++) {
+		struct unix_device *d = &unix_devices[h];
+		if (d->attached && d->type == KILN_DEVICE_NET && d->hostnet) {
+			nets[n] = d->hostnet;
+			handle[n++] = h;
+		}
+	}
+	/* hostnet_wait() also returns when user-mode networking served a host
+	 * socket or a timer without a frame for the appliance: wait on until
+	 * there is one or the deadline passes. Each turn sleeps or serves. */
+	for (;;) {
+		kiln_time_t now = kiln_clock_monotonic();
+		kiln_time_t left = deadline > now ? deadline - now : 0;
+		int64_t timeout = left > (kiln_time_t)INT64_MAX ? -1 : (int64_t)left;
+		uint64_t mask = hostnet_wait(nets, n, timeout);
+		if (mask) {
+			kiln_handle_set_t ready = 0;
+			for (unsigned i = 0; i < n; i++)
+				if (mask & (1ull << i))
+					ready |= (kiln_handle_set_t)1 << handle[i];
+			return ready;
+		}
+		if (left == 0 || kiln_clock_monotonic() >= deadline)
+			return 0;
+	}
+}
+
+static const struct unix_net_backend host_backend = {
+	.read = host_read,
+	.write = host_write,
+};
 
 int kiln_unix_net_attach(const struct kiln_device *mdev, unsigned handle,
 			 const char *value, char *err, size_t errlen)
 {
 	struct unix_device *d = &unix_devices[handle];
+	struct hostnet_options opts;
+	char why[400];
+	uint8_t mac[6];
 
-	d->name = mdev->name;
-	d->type = KILN_DEVICE_NET;
+	if (options_once(err, errlen) < 0)
+		return -1;
+	opts = host_opts;
+	/* Two user-mode devices cannot both listen on one host port. */
 	if (strcmp(value, "user") == 0) {
-		/* Reserved for user-mode networking through libslirp (issue 3). */
-		snprintf(err, errlen, "--net:%s=user: user-mode networking is not "
-			 "available on the unix target yet; give a tap device",
-			 mdev->name);
+		if (forwards_given_out)
+			opts.forward_count = 0;
+		forwards_given_out = true;
+	}
+	/* A random, locally administered, unicast address: no two appliances on
+	 * one link are likely to share one, and none collides with a vendor's. */
+	kiln_entropy(mac, sizeof mac);
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+	d->hostnet = hostnet_open(value, mac, &opts, why, sizeof why);
+	if (d->hostnet == NULL) {
+		snprintf(err, errlen, "--net:%s=%s: %s", mdev->name, value, why);
 		return -1;
 	}
-	if (unix_tap_open(d, value, err, errlen) < 0)
-		return -1;
+	d->name = mdev->name;
+	d->type = KILN_DEVICE_NET;
+	memcpy(d->net_info.mac_address, mac, sizeof mac);
+	d->net_info.mtu = hostnet_mtu(d->hostnet);
 	d->attached = true;
+	unix_net = &host_backend;
+	unix_wait_devices = host_wait;
 	return 0;
 }

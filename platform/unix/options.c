@@ -8,6 +8,17 @@
 const char unix_options_help[] =
 	"Platform options (the unix target):\n"
 	"  --net:NAME=TAPDEV    attach net device NAME to the tap interface TAPDEV\n"
+	"  --net:NAME=user      attach it to user-mode networking (libslirp): no root,\n"
+	"                       no tap; the appliance is 10.0.2.15, gateway 10.0.2.2\n"
+	"  --port-forward=[udp:|tcp:]HOSTPORT:GUESTPORT\n"
+	"                       with a user-mode device: 127.0.0.1:HOSTPORT on the host\n"
+	"                       reaches the appliance's GUESTPORT (both protocols if\n"
+	"                       neither is named); repeatable, at most 16\n"
+	"  --pcap=FILE          write every frame in and out of every net device to\n"
+	"                       FILE in pcap format (tshark -r FILE)\n"
+	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
+	"                       seeded faults on every net device, both directions:\n"
+	"                       P percent of frames dropped, reordered, duplicated\n"
 	"  --block:NAME=FILE    attach block device NAME to FILE (512-byte blocks)\n"
 	"  --help               print this and exit\n"
 	"  --                   end of platform options\n"
@@ -22,7 +33,74 @@ static const char *type_word(enum kiln_device_type t)
 
 static const char *type_value(enum kiln_device_type t)
 {
-	return t == KILN_DEVICE_NET ? "TAPDEV" : "FILE";
+	return t == KILN_DEVICE_NET ? "TAPDEV|user" : "FILE";
+}
+
+/* --port-forward, --pcap, --net-impair: kept as given (net_attach.c checks
+ * the values). Returns 1 if arg is one of them, 0 if not, -1 on an error. */
+static int parse_net_option(const char *arg, struct unix_options *opts, char *err,
+			    size_t errlen)
+{
+	const char **one = NULL;
+	const char *value;
+
+	if (strncmp(arg, "--port-forward=", 15) == 0) {
+		value = arg + 15;
+		if (opts->nforward == UNIX_MAX_FORWARDS) {
+			snprintf(err, errlen, "%s: at most %d port forwards", arg,
+				 UNIX_MAX_FORWARDS);
+			return -1;
+		}
+		opts->forward[opts->nforward++] = value;
+	} else if (strncmp(arg, "--pcap=", 7) == 0) {
+		value = arg + 7;
+		one = &opts->pcap;
+	} else if (strncmp(arg, "--net-impair=", 13) == 0) {
+		value = arg + 13;
+		one = &opts->impair;
+	} else if (strcmp(arg, "--port-forward") == 0 || strcmp(arg, "--pcap") == 0 ||
+		   strcmp(arg, "--net-impair") == 0) {
+		snprintf(err, errlen, "%s: give its value after '=' (%s=VALUE)", arg, arg);
+		return -1;
+	} else
+		return 0;
+	if (value[0] == '\0') {
+		snprintf(err, errlen, "%s: empty value", arg);
+		return -1;
+	}
+	if (one) {
+		if (*one) {
+			snprintf(err, errlen, "%s: given twice", arg);
+			return -1;
+		}
+		*one = value;
+	}
+	return 1;
+}
+
+/* The network options need a net device, and forwards a user-mode one. */
+static int check_net_options(const struct kiln_manifest *m, const struct unix_options *opts,
+			     char *err, size_t errlen)
+{
+	bool has_net = false, has_user = false;
+	const char *first = opts->nforward ? "--port-forward" : opts->pcap ? "--pcap"
+			    : opts->impair ? "--net-impair" : NULL;
+
+	for (unsigned k = 0; k < m->count; k++)
+		has_net |= m->dev[k].type == KILN_DEVICE_NET;
+	for (unsigned j = 0; j < opts->ndev; j++)
+		has_user |= opts->dev[j].type == KILN_DEVICE_NET &&
+			    strcmp(opts->dev[j].value, "user") == 0;
+	if (first && !has_net) {
+		snprintf(err, errlen, "%s: the appliance declares no net device", first);
+		return -1;
+	}
+	if (opts->nforward && !has_user) {
+		snprintf(err, errlen, "--port-forward=%s: forwards go to user-mode networking; "
+			 "give a net device as --net:NAME=user", opts->forward[0]);
+		return -1;
+	}
+	return 0;
 }
 
 /* Writes the declared devices ("service (net), disk (block)") into buf. */
@@ -82,6 +160,11 @@ int unix_options_parse(int argc, char **argv, const struct kiln_manifest *m,
 			opts->help = true;
 			continue;
 		}
+		int r = parse_net_option(a, opts, err, errlen);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
 		if (strncmp(a, "--net:", 6) == 0)
 			t = KILN_DEVICE_NET, opt = "--net:";
 		else if (strncmp(a, "--block:", 8) == 0)
@@ -138,5 +221,5 @@ int unix_options_parse(int argc, char **argv, const struct kiln_manifest *m,
 			return -1;
 		}
 	}
-	return 0;
+	return check_net_options(m, opts, err, errlen);
 }

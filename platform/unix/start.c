@@ -31,9 +31,10 @@ int kiln_unix_start(int argc, char **argv)
 			printf("This appliance declares: --%s:%s=%s\n",
 			       m->dev[k].type == KILN_DEVICE_NET ? "net" : "block",
 			       m->dev[k].name,
-			       m->dev[k].type == KILN_DEVICE_NET ? "TAPDEV" : "FILE");
+			       m->dev[k].type == KILN_DEVICE_NET ? "TAPDEV|user" : "FILE");
 		return 0;
 	}
+	unix_opts = &opts;
 	for (unsigned k = 0; k < m->count; k++) {
 		const struct kiln_device *md = &m->dev[k];
 		const char *value = NULL;

@@ -1,12 +1,11 @@
 /* unix.h: platform/unix's private interfaces: the device table, the net
- * backend operations, the poll set kiln_yield() fills, and start-up.
+ * backend's calls (hostnet, reached through a pointer), and start-up.
  * The public contract is include/kiln/platform.h; the options are in
  * docs/config.md ("Running a unix appliance").
  */
 #ifndef KILN_PLATFORM_UNIX_H
 #define KILN_PLATFORM_UNIX_H
 
-#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <kiln/manifest.h>
@@ -16,31 +15,27 @@
  * (hvt-abi.md 2): the same appliance sees the same handles on both targets. */
 #define UNIX_MAX_HANDLE KILN_MAX_DEVICES
 
-/* Descriptors one yield may poll: one per tap, and room for a user-mode
- * network backend (libslirp registers a handful of sockets per connection). */
-#define UNIX_POLL_MAX 256
-
 struct unix_device;
+struct hostnet; /* hostnet/hostnet.h: the host side of a net device */
 
-struct unix_pollset {
-	struct pollfd fds[UNIX_POLL_MAX];
-	unsigned n;
-	kiln_time_t deadline; /* a backend may bring it forward */
-};
-
-/* One way of carrying frames for a net device. tap is the only one today;
- * user-mode networking (libslirp) and a pcap tee wrap or add to these. */
-struct unix_net_ops {
-	const char *kind;
-	/* Add the descriptors to wait on; may lower ps->deadline. */
-	void (*poll_prepare)(struct unix_device *dev, struct unix_pollset *ps);
-	/* After the wait: true if a frame is ready to read. */
-	bool (*poll_ready)(struct unix_device *dev, const struct unix_pollset *ps);
+/* The net device calls, set by net_attach.c when it attaches the first net
+ * device (NULL before): reached through this pointer, not called directly,
+ * so that only an appliance that declares a net device links hostnet and
+ * libslirp, even if it links a network library (net.c). */
+struct unix_net_backend {
 	enum kiln_result (*read)(struct unix_device *dev, uint8_t *buf, size_t size,
 				 size_t *read_size);
-	enum kiln_result (*write)(struct unix_device *dev, const uint8_t *buf,
-				  size_t size);
+	enum kiln_result (*write)(struct unix_device *dev, const uint8_t *buf, size_t size);
 };
+extern const struct unix_net_backend *unix_net;
+
+/* What kiln_yield() waits on when devices that can become ready are
+ * attached (net_attach.c sets it to hostnet_wait() over the net devices):
+ * waits until one has input or deadline passes and returns their handles.
+ * NULL: nothing to wait for, kiln_yield() sleeps. yield.c is in every
+ * appliance that runs the event loop, hello included; this keeps it free
+ * of any device's code. */
+extern kiln_handle_set_t (*unix_wait_devices)(kiln_time_t deadline);
 
 struct unix_device {
 	const char *name; /* from the manifest */
@@ -48,10 +43,8 @@ struct unix_device {
 	bool attached;
 	int fd;
 	/* net */
-	const struct unix_net_ops *net_ops;
+	struct hostnet *hostnet; /* its backend: a tap or user-mode networking */
 	struct kiln_net_info net_info;
-	unsigned poll_first, poll_count; /* this device's slots in the poll set */
-	bool net_failed; /* the host side broke (tap deleted): no longer polled */
 	/* block */
 	struct kiln_block_info block_info;
 };
@@ -69,12 +62,6 @@ struct unix_device *unix_device_find(const char *name, enum kiln_device_type t);
 /* CLOCK_MONOTONIC's reading that kiln_clock_monotonic() counts from. */
 kiln_time_t unix_clock_base(void);
 
-/* Appends fd to ps for events; false when the set is full. */
-bool unix_pollset_add(struct unix_pollset *ps, int fd, short events);
-
-/* The tap backend (net_tap.c): opens TAPDEV into dev. */
-int unix_tap_open(struct unix_device *dev, const char *ifname, char *err, size_t errlen);
-
 /* --- Start-up (options.c, start.c) -------------------------------------- */
 
 /* One --net:NAME=VALUE or --block:NAME=VALUE given on the command line. */
@@ -85,9 +72,18 @@ struct unix_option_dev {
 	const char *value; /* points into argv */
 };
 
+/* --port-forward options one appliance takes (hostnet.h's HOSTNET_MAX_FORWARDS). */
+#define UNIX_MAX_FORWARDS 16
+
 struct unix_options {
 	struct unix_option_dev dev[UNIX_MAX_HANDLE];
 	unsigned ndev;
+	/* The network options (docs/hostnet.md), as given; checked and applied
+	 * by net_attach.c, so that options.c links no network code. */
+	const char *forward[UNIX_MAX_FORWARDS]; /* --port-forward=VALUE */
+	unsigned nforward;
+	const char *pcap;   /* --pcap=FILE */
+	const char *impair; /* --net-impair=SPEC */
 	bool help;
 	int first_arg; /* argv index of the first boot argument */
 };
@@ -97,6 +93,10 @@ struct unix_options {
  * -1 with a one-line reason in err. Touches no device. */
 int unix_options_parse(int argc, char **argv, const struct kiln_manifest *m,
 		       struct unix_options *opts, char *err, size_t errlen);
+
+/* The options start-up parsed, for net_attach.c; NULL before (unit tests
+ * that attach devices directly run with no network options). */
+extern const struct unix_options *unix_opts;
 
 /* The platform options, for --help. */
 extern const char unix_options_help[];

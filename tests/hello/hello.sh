@@ -64,15 +64,21 @@ if [ -x "$image" ]; then
 	else
 		fail "no network code (unix)" "nm shows: $(echo "$syms" | head -n 3 | tr '\n' ' ')"
 	fi
+	if readelf -d "$image" | grep -q 'NEEDED.*libslirp'; then
+		fail "no libslirp (unix)" "hello's image needs libslirp"
+	else
+		pass "the unix hello image does not link libslirp"
+	fi
 fi
 # Control: an appliance declaring a net device does carry that code, so the
 # check above can fail.
 cp -r tests/kiln/fixtures/netprobe "$tmp/netprobe"
 np=$("$KILN" build -t unix "$tmp/netprobe" 2>/dev/null | tail -n 1)
-if [ -x "$np" ] && nm "$np" | grep -qE 'kiln_net_write' && nm "$np" | grep -qE 'unix_tap_open'; then
-	pass "control: a net appliance's image has kiln_net_write and tap code"
+if [ -x "$np" ] && nm "$np" | grep -qE 'kiln_net_write' && nm "$np" | grep -qE 'tap_open' &&
+	nm "$np" | grep -qE 'hostnet_wait' && readelf -d "$np" | grep -q 'NEEDED.*libslirp'; then
+	pass "control: a net appliance's image has kiln_net_write, hostnet's tap code and libslirp"
 else
-	fail "control: net appliance symbols" "netprobe image '$np' lacks kiln_net_write or unix_tap_open"
+	fail "control: net appliance symbols" "netprobe image '$np' lacks kiln_net_write, tap_open, hostnet_wait or libslirp"
 fi
 
 # --- unix under ASan and UBSan ---------------------------------------------

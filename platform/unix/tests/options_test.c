@@ -73,11 +73,54 @@ TEST(undeclared_device)
 TEST(wrong_type_twice_and_syntax)
 {
 	CHECK_EQ(PARSE(&two, "--block:service=f"), -1);
-	CHECK_STR(err, "--block:service=f: 'service' is a net device: give --net:service=TAPDEV");
+	CHECK_STR(err, "--block:service=f: 'service' is a net device: give --net:service=TAPDEV|user");
 	CHECK_EQ(PARSE(&two, "--net:service=a", "--net:service=b"), -1);
 	CHECK_STR(err, "--net:service=b: device 'service' is given twice");
 	CHECK_EQ(PARSE(&two, "--net:service"), -1);
-	CHECK_STR(err, "--net:service: expected --net:NAME=TAPDEV");
+	CHECK_STR(err, "--net:service: expected --net:NAME=TAPDEV|user");
 	CHECK_EQ(PARSE(&two, "--net:=tap0"), -1);
-	CHECK_STR(err, "--net:=tap0: expected --net:NAME=TAPDEV");
+	CHECK_STR(err, "--net:=tap0: expected --net:NAME=TAPDEV|user");
+}
+
+static const struct kiln_manifest blockonly = {
+	.count = 1,
+	.dev = {{.name = "disk", .type = KILN_DEVICE_BLOCK}},
+};
+
+TEST(network_options_are_kept_for_the_net_devices)
+{
+	CHECK_EQ(PARSE(&two, "--net:service=user", "--port-forward=udp:5353:53",
+		       "--pcap=x.pcap", "--port-forward=8080:80", "--block:disk=f",
+		       "--net-impair=loss:1,seed:3", "arg"), 0);
+	CHECK_EQ(o.nforward, 2);
+	CHECK_STR(o.forward[0], "udp:5353:53");
+	CHECK_STR(o.forward[1], "8080:80");
+	CHECK_STR(o.pcap, "x.pcap");
+	CHECK_STR(o.impair, "loss:1,seed:3");
+	CHECK_EQ(o.first_arg, 7);
+	/* --pcap and --net-impair work on a tap too */
+	CHECK_EQ(PARSE(&two, "--net:service=tap0", "--block:disk=f", "--pcap=y"), 0);
+	CHECK_STR(o.pcap, "y");
+}
+
+TEST(network_option_errors)
+{
+	CHECK_EQ(PARSE(&two, "--net:service=tap0", "--block:disk=f", "--port-forward=1:2"), -1);
+	CHECK_STR(err, "--port-forward=1:2: forwards go to user-mode networking; give a net "
+		       "device as --net:NAME=user");
+	CHECK_EQ(PARSE(&blockonly, "--block:disk=f", "--pcap=x"), -1);
+	CHECK_STR(err, "--pcap: the appliance declares no net device");
+	CHECK_EQ(PARSE(&two, "--pcap=a", "--pcap=b"), -1);
+	CHECK_STR(err, "--pcap=b: given twice");
+	CHECK_EQ(PARSE(&two, "--pcap="), -1);
+	CHECK_STR(err, "--pcap=: empty value");
+	CHECK_EQ(PARSE(&two, "--net-impair", "x"), -1);
+	CHECK_STR(err, "--net-impair: give its value after '=' (--net-impair=VALUE)");
+	CHECK_EQ(PARSE(&two, "--port-forward=1:1", "--port-forward=2:2", "--port-forward=3:3",
+		       "--port-forward=4:4", "--port-forward=5:5", "--port-forward=6:6",
+		       "--port-forward=7:7", "--port-forward=8:8", "--port-forward=9:9",
+		       "--port-forward=10:10", "--port-forward=11:11", "--port-forward=12:12",
+		       "--port-forward=13:13", "--port-forward=14:14", "--port-forward=15:15",
+		       "--port-forward=16:16", "--port-forward=17:17"), -1);
+	CHECK_STR(err, "--port-forward=17:17: at most 16 port forwards");
 }
