@@ -151,6 +151,14 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 		const struct dns_zone *z = zone_for(s, &name);
 		if (!z)
 			return !first; /* a CNAME out of our zones ends the answer */
+		if (qtype == DNS_TYPE_DS && name.len == z->origin.len) {
+			/* DS at a child's apex is the parent's (RFC 4035 3.1.4.1). */
+			struct dns_name up;
+			dns_name_parent(&name, 1, &up);
+			const struct dns_zone *parent = name.len > 1 ? zone_for(s, &up) : NULL;
+			if (parent)
+				z = parent;
+		}
 		const struct dns_node *cut = delegation(z, &name, qtype);
 		if (cut) {
 			if (first)

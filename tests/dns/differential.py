@@ -6,7 +6,7 @@
 # case-insensitively except where the query's case must be kept).
 # Malformed and non-QUERY messages are sent raw over UDP.
 #
-#   differential.py ZONEFILE ORIGIN NSD_PORT KILN_PORT
+#   differential.py NSD_PORT KILN_PORT ZONEFILE ORIGIN [ZONEFILE ORIGIN...]
 #
 # Prints one "PASS: dns: differential: ..." or "FAIL: ..." line per query and
 # exits 1 if any failed. Run by tests/dns/differential.sh; see docs/dns.md
@@ -18,22 +18,27 @@ import struct
 import subprocess
 import sys
 
-zonefile, origin, nsd_port, kiln_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-origin = origin.rstrip('.') + '.'
+nsd_port, kiln_port = int(sys.argv[1]), int(sys.argv[2])
+zones = [(sys.argv[i], sys.argv[i + 1].rstrip('.') + '.') for i in range(3, len(sys.argv), 2)]
+origin = zones[0][1]
 
 # --- The queries ---------------------------------------------------------
-owners = set()
-for line in open(zonefile):
-    line = line.split(';')[0]
-    if not line.strip() or line.startswith('$') or line[0] in ' \t(':
-        continue
-    m = re.match(r'^(\S+)', line)
-    if m and m.group(1) != '@' and '\\' not in m.group(1):
-        owners.add(m.group(1).lower())
-sub2 = {'host'}  # written after "$ORIGIN sub2.example.test."
+# Every owner name of every zone (relative names resolved against $ORIGIN).
 names = []
-for o in sorted(owners):
-    names.append(o + ('.sub2.' if o in sub2 else '.') + origin)
+for zonefile, zorigin in zones:
+    cur = zorigin
+    for line in open(zonefile):
+        line = line.split(';')[0]
+        if line.startswith('$ORIGIN'):
+            cur = line.split()[1]
+            continue
+        if not line.strip() or line.startswith('$') or line[0] in ' \t(':
+            continue
+        o = line.split()[0]
+        if '\\' in o:
+            continue
+        names.append(cur if o == '@' else o if o.endswith('.') else o + '.' + cur)
+names += ['nothere.sub2.' + origin, 'x.host.sub2.' + origin, 'er.sub2.' + origin]
 names += [origin, 'b.c.' + origin, 'c.' + origin, 'x.y.z.' + origin, 'z.' + origin,
           'nothere.' + origin, 'deeper.nothere.' + origin, 'www.web.' + origin,
           'below.sub.' + origin, 'deep.below.sub.' + origin, 'x.out.' + origin,
@@ -49,7 +54,8 @@ for n in names:
         queries.append((n, t, []))
 for t in rare:
     for n in [origin, 'web.' + origin, 'www.' + origin, 'sub.' + origin, 'nothere.' + origin,
-              'generic.' + origin, '_sip._udp.' + origin, 'b.c.' + origin]:
+              'generic.' + origin, '_sip._udp.' + origin, 'b.c.' + origin, 'sub2.' + origin,
+              'www.sub2.' + origin]:
         queries.append((n, t, []))
 
 

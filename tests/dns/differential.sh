@@ -9,6 +9,8 @@ cd "$(dirname "$0")/../.."
 area="dns: differential"
 zone=lib/dns/tests/zones/example.test.zone
 origin=example.test
+child=lib/dns/tests/zones/sub2.example.test.zone
+child_origin=sub2.example.test
 
 skip() { echo "SKIP: $area: $1"; exit 0; }
 for t in nsd nsd-checkzone kdig python3; do
@@ -47,8 +49,11 @@ else
 	nsd_port=$(( 20000 + ($$ % 20000) )) kiln_port=$(( nsd_port + 1 ))
 fi
 
-nsd-checkzone "$origin" "$zone" >/dev/null || { echo "FAIL: $area: nsd-checkzone refuses $zone"; exit 1; }
+for z in "$origin $zone" "$child_origin $child"; do
+	nsd-checkzone $z >/dev/null || { echo "FAIL: $area: nsd-checkzone refuses ${z#* }"; exit 1; }
+done
 cp "$zone" "$tmp/zone"
+cp "$child" "$tmp/child"
 cat >"$tmp/nsd.conf" <<EOF
 server:
 	ip-address: 127.0.0.1@$nsd_port
@@ -68,10 +73,13 @@ remote-control:
 zone:
 	name: $origin
 	zonefile: zone
+zone:
+	name: $child_origin
+	zonefile: child
 EOF
 "${run[@]}" nsd -d -c "$tmp/nsd.conf" >"$tmp/nsd.out" 2>&1 &
 pids+=($!)
-"${run[@]}" "$tool" serve "$zone" "$origin" "$kiln_port" 600 2>"$tmp/kiln.log" &
+"${run[@]}" "$tool" serve "$kiln_port" 600 "$zone" "$origin" "$child" "$child_origin" 2>"$tmp/kiln.log" &
 pids+=($!)
 
 ready() { "${run[@]}" kdig @127.0.0.1 -p "$1" +norec +timeout=1 +retry=0 "$origin" SOA 2>/dev/null | grep -q NOERROR; }
@@ -82,7 +90,7 @@ done
 ready "$nsd_port" || { echo "FAIL: $area: NSD did not start"; sed 's/^/    | /' "$tmp/nsd.out" "$tmp/nsd.log" 2>/dev/null; exit 1; }
 ready "$kiln_port" || { echo "FAIL: $area: dns_tool did not start"; sed 's/^/    | /' "$tmp/kiln.log"; exit 1; }
 
-"${run[@]}" python3 tests/dns/differential.py "$zone" "$origin" "$nsd_port" "$kiln_port"
+"${run[@]}" python3 tests/dns/differential.py "$nsd_port" "$kiln_port" "$zone" "$origin" "$child" "$child_origin"
 rc=$?
 # The zone itself: our canonical dump against NSD's own parse of the file.
 if "$tool" check "$zone" "$origin" >"$tmp/ours" 2>&1 &&

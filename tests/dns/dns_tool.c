@@ -2,11 +2,12 @@
  * answer queries from a file or serve them on 127.0.0.1 over UDP and TCP
  * (RFC 1035 4.2) with dns_server_answer(). Not part of any appliance.
  *
- *   dns_tool check ZONEFILE ORIGIN          parse; print the zone canonically
- *   dns_tool answer ZONEFILE ORIGIN [tcp]   stdin: one query in hex a line;
- *                                           stdout: the response in hex
- *   dns_tool serve ZONEFILE ORIGIN PORT SECONDS
- *                                           serve until SECONDS pass or SIGTERM
+ *   dns_tool check ZONEFILE ORIGIN           parse; print the zone canonically
+ *   dns_tool answer udp|tcp ZONES...         stdin: one query in hex a line;
+ *                                            stdout: the response in hex
+ *   dns_tool serve PORT SECONDS ZONES...     serve until SECONDS pass or SIGTERM
+ *
+ * ZONES is one or more pairs ZONEFILE ORIGIN.
  */
 #include <kiln/dns_server.h>
 
@@ -136,30 +137,48 @@ static int serve(const struct dns_server *s, int port, int seconds)
 	return 0;
 }
 
+static void usage(void)
+{
+	fprintf(stderr, "usage: dns_tool check ZONEFILE ORIGIN\n"
+			"       dns_tool answer udp|tcp ZONEFILE ORIGIN [ZONEFILE ORIGIN...]\n"
+			"       dns_tool serve PORT SECONDS ZONEFILE ORIGIN [ZONEFILE ORIGIN...]\n");
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 4) {
-		fprintf(stderr, "usage: dns_tool check|answer|serve ZONEFILE ORIGIN [...]\n");
-		return 2;
-	}
-	struct dns_zone *z = load(argv[2], argv[3]);
+	struct dns_zone *zones[DNS_SERVER_ZONES_MAX];
+	unsigned nz = 0;
 	struct dns_server s;
 	struct dns_server_stats st = {0};
+	int first, rc = 0;
+
+	if (argc < 4)
+		usage();
+	first = strcmp(argv[1], "check") == 0 ? 2 : 4;
+	if (argc < first + 2 || (argc - first) % 2 != 0 ||
+	    (argc - first) / 2 > DNS_SERVER_ZONES_MAX)
+		usage();
 	dns_server_init(&s);
 	s.stats = &st;
-	dns_server_add_zone(&s, z);
-	int rc = 2;
+	for (int i = first; i < argc; i += 2) {
+		zones[nz] = load(argv[i], argv[i + 1]);
+		if (dns_server_add_zone(&s, zones[nz]) != 0) {
+			fprintf(stderr, "dns_tool: zone %s given twice\n", argv[i + 1]);
+			return 1;
+		}
+		nz++;
+	}
 	if (strcmp(argv[1], "check") == 0) {
-		size_t n = dns_zone_to_text(z, NULL, 0);
+		size_t n = dns_zone_to_text(zones[0], NULL, 0);
 		char *buf = malloc(n + 1);
-		dns_zone_to_text(z, buf, n + 1);
+		dns_zone_to_text(zones[0], buf, n + 1);
 		fputs(buf, stdout);
 		free(buf);
-		rc = 0;
 	} else if (strcmp(argv[1], "answer") == 0) {
-		rc = answer_file(&s, argc > 4 && strcmp(argv[4], "tcp") == 0);
-	} else if (strcmp(argv[1], "serve") == 0 && argc == 6) {
-		rc = serve(&s, atoi(argv[4]), atoi(argv[5]));
+		rc = answer_file(&s, strcmp(argv[2], "tcp") == 0);
+	} else if (strcmp(argv[1], "serve") == 0) {
+		rc = serve(&s, atoi(argv[2]), atoi(argv[3]));
 		fprintf(stderr, "dns_tool: %llu queries, %llu noerror, %llu nxdomain, %llu refused, "
 				"%llu formerr, %llu notimp, %llu badvers, %llu truncated, %llu dropped\n",
 			(unsigned long long)st.queries, (unsigned long long)st.noerror,
@@ -168,8 +187,9 @@ int main(int argc, char **argv)
 			(unsigned long long)st.badvers, (unsigned long long)st.truncated,
 			(unsigned long long)st.dropped);
 	} else {
-		fprintf(stderr, "dns_tool: unknown mode or arguments\n");
+		usage();
 	}
-	dns_zone_free(z);
+	for (unsigned i = 0; i < nz; i++)
+		dns_zone_free(zones[i]);
 	return rc;
 }

@@ -400,8 +400,18 @@ TEST(two_zones_longest_match)
 	R.len = dns_server_answer(&two, view_make(q, ql), false, R.buf, sizeof R.buf);
 	R.v = view_make(R.buf, R.len);
 	CHECK_EQ(dns_msg_parse(R.v, &R.m), DNS_OK);
-	dns_zone_free(cz);
 	CHECK_EQ(RCODE(), DNS_RCODE_NOERROR);
 	CHECK(FLAG(DNS_FLAG_AA));
 	CHECK_EQ(R.m.hdr.ancount, 2); /* the CNAME, then the child's A */
+	/* DS at the child's apex: the parent answers (its SOA, TTL 300). */
+	ql = query(q, sizeof q, 0, "sub.example.test", DNS_TYPE_DS, -1, 0, false);
+	R.len = dns_server_answer(&two, view_make(q, ql), false, R.buf, sizeof R.buf);
+	R.v = view_make(R.buf, R.len);
+	CHECK_EQ(dns_msg_parse(R.v, &R.m), DNS_OK);
+	CHECK(FLAG(DNS_FLAG_AA));
+	CHECK_EQ(R.m.hdr.ancount, 0);
+	CHECK_EQ(rr_at(0).type, DNS_TYPE_SOA);
+	CHECK(owner_is(0, "example.test"));
+	CHECK_EQ(rr_at(0).ttl, 300);
+	dns_zone_free(cz);
 }
