@@ -12,9 +12,11 @@
  * docs/dns.md lists where it and NSD differ):
  *   - no answer at all (return 0) for fewer than 12 bytes or a message with
  *     QR set (a response: answering it could start a loop);
- *   - FORMERR for a message that does not decode (dns_msg_parse), QDCOUNT
- *     other than 1, or ANCOUNT/NSCOUNT not 0; the header only, ID echoed;
- *   - NOTIMP for an opcode other than QUERY;
+ *   - FORMERR for a message that does not decode (dns_msg_parse; bytes
+ *     after the last record are ignored), QDCOUNT other than 1, or
+ *     ANCOUNT/NSCOUNT not 0; the header only, ID echoed;
+ *   - REFUSED, header only, for NOTIFY (no zone here takes one);
+ *   - NOTIMP, header only, for any other opcode but QUERY;
  *   - BADVERS (extended rcode 16 in the OPT) for EDNS version > 0;
  *   - REFUSED for a class other than IN, for zone transfers (AXFR/IXFR: not
  *     offered), and for names in none of the server's zones;

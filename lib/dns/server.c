@@ -108,7 +108,9 @@ size_t dns_server_answer(const struct dns_server *s, struct view query, bool ove
 	r.flags = (uint16_t)(DNS_FLAG_QR | (qh.flags & (0x7800 | DNS_FLAG_RD)));
 	limit = over_tcp ? DNS_MSG_MAX : DNS_UDP_MIN;
 
-	if (dns_msg_parse(query, &m) != DNS_OK) {
+	/* Bytes after the last record are ignored, as NSD and BIND do. */
+	enum dns_err perr = dns_msg_parse(query, &m);
+	if (perr != DNS_OK && perr != DNS_E_TRAILING) {
 		r.rcode = DNS_RCODE_FORMERR;
 		COUNT(s, formerr);
 		goto send;
@@ -120,6 +122,12 @@ size_t dns_server_answer(const struct dns_server *s, struct view query, bool ove
 			limit = s->udp_max < DNS_UDP_MIN ? DNS_UDP_MIN : s->udp_max;
 	}
 	r.question = m.hdr.qdcount == 1;
+	if (DNS_OPCODE(qh.flags) == DNS_OPCODE_NOTIFY) {
+		r.question = false; /* we take no NOTIFY (RFC 1996): as NSD */
+		r.rcode = DNS_RCODE_REFUSED;
+		COUNT(s, refused);
+		goto send;
+	}
 	if (DNS_OPCODE(qh.flags) != DNS_OPCODE_QUERY) {
 		r.question = false; /* as NSD: the header alone */
 		r.rcode = DNS_RCODE_NOTIMP;
