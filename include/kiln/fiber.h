@@ -159,7 +159,10 @@ void fiber_set_name(struct fiber *f, const char *name);
 
 /* Stacks on the unix target get a guard page below them (each stack is its
  * own mapping, the page under it PROT_NONE), so any overflow faults at once
- * instead of corrupting memory; the canary is then not needed. On by
+ * instead of corrupting memory; the canary is then not needed. A SIGSEGV
+ * handler (on an alternate signal stack) reports such a fault with the
+ * fiber's name and aborts; other faults go to whatever handled them
+ * before. On by
  * default there, except under AddressSanitizer, which must see stacks in
  * its heap (docs/fibers.md). If the host refuses the mapping (two per stack
  * count against vm.max_map_count, 65530 by default), the stack comes from

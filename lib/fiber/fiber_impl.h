@@ -66,6 +66,8 @@ void fiber_stack_free(struct fiber *f);
 bool fiber_canary_ok(const struct fiber *f);
 void fiber_overflow_abort(const struct fiber *f) __attribute__((noreturn));
 void fiber_fatal(const char *what) __attribute__((noreturn));
+/* fiber_guard.c (unix): report faults on a guard page by the fiber's name. */
+void fiber_guard_handler_install(void);
 size_t fiber_stack_align(size_t size, bool *ok);
 
 /* fiber.c */

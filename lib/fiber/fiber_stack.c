@@ -70,6 +70,7 @@ static void *guarded_map(size_t size)
 		munmap(p, size + PAGE);
 		return NULL;
 	}
+	fiber_guard_handler_install();
 	return p;
 #else
 	(void)size;

@@ -92,7 +92,8 @@ int kiln_main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--deep") == 0) {
 		/* unix: the guard page below the stack stops it at once */
-		fiber_spawn(deep, NULL, 0);
+		f = fiber_spawn(deep, NULL, 0);
+		fiber_set_name(f, "digger");
 		fiber_run();
 		return 0;
 	}
