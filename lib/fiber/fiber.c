@@ -102,36 +102,37 @@ static void switch_to(struct fiber *f)
 
 static void uninstall(void);
 
+/* Start or resume f; free it if it ended. */
+static void run_one(struct fiber *f)
+{
+	if (!f->stack) {
+		if (!fiber_stack_alloc(f)) {
+			/* Out of memory: try again later rather than spin or
+			 * fail a connection that is merely waiting its turn. */
+			S->stats.stack_alloc_failed++;
+			f->state = FIBER_DORMANT;
+			f->dormant_waiter.q = NULL;
+			fiber_heap_push(f, kiln_clock_monotonic() + FIBER_RETRY_NS);
+			return;
+		}
+		S->stats.dormant--;
+	}
+	switch_to(f);
+	if (f->state == FIBER_DEAD)
+		fiber_discard(f);
+}
+
+/* loop_after_step. Only the main flow runs fibers: a fiber that turned the
+ * loop itself (not through wait_on) gets no nested round. */
 static void run_round(void)
 {
-	size_t n;
-
-	/* Only the main flow runs fibers. A fiber that turned the loop itself
-	 * (not through wait_on) gets no nested round. */
 	if (S->current || S->in_round || !S->installed)
 		return;
 	S->in_round = true;
-	for (unsigned round = 0; round < FIBER_ROUNDS_PER_POLL && S->ready_count; round++)
-	for (n = S->ready_count; n > 0; n--) {
-		struct fiber *f = pop_ready();
-		if (!f)
-			break;
-		if (!f->stack) {
-			if (!fiber_stack_alloc(f)) {
-				/* Out of memory: try again later rather than
-				 * spin or fail a connection that is merely
-				 * waiting for its turn. */
-				S->stats.stack_alloc_failed++;
-				f->state = FIBER_DORMANT;
-				f->dormant_waiter.q = NULL;
-				fiber_heap_push(f, kiln_clock_monotonic() + FIBER_RETRY_NS);
-				continue;
-			}
-			S->stats.dormant--;
-		}
-		switch_to(f);
-		if (f->state == FIBER_DEAD)
-			fiber_discard(f);
+	for (unsigned round = 0; round < FIBER_ROUNDS_PER_POLL && S->ready_count; round++) {
+		struct fiber *f;
+		for (size_t n = S->ready_count; n > 0 && (f = pop_ready()) != NULL; n--)
+			run_one(f);
 	}
 	S->in_round = false;
 	if (S->stats.live == 0)

@@ -307,3 +307,39 @@ TEST(a_handler_goes_dormant_between_requests)
 	CHECK(q.head == NULL);
 	CHECK(all_gone());
 }
+
+/* An engine that starts a fiber from its callback, as an accept path might. */
+struct spawner {
+	struct loop_source src;
+	kiln_time_t at;
+};
+static kiln_time_t spawner_deadline(struct loop_source *s)
+{
+	return ((struct spawner *)s)->at;
+}
+static void spawned_fn(void *arg)
+{
+	(void)arg;
+	mark(kiln_clock_monotonic() == 2000 ? 's' : 'S');
+}
+static void spawner_time(struct loop_source *s, kiln_time_t now)
+{
+	(void)now;
+	((struct spawner *)s)->at = KILN_TIME_NEVER;
+	mark(fiber_spawn(spawned_fn, NULL, 0) ? 'e' : 'E');
+}
+
+TEST(an_engine_callback_may_spawn_a_fiber)
+{
+	struct spawner sp = {.src = {.name = "spawner"}, .at = 2000};
+
+	fake_reset();
+	trace_reset();
+	sp.src.next_deadline = spawner_deadline;
+	sp.src.on_time = spawner_time;
+	loop_add(&sp.src);
+	loop_step(KILN_TIME_NEVER); /* the fiber runs after the step that made it */
+	loop_remove(&sp.src);
+	CHECK_STR(trace, "es");
+	CHECK(all_gone());
+}
