@@ -36,13 +36,19 @@ static void emit_overflow(struct klibc_out *o, const char *s, size_t n)
 
 static inline void emit(struct klibc_out *o, const char *s, size_t n)
 {
+	char *d = o->buf + o->len;
+
 	o->total += n;
-	if (n <= o->cap - o->len) {
-		memcpy(o->buf + o->len, s, n);
-		o->len += n;
-	} else {
+	if (n > o->cap - o->len) {
 		emit_overflow(o, s, n);
+		return;
 	}
+	o->len += n;
+	/* Most pieces are short: two overlapping moves beat a call. */
+	if (n <= 16)
+		klibc_copy_short(d, s, n);
+	else
+		memcpy(d, s, n);
 }
 
 static void pad(struct klibc_out *o, char c, size_t n)
@@ -235,6 +241,14 @@ static const char *convert(struct klibc_out *o, const char *p, va_list *ap)
 	case 'i': {
 		intmax_t v = arg_signed(ap, len);
 		uintmax_t mag = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
+		if ((flags | width) == 0 && prec < 0) { /* the common bare %d */
+			char buf[1 + 3 * sizeof(uintmax_t)];
+			size_t nd = digits(buf + sizeof(buf), mag, 10, 0);
+			if (v < 0)
+				buf[sizeof(buf) - ++nd] = '-';
+			emit(o, buf + sizeof(buf) - nd, nd);
+			break;
+		}
 		put_int(o, mag, v < 0, 10, 0, flags, width, prec);
 		break;
 	}
@@ -259,7 +273,11 @@ static const char *convert(struct klibc_out *o, const char *p, va_list *ap)
 		const char *s = va_arg(*ap, const char *);
 		if (s == NULL)
 			s = "(null)";
-		put_str(o, s, prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s), flags, width);
+		size_t n = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
+		if (width == 0)
+			emit(o, s, n);
+		else
+			put_str(o, s, n, flags, width);
 		break;
 	}
 	case '%': emit(o, "%", 1); break;

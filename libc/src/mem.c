@@ -8,26 +8,6 @@
 /* The compiler must not turn these loops back into calls to themselves. */
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
 
-typedef uint32_t __attribute__((may_alias, aligned(1))) u32_any;
-typedef uint16_t __attribute__((may_alias, aligned(1))) u16_any;
-
-/* Copies fewer than 8 bytes with at most two loads and two stores (which may
- * overlap each other), both loads first: right for overlapping buffers. */
-static inline void copy_small(unsigned char *d, const unsigned char *s, size_t n)
-{
-	if (n >= 4) {
-		uint32_t a = *(const u32_any *)s, b = *(const u32_any *)(s + n - 4);
-		*(u32_any *)d = a;
-		*(u32_any *)(d + n - 4) = b;
-	} else if (n >= 2) {
-		uint16_t a = *(const u16_any *)s, b = *(const u16_any *)(s + n - 2);
-		*(u16_any *)d = a;
-		*(u16_any *)(d + n - 2) = b;
-	} else if (n == 1) {
-		*d = *s;
-	}
-}
-
 /* Copies n >= 8 bytes upwards, 32 then 8 bytes a step; the last 8 bytes,
  * loaded before any store, go last (overlapping the step before). Every
  * load precedes the stores that could reach it, so this is also right for
@@ -78,7 +58,7 @@ static void copy_down(unsigned char *d, const unsigned char *s, size_t n)
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	if (n < 8)
-		copy_small(dst, src, n);
+		klibc_copy_short(dst, src, n);
 	else
 		copy_up(dst, src, n);
 	return dst;
@@ -87,7 +67,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 void *memmove(void *dst, const void *src, size_t n)
 {
 	if (n < 8)
-		copy_small(dst, src, n);
+		klibc_copy_short(dst, src, n);
 	else if ((uintptr_t)dst - (uintptr_t)src >= n) /* dst below src, or no overlap */
 		copy_up(dst, src, n);
 	else
