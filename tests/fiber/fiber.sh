@@ -42,6 +42,16 @@ else
 fi
 if hvt_ready; then
 	run_target hvt
+	# switch.S saves MXCSR and the x87 control word on unix only: the hvt
+	# image must hold no SSE/x87 instruction (hvt-abi.md section 7).
+	img=$(ls "$tmp"/fibdemo/_build/hvt/*.hvt 2>/dev/null | head -n 1)
+	if [ -z "$img" ]; then
+		fail "hvt: check-sse" "no hvt image was built"
+	elif out=$(scripts/check-sse "$img" 2>&1); then
+		pass "hvt: the fibdemo image has no SSE/x87 instructions (scripts/check-sse)"
+	else
+		fail "hvt: check-sse" "$(echo "$out" | head -n 3 | tr '\n' '|')"
+	fi
 else
 	skip "hvt" "$hvt_why"
 fi
