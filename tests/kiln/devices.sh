@@ -73,15 +73,117 @@ if [ ! -x "$nimg" ]; then
 	finish
 fi
 "$nimg" --net:service=waytoolongtapname0 >/dev/null 2>"$tmp/e"; rc=$?
-[ $rc -eq 1 ] && grep -q "a tap name has 1 to 15 characters" "$tmp/e" && pass "a tap name too long is one clear error" ||
-	fail "long tap name" "status $rc: $(cat "$tmp/e")"
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/e")" -eq 1 ] && grep -q "tap device name 'waytoolongtapname0' must be 1-15 characters" "$tmp/e" &&
+	pass "a tap name too long is one clear error" || fail "long tap name" "status $rc: $(cat "$tmp/e")"
 "$nimg" >/dev/null 2>"$tmp/e"; rc=$?
-[ $rc -eq 1 ] && grep -q "net device 'service' is declared in kiln.conf but not given: add --net:service=TAPDEV" "$tmp/e" &&
+[ $rc -eq 1 ] && grep -q "net device 'service' is declared in kiln.conf but not given: add --net:service=TAPDEV|user" "$tmp/e" &&
 	pass "a missing net device is one clear error" || fail "missing net device" "status $rc: $(cat "$tmp/e")"
 
-"$nimg" --net:service=user >/dev/null 2>"$tmp/e"; rc=$?
-[ $rc -eq 1 ] && grep -q "user-mode networking is not available on the unix target yet" "$tmp/e" &&
-	pass "--net:NAME=user (not yet on unix) is one clear error" || fail "net user" "status $rc: $(cat "$tmp/e")"
+# --- net, on user-mode networking (libslirp): no root, no tap -----------------
+# netprobe's ARP request for 10.0.2.2 is answered by user-mode networking.
+timeout 30 "$nimg" --net:service=user --pcap="$tmp/u.pcap" --port-forward=udp:$((40000 + $$ % 20000)):7 \
+	>"$tmp/u.out" 2>"$tmp/u.err"; rc=$?
+if [ $rc -eq 0 ] && grep -qE '^mac .[26ae]:..:..:..:..:.. mtu 1500 handle 1$' "$tmp/u.out" &&
+	grep -qE '^received [0-9]+ bytes, type 0806$' "$tmp/u.out"; then
+	pass "--net:service=user: boots, mtu 1500, the ARP request for the gateway is answered"
+else
+	fail "net user" "status $rc: $(tr '\n' '|' <"$tmp/u.out") $(cat "$tmp/u.err")"
+fi
+if ! command -v tshark >/dev/null; then
+	skip "--pcap read by tshark" "tshark is not installed (scripts/deps test)"
+elif tshark -r "$tmp/u.pcap" -T fields -e arp.opcode >"$tmp/u.ts" 2>"$tmp/u.tserr" &&
+	[ "$(grep -c '^1$' "$tmp/u.ts")" -ge 1 ] && [ "$(grep -c '^2$' "$tmp/u.ts")" -ge 1 ]; then
+	pass "--pcap=FILE: tshark reads the capture: the ARP request out and the reply in"
+else
+	fail "--pcap read by tshark" "$(tr '\n' ' ' <"$tmp/u.ts") $(head -n 2 "$tmp/u.tserr")"
+fi
+# Through kiln run, under ASan+UBSan: user-mode is the default.
+timeout 60 "$KILN" run -t unix --sanitize netprobe >"$tmp/us.out" 2>"$tmp/us.err"; rc=$?
+if [ $rc -eq 0 ] && grep -qE '^received [0-9]+ bytes, type 0806$' "$tmp/us.out" &&
+	grep -q "^kiln: netprobe: net device 'service' uses user-mode networking" "$tmp/us.err" &&
+	! grep -qE 'AddressSanitizer|runtime error' "$tmp/us.err"; then
+	pass "kiln run --sanitize picks user-mode networking by default; ARP answered under ASan+UBSan"
+else
+	fail "kiln run user-mode default" "status $rc: $(tr '\n' '|' <"$tmp/us.out") $(tail -n 4 "$tmp/us.err" | tr '\n' ' ')"
+fi
+
+# kiln run: forwards from kiln.conf, replaced by --port-forward; --dry-run shows all.
+cp -r netprobe netfwd && rm -rf netfwd/_build
+printf 'forward = udp:15353:53\nforward = tcp:18080:80\n' >>netfwd/kiln.conf
+"$KILN" run -t unix --dry-run --pcap=c.pcap netfwd >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=udp:15353:53 --port-forward=tcp:18080:80 --pcap=c.pcap" ] &&
+	grep -qx "kiln: netprobe is reachable at udp 127.0.0.1:15353 -> port 53, tcp 127.0.0.1:18080 -> port 80 (user-mode networking on net device 'service'; no root needed)" "$tmp/d.err"; then
+	pass "kiln run --dry-run: user-mode by default, kiln.conf's forwards, --pcap, and where it is reachable"
+else
+	fail "kiln run forwards from kiln.conf" "status $rc: $(tail -n 1 "$tmp/d.out") / $(grep reachable "$tmp/d.err")"
+fi
+"$KILN" run -t unix --dry-run --port-forward=udp:25353:53 netfwd >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=udp:25353:53" ] &&
+	grep -q "reachable at udp 127.0.0.1:25353 -> port 53 (" "$tmp/d.err"; then
+	pass "kiln run --port-forward replaces kiln.conf's forwards"
+else
+	fail "kiln run --port-forward override" "status $rc: $(tail -n 1 "$tmp/d.out")"
+fi
+"$KILN" run -t unix --dry-run --net:service=tap0 --pcap=c.pcap netprobe >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netprobe/_build/unix/netprobe.unix --net:service=tap0 --pcap=c.pcap" ] &&
+	! grep -q "user-mode" "$tmp/d.err"; then
+	pass "kiln run: a net device given a tap stays on it"
+else
+	fail "kiln run with a tap" "status $rc: $(tail -n 1 "$tmp/d.out")"
+fi
+run_error() { # what, expected status, expected line, args...
+	local what=$1 st=$2 want=$3; shift 3
+	"$KILN" run -t unix --dry-run "$@" >"$tmp/r.out" 2>"$tmp/r.err"; local rc=$?
+	if [ $rc -eq "$st" ] && [ "$(grep -c '^kiln: ' "$tmp/r.err")" -ge 1 ] && [ "$(tail -n 1 "$tmp/r.err")" = "$want" ] && [ ! -s "$tmp/r.out" ]; then
+		pass "kiln run error: $what"
+	else
+		fail "kiln run error: $what" "status $rc: $(tail -n 1 "$tmp/r.err")"
+	fi
+}
+run_error "bad --port-forward" 2 "kiln: --port-forward=udp:1:0: expected [udp:|tcp:]HOSTPORT:GUESTPORT, ports 1 to 65535" --port-forward=udp:1:0 netprobe
+run_error "--port-forward with only taps" 2 "kiln: --port-forward=8080:80: forwards go to user-mode networking, and every net device is given a tap" --net:service=tap0 --port-forward=8080:80 netprobe
+run_error "--port-forward without a net device" 2 "kiln: --port-forward=8080:80: the appliance declares no net device" --block:disk=disk.img --port-forward=8080:80 blockprobe
+cp -r netprobe badfwd && rm -rf badfwd/_build && echo 'forward = udp:5353' >>badfwd/kiln.conf
+run_error "bad forward in kiln.conf" 1 "kiln: badfwd/kiln.conf:4: bad forward 'udp:5353': expected [udp:|tcp:]HOSTPORT:GUESTPORT, ports 1 to 65535" badfwd
+
+# Bad network option values: one clear line, exit 1, the appliance never runs.
+net_error() { # what, expected message part, args...
+	local what=$1 want=$2; shift 2
+	timeout 10 "$nimg" "$@" >"$tmp/o.out" 2>"$tmp/o.err"; local rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/o.err")" -eq 1 ] && grep -qF -- "$want" "$tmp/o.err" && ! grep -q '^mac' "$tmp/o.out"; then
+		pass "unix net option error: $what"
+	else
+		fail "unix net option error: $what" "status $rc, stderr: $(cat "$tmp/o.err")"
+	fi
+}
+net_error "port out of range" "netprobe: --port-forward=udp:99999:53: expected [udp:|tcp:]HOSTPORT:GUESTPORT, ports 1-65535" \
+	--net:service=user --port-forward=udp:99999:53
+net_error "forward without a port" "--port-forward=8080: expected [udp:|tcp:]HOSTPORT:GUESTPORT" --net:service=user --port-forward=8080
+net_error "forward on a tap" "--port-forward=8080:80: forwards go to user-mode networking; give a net device as --net:NAME=user" \
+	--net:service=tap0 --port-forward=8080:80
+net_error "bad impair spec" "--net-impair=loss:abc" --net:service=user --net-impair=loss:abc
+net_error "pcap in a missing directory" "--pcap=/nonexistent/x.pcap: No such file or directory" --net:service=user --pcap=/nonexistent/x.pcap
+net_error "pcap given twice" "--pcap=b: given twice" --net:service=user --pcap=a --pcap=b
+busy=$((41000 + $$ % 20000))
+python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(8)' $busy &
+busy_pid=$!
+sleep 0.5
+net_error "host port in use" "cannot listen on 127.0.0.1:$busy/udp (in use?)" --net:service=user --port-forward=udp:$busy:7
+kill $busy_pid 2>/dev/null; wait $busy_pid 2>/dev/null
+if "$img" --block:disk=disk.img --pcap=x.pcap >/dev/null 2>"$tmp/e"; then
+	fail "pcap without a net device" "accepted"
+else
+	grep -q "blockprobe: --pcap: the appliance declares no net device" "$tmp/e" &&
+		pass "unix net option error: --pcap on an appliance without a net device" ||
+		fail "pcap without a net device" "$(cat "$tmp/e")"
+fi
+"$nimg" --help >"$tmp/h.out" 2>&1
+if grep -q -- '--net:NAME=user' "$tmp/h.out" && grep -q -- '--port-forward=' "$tmp/h.out" &&
+	grep -q -- '--pcap=FILE' "$tmp/h.out" && grep -q -- '--net-impair=' "$tmp/h.out"; then
+	pass "--help lists --net:NAME=user, --port-forward, --pcap and --net-impair"
+else
+	fail "--help" "$(tr '\n' '|' <"$tmp/h.out")"
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	skip "tap device" "needs root (a network namespace and a tap)"

@@ -7,7 +7,7 @@
 
 #include "kiln.h"
 
-const char conf_known_keys[] = "name, net, block, libs, mem";
+const char conf_known_keys[] = "name, net, block, libs, mem, forward";
 
 /* "PATH:LINE: " + the message. */
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
@@ -135,6 +135,61 @@ bad:
 		    KILN_MEM_MAX);
 }
 
+static bool parse_port(const char *s, const char **end, unsigned *port)
+{
+	unsigned long v = 0;
+	const char *p = s;
+
+	/* Digits only: no sign, no spaces, no leading '+' that strtoul takes. */
+	while (*p >= '0' && *p <= '9' && p - s < 6)
+		v = v * 10 + (unsigned long)(*p++ - '0');
+	*end = p;
+	if (p == s || v < 1 || v > 65535)
+		return false;
+	*port = (unsigned)v;
+	return true;
+}
+
+int conf_parse_forward(const char *s, struct conf_forward *f, char *err, size_t errlen)
+{
+	const char *p = s, *end;
+
+	memset(f, 0, sizeof *f);
+	f->udp = f->tcp = true;
+	if (strncmp(p, "udp:", 4) == 0)
+		f->tcp = false, p += 4;
+	else if (strncmp(p, "tcp:", 4) == 0)
+		f->udp = false, p += 4;
+	if (strlen(s) >= sizeof f->spec || !parse_port(p, &end, &f->host_port) || *end != ':' ||
+	    !parse_port(end + 1, &end, &f->guest_port) || *end != '\0') {
+		snprintf(err, errlen, "expected [udp:|tcp:]HOSTPORT:GUESTPORT, ports 1 to 65535");
+		return -1;
+	}
+	snprintf(f->spec, sizeof f->spec, "%s", s);
+	return 0;
+}
+
+static int add_forward(struct kiln_conf *c, const char *value, int line, char *err,
+		       size_t errlen)
+{
+	char why[128];
+
+	if (c->nforward == KILN_MAX_FORWARDS)
+		return fail(err, errlen, c->path, line, "more than %d forwards",
+			    KILN_MAX_FORWARDS);
+	if (conf_parse_forward(value, &c->forward[c->nforward], why, sizeof why) < 0)
+		return fail(err, errlen, c->path, line, "bad forward '%s': %s", value, why);
+	for (unsigned i = 0; i < c->nforward; i++) {
+		const struct conf_forward *o = &c->forward[i], *n = &c->forward[c->nforward];
+		if (o->host_port == n->host_port && ((o->udp && n->udp) || (o->tcp && n->tcp)))
+			return fail(err, errlen, c->path, line,
+				    "forward '%s': host port %u is already forwarded on line %d",
+				    value, n->host_port, o->line);
+	}
+	c->forward[c->nforward++].line = line;
+	return 0;
+}
+
 /* One "key = value" line (comment already cut, trimmed, not empty). */
 static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 		      int *mem_line, char *err, size_t errlen)
@@ -167,6 +222,8 @@ static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 		return add_device(c, key, CONF_BLOCK, value, line, err, errlen);
 	if (strcmp(key, "libs") == 0)
 		return add_libs(c, value, line, err, errlen);
+	if (strcmp(key, "forward") == 0)
+		return add_forward(c, value, line, err, errlen);
 	if (strcmp(key, "mem") == 0) {
 		if (*mem_line)
 			return fail(err, errlen, c->path, line,
@@ -213,6 +270,12 @@ int conf_parse(struct kiln_conf *c, const char *path, const char *text, char *er
 	if (name_line == 0)
 		return fail(err, errlen, c->path, line > 0 ? line : 1,
 			    "no 'name = ...' line: an appliance needs a name");
+	bool has_net = false;
+	for (unsigned i = 0; i < c->ndev; i++)
+		has_net |= c->dev[i].type == CONF_NET;
+	if (c->nforward && !has_net)
+		return fail(err, errlen, c->path, c->forward[0].line,
+			    "'forward' needs a net device (a 'net = NAME' line) to forward to");
 	return 0;
 }
 

@@ -23,6 +23,11 @@
 #define KILN_MEM_DEFAULT 32
 #define KILN_MEM_MIN 2
 #define KILN_MEM_MAX 4096
+/* Port forwards for user-mode networking (kiln.conf 'forward', kiln run
+ * --port-forward): hostnet's HOSTNET_MAX_FORWARDS, a few services. */
+#define KILN_MAX_FORWARDS 16
+/* "tcp:65535:65535" and its NUL. */
+#define KILN_FORWARD_MAX 16
 /* One line of kiln.conf, far more than any sensible one. */
 #define KILN_CONF_LINE_MAX 4096
 
@@ -44,6 +49,14 @@ struct conf_lib {
 	int line;
 };
 
+/* One port forward, [udp:|tcp:]HOSTPORT:GUESTPORT (docs/config.md). */
+struct conf_forward {
+	char spec[KILN_FORWARD_MAX]; /* as written, checked */
+	bool udp, tcp;
+	unsigned host_port, guest_port;
+	int line;
+};
+
 struct kiln_conf {
 	char path[PATH_MAX]; /* as given, for messages */
 	char name[KILN_NAME_MAX + 1];
@@ -52,7 +65,13 @@ struct kiln_conf {
 	struct conf_lib lib[KILN_MAX_LIBS];
 	unsigned nlib;
 	unsigned mem_mib;
+	struct conf_forward forward[KILN_MAX_FORWARDS];
+	unsigned nforward;
 };
+
+/* Parses a port forward "[udp:|tcp:]HOSTPORT:GUESTPORT", ports 1 to 65535.
+ * Returns 0, or -1 with why (no prefix) in err. */
+int conf_parse_forward(const char *s, struct conf_forward *f, char *err, size_t errlen);
 
 /* Parses text (the whole file, NUL-terminated) named path in messages.
  * Returns 0, or -1 with "PATH:LINE: problem" in err. */
@@ -63,7 +82,7 @@ int conf_load(struct kiln_conf *c, const char *path, char *err, size_t errlen);
 /* Every library named must be a folder lib/<name>/ with a deps file under
  * root; else -1 with "PATH:LINE: unknown library 'x' (known: ...)". */
 int conf_check_libs(const struct kiln_conf *c, const char *root, char *err, size_t errlen);
-/* The keys, for messages: "name, net, block, libs, mem". */
+/* The keys, for messages: "name, net, block, libs, mem, forward". */
 extern const char conf_known_keys[];
 
 /* --- The library graph (libgraph.c) ------------------------------------- */

@@ -24,7 +24,8 @@ static const char build_usage[] =
 	"                          DIR/_build/unix-asan (also: KILN_SANITIZE=1)\n";
 
 static const char run_usage[] =
-	"usage: kiln run [-t unix|hvt] [--sanitize] [--dry-run] [DEVICES] [DIR] [-- ARGS...]\n"
+	"usage: kiln run [-t unix|hvt] [--sanitize] [--dry-run] [DEVICES] [NETWORK] [DIR]\n"
+	"                [-- ARGS...]\n"
 	"Builds the appliance in DIR (default: .), then starts it with boot arguments\n"
 	"ARGS. The exit status is the appliance's.\n"
 	"\n"
@@ -35,8 +36,18 @@ static const char run_usage[] =
 	"                          appliance as the last line, and do not run it\n"
 	"  --sanitize              unix only: run the ASan+UBSan build\n"
 	"  --net:NAME=TAPDEV       attach net device NAME to tap device TAPDEV\n"
+	"  --net:NAME=user         attach it to user-mode networking (libslirp): no root,\n"
+	"                          no tap; the default for every net device not given\n"
 	"  --block:NAME=FILE       attach block device NAME to FILE\n"
-	"Every device declared in kiln.conf must be given.\n";
+	"  --port-forward=[udp:|tcp:]HOSTPORT:GUESTPORT\n"
+	"                          127.0.0.1:HOSTPORT reaches the appliance's GUESTPORT\n"
+	"                          through user-mode networking; repeatable; replaces\n"
+	"                          the 'forward' lines of kiln.conf\n"
+	"  --pcap=FILE             capture every frame of every net device (pcap)\n"
+	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
+	"                          seeded faults on every net device\n"
+	"Every block device declared in kiln.conf must be given; a net device not given\n"
+	"gets user-mode networking, and one line on stderr says where it is reachable.\n";
 
 struct run_opts {
 	const char *dir;
@@ -47,6 +58,9 @@ struct run_opts {
 	unsigned ndev;
 	char **boot_args; /* after "--" */
 	int nboot;
+	char *forward[KILN_MAX_FORWARDS]; /* --port-forward=..., checked */
+	unsigned nforward;
+	char *pcap, *impair; /* passed through as given */
 };
 
 static int parse_target(const char *v, enum kiln_target *t)
@@ -103,6 +117,30 @@ static int parse_opts(int argc, char **argv, bool is_run, struct run_opts *o)
 				return -1;
 			}
 			o->dev_args[o->ndev++] = argv[i];
+		} else if (is_run && strncmp(a, "--port-forward=", 15) == 0) {
+			struct conf_forward f;
+			char why[128];
+			if (conf_parse_forward(a + 15, &f, why, sizeof why) < 0) {
+				kiln_error("%s: %s", a, why);
+				return -1;
+			}
+			if (o->nforward == KILN_MAX_FORWARDS) {
+				kiln_error("more than %d --port-forward options", KILN_MAX_FORWARDS);
+				return -1;
+			}
+			o->forward[o->nforward++] = argv[i];
+		} else if (is_run && (strncmp(a, "--pcap=", 7) == 0 ||
+				      strncmp(a, "--net-impair=", 13) == 0)) {
+			char **slot = a[2] == 'p' ? &o->pcap : &o->impair;
+			if (*slot) {
+				kiln_error("%.*s given twice", (int)(strchr(a, '=') - a), a);
+				return -1;
+			}
+			if (strchr(a, '=')[1] == '\0') {
+				kiln_error("%s: empty value", a);
+				return -1;
+			}
+			*slot = argv[i];
 		} else if (is_run && strcmp(a, "--") == 0) {
 			o->boot_args = argv + i + 1;
 			o->nboot = argc - i - 1;
@@ -160,6 +198,97 @@ static bool hvt_usable(const char *root, char *why, size_t len)
 	return true;
 }
 
+/* True if the --net: or --block: option arg names device name. */
+static bool names_device(const char *arg, const char *name)
+{
+	const char *p = arg + (arg[2] == 'n' ? 6 : 8);
+	size_t len = strlen(name);
+	return strncmp(p, name, len) == 0 && p[len] == '=';
+}
+
+/* Appends to cmd the network options: --net:NAME=user for every declared
+ * net device not given (user-mode networking needs no root and no tap),
+ * the port forwards (--port-forward options, else kiln.conf's), --pcap and
+ * --net-impair; and says on stderr where the appliance can be reached.
+ * -1 (printed) for a forward with no user-mode device to go to. */
+static int net_options(struct run_opts *o, const struct kiln_conf *c, char **cmd, int *n)
+{
+	static char user_args[KILN_CONF_MAX_DEVICES][KILN_NAME_MAX + 16];
+	static char conf_fwd[KILN_MAX_FORWARDS][KILN_FORWARD_MAX + 16];
+	const char *first_user = NULL;
+	char line[1024];
+	size_t used = 0;
+
+	for (unsigned i = 0; i < c->ndev; i++) {
+		const struct conf_dev *d = &c->dev[i];
+		bool given = false, user = false;
+		if (d->type != CONF_NET)
+			continue;
+		for (unsigned j = 0; j < o->ndev; j++)
+			if (strncmp(o->dev_args[j], "--net:", 6) == 0 &&
+			    names_device(o->dev_args[j], d->name)) {
+				given = true;
+				user = strcmp(strchr(o->dev_args[j], '=') + 1, "user") == 0;
+			}
+		if (!given) {
+			snprintf(user_args[i], sizeof user_args[i], "--net:%s=user", d->name);
+			cmd[(*n)++] = user_args[i];
+			user = true;
+		}
+		if (user && !first_user)
+			first_user = d->name;
+	}
+	/* Forwards: the command line's replace kiln.conf's. */
+	unsigned nfwd = o->nforward;
+	char **fwd = o->forward;
+	if (nfwd == 0 && first_user) {
+		for (unsigned i = 0; i < c->nforward; i++) {
+			snprintf(conf_fwd[i], sizeof conf_fwd[i], "--port-forward=%s",
+				 c->forward[i].spec);
+			o->forward[i] = conf_fwd[i];
+		}
+		nfwd = c->nforward;
+	}
+	bool has_net = false;
+	for (unsigned i = 0; i < c->ndev; i++)
+		has_net |= c->dev[i].type == CONF_NET;
+	if (nfwd && !first_user) {
+		kiln_error("%s: %s", fwd[0], has_net ? "forwards go to user-mode networking, "
+			   "and every net device is given a tap" : "the appliance declares no "
+			   "net device");
+		return -1;
+	}
+	for (unsigned i = 0; i < nfwd; i++)
+		cmd[(*n)++] = fwd[i];
+	if (o->pcap)
+		cmd[(*n)++] = o->pcap;
+	if (o->impair)
+		cmd[(*n)++] = o->impair;
+	if (!first_user)
+		return 0;
+	/* Where it is: "udp 127.0.0.1:5353 -> port 53, udp+tcp ...". */
+	for (unsigned i = 0; i < nfwd; i++) {
+		struct conf_forward f;
+		char why[128];
+		conf_parse_forward(strchr(fwd[i], '=') + 1, &f, why, sizeof why);
+		int w = snprintf(line + used, sizeof line - used, "%s%s 127.0.0.1:%u -> port %u",
+				 i ? ", " : "", f.udp && f.tcp ? "udp+tcp" : f.udp ? "udp" : "tcp",
+				 f.host_port, f.guest_port);
+		if (w < 0 || (size_t)w >= sizeof line - used)
+			break;
+		used += (size_t)w;
+	}
+	if (nfwd)
+		fprintf(stderr, "kiln: %s is reachable at %s (user-mode networking on net "
+			"device '%s'; no root needed)\n", c->name, line, first_user);
+	else
+		fprintf(stderr, "kiln: %s: net device '%s' uses user-mode networking (10.0.2.15 "
+			"behind a NAT; no root needed); no port is forwarded: add 'forward = "
+			"HOSTPORT:GUESTPORT' to kiln.conf or --port-forward=HOSTPORT:GUESTPORT\n",
+			c->name, first_user);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct build_result res;
@@ -201,7 +330,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 
 	/* The command: the image itself on unix, the tender on hvt. */
-	static char *cmd[4 + RUN_MAX_DEVICE_ARGS + 8192];
+	static char *cmd[4 + 2 * RUN_MAX_DEVICE_ARGS + KILN_MAX_FORWARDS + 2 + 8192];
 	int n = 0;
 	if (o.target == TARGET_HVT) {
 		path_join(tender, sizeof tender, res.root, "build/bin/tender");
@@ -212,6 +341,8 @@ int cmd_run(int argc, char **argv)
 		cmd[n++] = res.image;
 	for (unsigned i = 0; i < o.ndev; i++)
 		cmd[n++] = o.dev_args[i];
+	if (net_options(&o, &res.conf, cmd, &n) < 0)
+		return 2;
 	if (o.target == TARGET_HVT) {
 		cmd[n++] = "--";
 		cmd[n++] = res.image;

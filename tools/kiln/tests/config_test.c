@@ -53,7 +53,7 @@ TEST(full)
 TEST(unknown_key_names_file_line_and_known_keys)
 {
 	CHECK_EQ(parse("name = hello\n\nnett = service\n"), -1);
-	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem)");
+	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward)");
 }
 
 TEST(missing_name)
@@ -148,4 +148,40 @@ TEST(load_missing_file)
 {
 	CHECK_EQ(conf_load(&conf, "/nonexistent/kiln.conf", err, sizeof err), -1);
 	CHECK(strstr(err, "/nonexistent/kiln.conf: no such file") == err);
+}
+
+TEST(forwards)
+{
+	CHECK_EQ(parse("name = echo\nnet = service\nforward = udp:5353:53\n"
+		       "forward = 8080:80\nforward = tcp:5353:53\n"),
+		 0);
+	CHECK_EQ(conf.nforward, 3);
+	CHECK_STR(conf.forward[0].spec, "udp:5353:53");
+	CHECK(conf.forward[0].udp && !conf.forward[0].tcp);
+	CHECK_EQ(conf.forward[0].host_port, 5353);
+	CHECK_EQ(conf.forward[0].guest_port, 53);
+	CHECK_EQ(conf.forward[0].line, 3);
+	CHECK(conf.forward[1].udp && conf.forward[1].tcp);
+	CHECK(!conf.forward[2].udp && conf.forward[2].tcp); /* same port, other protocol */
+}
+
+TEST(bad_forwards)
+{
+	static const char *bad[] = {"udp:0:53", "udp:65536:53", "53", "udp:53", "sctp:1:2",
+				    "1:2:3", "+1:2", "1: 2", "udp:1:", ":1", "1:99999999999"};
+	char text[128];
+	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "name = a\nnet = n\nforward = %s\n", bad[i]);
+		CHECK_EQ(parse(text), -1);
+		char want[160];
+		snprintf(want, sizeof want, "app/kiln.conf:3: bad forward '%s': expected "
+			 "[udp:|tcp:]HOSTPORT:GUESTPORT, ports 1 to 65535", bad[i]);
+		CHECK_STR(err, want);
+	}
+	CHECK_EQ(parse("name = a\nforward = 1:2\n"), -1);
+	CHECK_STR(err, "app/kiln.conf:2: 'forward' needs a net device (a 'net = NAME' line) "
+		       "to forward to");
+	CHECK_EQ(parse("name = a\nnet = n\nforward = 80:80\nforward = udp:80:81\n"), -1);
+	CHECK_STR(err, "app/kiln.conf:4: forward 'udp:80:81': host port 80 is already "
+		       "forwarded on line 3");
 }
