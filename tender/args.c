@@ -1,4 +1,5 @@
 /* args.c: the tender's command line, as Solo5's solo5-hvt (docs/tender.md). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,13 @@ static const char usage_text[] =
 	"attached; 255 when the guest faults (bad hypercall, unknown port, hlt, triple\n"
 	"fault). Each error is one line on stderr.\n";
 
-static void usage_die(const char *fmt, const char *arg)
+__attribute__((noreturn, format(printf, 1, 2))) static void usage_die(const char *fmt, ...)
 {
 	char msg[512];
-	snprintf(msg, sizeof msg, fmt, arg);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	tender_die("%s (see tender --help)", msg);
 }
 
@@ -105,7 +109,7 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 		}
 	}
 	if (i >= argc)
-		usage_die("%sno IMAGE given", "");
+		usage_die("no IMAGE given");
 	a->image = argv[i++];
 	a->guest_argv = argv + i;
 	a->guest_argc = argc - i;
