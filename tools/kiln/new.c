@@ -77,7 +77,8 @@ int cmd_new(int argc, char **argv)
 		 "# net = service     # a network device named 'service'\n"
 		 "# block = storage   # a block device named 'storage'\n"
 		 "# libs = core       # kiln libraries used (lib/<name>/)\n"
-		 "# mem = %d          # MiB of guest memory on hvt\n",
+		 "# mem = %d          # MiB of guest memory on hvt\n"
+		 "# forward = udp:5353:53  # kiln run: 127.0.0.1:5353 reaches port 53\n",
 		 conf.name, conf.name, KILN_MEM_DEFAULT);
 	if (write_new(dir, "kiln.conf", text) < 0)
 		return 1;
