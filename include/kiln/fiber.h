@@ -46,6 +46,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <kiln/loop.h> /* KILN_TIME_NEVER */
 #include <kiln/platform.h>
 #include <kiln/wait.h>
 
