@@ -3,7 +3,7 @@
  *
  * There are no files: stdout and stderr both write to the appliance's console
  * (kiln_console_write(), which batches output), and fflush() pushes it out.
- * Formats: %d %i %u %x %X %o %c %s %p %n is not supported, %% ; flags - + space
+ * Formats: %d %i %u %x %X %o %c %s %p %% (%n is shown, not executed); flags - + space
  * # 0; width and precision (numbers or *); length hh h l ll j z t. There is no
  * floating point in a kiln guest: %f %e %g %a print "<float?>" and consume NO
  * argument (a double cannot even be passed under -mgeneral-regs-only).

@@ -95,3 +95,14 @@ TEST(console_printf)
 	CHECK_EQ(host_console_len, 15);
 	CHECK_MEM(host_console, "answer=42\nline\n", 15);
 }
+
+TEST(console_printf_longer_than_its_buffer)
+{
+	char want[1200];
+	host_console_len = 0;
+	int n = klibc_printf("%-1000s|%d", "start", 7);
+	snprintf(want, sizeof(want), "%-1000s|%d", "start", 7);
+	CHECK_EQ(n, 1003);
+	CHECK_EQ(host_console_len, 1003);
+	CHECK_MEM(host_console, want, 1003);
+}
