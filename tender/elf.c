@@ -57,7 +57,8 @@ static void check_ehdr(const Elf64_Ehdr *e, uint64_t fsize)
 static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_abi, int *have_mft)
 {
 	static unsigned char buf[TENDER_MAX_NOTE_SIZE];
-	if (p->p_filesz < sizeof(Elf64_Nhdr))
+	/* A Solo5 note has at least its header and its 8-byte padded name. */
+	if (p->p_filesz < sizeof(Elf64_Nhdr) + 8)
 		return;
 	size_t n = p->p_filesz < sizeof buf ? p->p_filesz : sizeof buf;
 	read_at(img->fd, buf, n, p->p_offset, "a PT_NOTE segment");
