@@ -15,12 +15,13 @@
  * timeout per RFC 6298 (integer arithmetic); NewReno fast retransmit and
  * recovery (RFC 5681, RFC 6582); delayed ACK; Nagle (on by default, per
  * connection switch); zero-window probes; keepalive (off by default); orderly
- * close from either side and simultaneous close; TIME_WAIT for 2*MSL; RST,
+ * close from either side and simultaneous close; selective acknowledgment
+ * (RFC 2018: SACK blocks sent, and holes resent from them in recovery); TIME_WAIT for 2*MSL; RST,
  * SYN and ACK handling hardened per RFC 5961; initial sequence numbers per
  * RFC 6528 (SipHash of the 4-tuple, keyed by a secret the caller gives, plus
  * a 4 us clock); a bounded SYN queue per listener and SYN cookies when it
  * is full; limits on memory per connection and in total, and counters of
- * every drop and its reason. No SACK (not implemented), no urgent data (the
+ * every drop and its reason. No urgent data (the
  * URG pointer is ignored, as RFC 6093 advises applications to avoid it).
  *
  * Memory. A connection's state is a fixed struct (tcp_stack_info() reports
@@ -103,6 +104,7 @@ struct tcp_config {
 	bool no_timestamps;    /* do not offer/accept RFC 7323 timestamps */
 	bool no_wscale;        /* do not offer/accept window scaling */
 	bool no_syncookies;    /* drop SYNs when the SYN queue is full */
+	bool no_sack;          /* do not offer/accept selective ACKs (RFC 2018) */
 };
 
 /* --- Counters ---------------------------------------------------------- */
@@ -111,6 +113,7 @@ struct tcp_stats {
 	uint64_t retransmits;       /* segments sent again (RTO or fast) */
 	uint64_t rto_expired;       /* retransmission timeouts */
 	uint64_t fast_retransmits;  /* entries into fast recovery */
+	uint64_t sack_retransmits;  /* holes resent from the SACK scoreboard */
 	uint64_t conns_active, conns_passive; /* opened by connect / accepted */
 	uint64_t conns_reset;       /* closed by a RST from the peer */
 	uint64_t conns_timed_out;   /* retransmission/keepalive gave up */
@@ -279,6 +282,7 @@ struct tcp_conn_info {
 	uint16_t snd_mss;           /* payload per segment we send */
 	uint8_t snd_wscale, rcv_wscale; /* negotiated shifts (0 if none) */
 	bool timestamps;            /* RFC 7323 timestamps in use */
+	bool sack;                  /* RFC 2018 selective ACKs in use */
 	uint32_t snd_wnd, cwnd, ssthresh;
 	uint32_t srtt_us, rto_us;
 	uint32_t unsent, unacked;   /* bytes waiting in the send buffer */

@@ -167,7 +167,7 @@ void tcp_close(struct tcp_conn *c)
 		tcp_abort(c); /* unread data: tell the peer (RFC 9293 3.10.4) */
 		return;
 	}
-	c->flags = (uint16_t)((c->flags & ~TF_APP) | TF_ORPHAN | TF_FIN_QUEUED);
+	c->flags = (c->flags & ~(uint32_t)TF_APP) | TF_ORPHAN | TF_FIN_QUEUED;
 	tcp_output(c, now);
 	if (c->state == TCP_FIN_WAIT_2) {
 		c->t_close = now + s->cfg.fin_wait2_timeout;
@@ -227,6 +227,7 @@ void tcp_conn_info(const struct tcp_conn *c, struct tcp_conn_info *o)
 	o->snd_wscale = c->snd_wscale;
 	o->rcv_wscale = c->rcv_wscale;
 	o->timestamps = (c->flags & TF_TS) != 0;
+	o->sack = (c->flags & TF_SACK) != 0;
 	o->snd_wnd = c->snd_wnd;
 	o->cwnd = c->cwnd;
 	o->ssthresh = c->ssthresh;

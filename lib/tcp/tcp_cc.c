@@ -30,6 +30,7 @@ void tcp_cc_timeout(struct tcp_conn *c)
 	c->dupacks = 0;
 	c->flags &= ~TF_RECOVERY;
 	c->recover = c->snd_max; /* RFC 6582 4.1: no fast retransmit for this window */
+	c->sb_n = 0;             /* resend everything; the peer may renege (RFC 2018 8) */
 }
 
 /* Send the first unacknowledged segment again. */
@@ -43,6 +44,7 @@ static void retransmit_first(struct tcp_conn *c, kiln_time_t now)
 	c->stack->st.retransmits++;
 	c->flags &= ~TF_RTT; /* Karn */
 	tcp_send_data(c, c->snd_una, len, fin, now);
+	c->rtx_next = c->snd_una + len;
 	tcp_rtx_arm(c, now);
 }
 
@@ -50,6 +52,7 @@ void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 {
 	if (c->flags & TF_RECOVERY) {
 		c->cwnd += c->snd_mss; /* inflate (RFC 6582 3.2 step 3) */
+		tcp_sack_rtx_hole(c, now); /* one more hole per ACK (RFC 6675 5) */
 		tcp_output(c, now);
 		return;
 	}
@@ -79,8 +82,13 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 			return;
 		}
 		/* Partial ACK: the next hole is lost too; resend it and
-		 * deflate by what was acked (step 4). */
-		retransmit_first(c, now);
+		 * deflate by what was acked (step 4). With SACK, the next
+		 * hole not yet resent, which may lie beyond snd_una. */
+		if (!(c->flags & TF_SACK) || !c->sb_n || SEQ_LEQ(c->rtx_next, c->snd_una))
+			retransmit_first(c, now);
+		else
+			tcp_sack_rtx_hole(c, now);
+		tcp_rtx_arm(c, now);
 		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 		if (acked >= c->snd_mss)
 			c->cwnd += c->snd_mss;

@@ -97,6 +97,8 @@ static void syn_sent_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_ti
 	} else {
 		c->snd_wscale = c->rcv_wscale = 0; /* both or neither (RFC 7323 2.2) */
 	}
+	if ((h->opts.has & TCP_HAS_SACK_OK) && !s->cfg.no_sack)
+		c->flags |= TF_SACK;
 	tcp_conn_init_send(c, (h->opts.has & TCP_HAS_MSS) ? h->opts.mss : 0);
 	c->snd_wnd = h->wnd; /* never scaled in a SYN */
 	c->max_snd_wnd = c->snd_wnd;
@@ -203,6 +205,7 @@ static bool ack_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t 
 			c->probes = 0;
 		}
 	}
+	tcp_sack_update(c, &h->opts);
 	if (SEQ_GT(h->ack, c->snd_una)) {
 		uint32_t acked = h->ack - c->snd_una;
 		uint32_t data = acked < c->snd.len ? acked : c->snd.len;
@@ -221,6 +224,7 @@ static bool ack_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t 
 		if (SEQ_LT(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
 		c->rtx_count = 0;
+		tcp_sack_trim(c);
 		tcp_cc_ack(c, acked, now);
 		if (c->snd_una == c->snd_max)
 			c->t_rtx = KILN_TIME_NEVER;
@@ -277,6 +281,8 @@ static void data_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t
 	}
 	if (d.len > wnd - (seq - c->rcv_nxt))
 		d.len = wnd - (seq - c->rcv_nxt);
+	if (seq != c->rcv_nxt)
+		c->sack_recent = seq;
 	if (seq != c->rcv_nxt || had_holes) {
 		c->flags |= TF_ACK_NOW; /* out of order, or filling a hole: ACK now (RFC 5681 4.2) */
 	} else if (++c->segs_unacked >= 2) {

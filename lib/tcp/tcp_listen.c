@@ -46,7 +46,7 @@ struct tcp_conn *tcp_accept_nb(struct tcp_listener *l)
 	l->accept_count--;
 	c->qnext = NULL;
 	c->listener = NULL;
-	c->flags = (uint16_t)((c->flags & ~TF_ACCEPTQ) | TF_APP);
+	c->flags = (c->flags & ~(uint32_t)TF_ACCEPTQ) | TF_APP;
 	return c;
 }
 
@@ -188,6 +188,8 @@ void tcp_input_listen(struct tcp_stack *s, struct tcp_listener *l, uint32_t src,
 		c->snd_wscale = h->opts.wscale;
 		c->rcv_wscale = tcp_rcv_wscale_for(s);
 	}
+	if ((h->opts.has & TCP_HAS_SACK_OK) && !s->cfg.no_sack)
+		c->flags |= TF_SACK;
 	tcp_conn_init_send(c, (h->opts.has & TCP_HAS_MSS) ? h->opts.mss : 0);
 	c->snd_wnd = c->max_snd_wnd = h->wnd;
 	c->snd_wl1 = h->seq;

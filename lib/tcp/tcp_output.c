@@ -64,6 +64,8 @@ static void conn_hdr(struct tcp_conn *c, struct tcp_hdr *h, uint8_t flags, uint3
 		h->opts.tsval = tcp_ts_now(c, now);
 		h->opts.tsecr = c->ts_recent;
 	}
+	if ((flags & (TCP_ACK | TCP_SYN | TCP_RST)) == TCP_ACK)
+		tcp_sack_fill(c, &h->opts);
 }
 
 /* Send a header and len bytes of the send ring from offset off. */
@@ -132,6 +134,8 @@ void tcp_send_syn(struct tcp_conn *c, kiln_time_t now)
 		h.opts.tsval = tcp_ts_now(c, now);
 		h.opts.tsecr = passive ? c->ts_recent : 0;
 	}
+	if (passive ? (c->flags & TF_SACK) : !s->cfg.no_sack)
+		h.opts.has |= TCP_HAS_SACK_OK;
 	if (passive ? (c->flags & TF_WS) : !s->cfg.no_wscale) {
 		h.opts.has |= TCP_HAS_WS;
 		h.opts.wscale = c->rcv_wscale;

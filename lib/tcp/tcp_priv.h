@@ -15,6 +15,10 @@
  * bytes; a peer that makes more holes has its extra segments dropped and
  * resent, which loses only time (Linux keeps unbounded queues: a DoS lever). */
 #define TCP_OOO_MAX 8
+/* SACKed ranges the sender remembers above snd_una (its scoreboard). A
+ * peer reports at most 3-4 per ACK; more ranges than this lose only the
+ * precision of hole-filling, never data. */
+#define TCP_SB_MAX 4
 /* Ephemeral ports tried per connect before TCP_EADDRINUSE (RFC 6056 3.3.4). */
 #define TCP_PORT_TRIES 64
 /* Largest backlog a listener may ask for. */
@@ -66,6 +70,7 @@ enum {
 	TF_COOKIE = 1 << 13,   /* established from a SYN cookie */
 	TF_REXMIT_SYN = 1 << 14, /* the SYN was retransmitted: no RTT sample (Karn) */
 	TF_ORPHAN = 1 << 15,   /* the app closed it: data arriving now gets a RST */
+	TF_SACK = 1 << 16,     /* SACK permitted both ways (RFC 2018) */
 };
 
 struct tcp_listener {
@@ -92,7 +97,7 @@ struct tcp_conn {
 	uint8_t dupacks;
 	uint8_t rtx_count;         /* consecutive RTO expiries */
 	uint8_t probes;            /* keepalive / persist probes unanswered */
-	uint16_t flags;
+	uint32_t flags;
 	int16_t err;               /* sticky negative error, 0 if none */
 	uint16_t snd_mss;          /* payload per segment we send */
 
@@ -122,6 +127,13 @@ struct tcp_conn {
 	struct tcp_ring rcv;       /* in order bytes unread, then out-of-order data */
 	uint8_t ooo_n;
 	struct { uint32_t start, end; } ooo[TCP_OOO_MAX]; /* sequence ranges past rcv_nxt */
+
+	/* SACK (RFC 2018): the receiver's most recent out-of-order segment
+	 * (its block goes first); the sender's scoreboard and how far this
+	 * recovery has resent holes. */
+	uint32_t sack_recent, rtx_next;
+	uint8_t sb_n;
+	struct tcp_sack_block sb[TCP_SB_MAX];
 
 	struct waitq rq, wq;       /* readers; writers and connecters */
 };
@@ -226,6 +238,11 @@ void tcp_cc_init(struct tcp_conn *c);
 void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now);
 void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now);
 void tcp_cc_timeout(struct tcp_conn *c);
+/* tcp_sack.c: the sender's scoreboard and hole retransmission. */
+void tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
+void tcp_sack_trim(struct tcp_conn *c);
+bool tcp_sack_rtx_hole(struct tcp_conn *c, kiln_time_t now);
+unsigned tcp_sack_fill(const struct tcp_conn *c, struct tcp_opts *o);
 uint32_t tcp_flight(const struct tcp_conn *c);
 
 /* tcp_input.c / tcp_listen_input.c */

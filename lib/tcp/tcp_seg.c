@@ -52,6 +52,16 @@ bool tcp_opts_parse(struct view v, struct tcp_opts *o)
 			view_be32(body, 4, &o->tsecr);
 			o->has |= TCP_HAS_TS;
 			break;
+		case TCP_OPT_SACK:
+			if (body.len < 8 || body.len > 8 * TCP_SACK_BLOCKS || body.len % 8)
+				return false;
+			o->nsack = (uint8_t)(body.len / 8);
+			for (uint8_t i = 0; i < o->nsack; i++) {
+				view_be32(body, 8u * i, &o->sack[i].start);
+				view_be32(body, 8u * i + 4, &o->sack[i].end);
+			}
+			o->has |= TCP_HAS_SACK;
+			break;
 		default: /* unknown options are skipped (RFC 9293 3.2) */
 			break;
 		}
@@ -108,6 +118,8 @@ unsigned tcp_hdr_len(const struct tcp_hdr *h)
 		n += 4;
 	if (h->opts.has & TCP_HAS_SACK_OK)
 		n += 4;
+	if ((h->opts.has & TCP_HAS_SACK) && h->opts.nsack)
+		n += 4 + 8u * h->opts.nsack;
 	return n;
 }
 
@@ -145,6 +157,16 @@ unsigned tcp_hdr_encode(const struct tcp_hdr *h, uint8_t *out)
 		writer_u8(&w, 10);
 		writer_be32(&w, h->opts.tsval);
 		writer_be32(&w, h->opts.tsecr);
+	}
+	if ((h->opts.has & TCP_HAS_SACK) && h->opts.nsack) {
+		writer_u8(&w, TCP_OPT_NOP);
+		writer_u8(&w, TCP_OPT_NOP);
+		writer_u8(&w, TCP_OPT_SACK);
+		writer_u8(&w, (uint8_t)(2 + 8 * h->opts.nsack));
+		for (uint8_t i = 0; i < h->opts.nsack; i++) {
+			writer_be32(&w, h->opts.sack[i].start);
+			writer_be32(&w, h->opts.sack[i].end);
+		}
 	}
 	if (h->opts.has & TCP_HAS_WS) {
 		writer_u8(&w, TCP_OPT_NOP);

@@ -23,6 +23,7 @@
 #define TCP_OPT_MSS 2
 #define TCP_OPT_WS 3
 #define TCP_OPT_SACK_OK 4
+#define TCP_OPT_SACK 5
 #define TCP_OPT_TS 8
 
 /* Which options are present. */
@@ -30,15 +31,26 @@
 #define TCP_HAS_WS 2
 #define TCP_HAS_TS 4
 #define TCP_HAS_SACK_OK 8
+#define TCP_HAS_SACK 16
+
+/* SACK blocks in one segment: 4 fit in 40 option bytes, 3 beside
+ * timestamps (RFC 2018 3). */
+#define TCP_SACK_BLOCKS 4
 
 /* RFC 7323 2.3: a shift above 14 is treated as 14. */
 #define TCP_WSCALE_MAX 14
+
+struct tcp_sack_block {
+	uint32_t start, end; /* [start, end) received out of order */
+};
 
 struct tcp_opts {
 	uint8_t has;    /* TCP_HAS_* */
 	uint8_t wscale;
 	uint16_t mss;
 	uint32_t tsval, tsecr;
+	uint8_t nsack;  /* blocks in sack[] */
+	struct tcp_sack_block sack[TCP_SACK_BLOCKS];
 };
 
 /* A header as fields, host order. */

@@ -132,9 +132,9 @@ TEST(memory_per_idle_connection)
 {
 	struct pair p;
 	struct tcp_listener *l;
-	enum { N = 2000 };
+	enum { N = 10000 };
 	static struct tcp_conn *ca[N], *cb[N];
-	struct tcp_config cfg = {.max_conns = 4096};
+	struct tcp_config cfg = {.max_conns = 16384};
 	struct tcp_stack_info ia, ib;
 	int got = 0;
 

@@ -167,10 +167,10 @@ static UNUSED bool pair_step(struct pair *p)
 		if (trace) {
 			struct tcp_seg s;
 			if (tcp_seg_parse(pbuf_view(k->pb), k->src, k->dst, &s) == TCP_PARSE_OK)
-				fprintf(stderr, "%llu %c> seq %u ack %u len %zu fl %02x wnd %u ts %u/%u\n",
+				fprintf(stderr, "%llu %c> seq %u ack %u len %zu fl %02x wnd %u ts %u/%u sack %u\n",
 					(unsigned long long)(p->now / 1000), k->src == A_ADDR ? 'A' : 'B',
 					s.h.seq, s.h.ack, s.payload.len, s.h.flags, s.h.wnd,
-					s.h.opts.tsval, s.h.opts.tsecr);
+					s.h.opts.tsval, s.h.opts.tsecr, s.h.opts.nsack);
 		}
 		tcp_input(pair_dest(p, k->dst), k->src, k->dst, pbuf_view(k->pb), p->now);
 		pbuf_free(k->pb);

@@ -147,3 +147,40 @@ TEST(encode_reproduces_data_segment)
 	CHECK_EQ(n + 5, sizeof(data));
 	CHECK_MEM(out, data, sizeof(data));
 }
+
+TEST(sack_blocks_round_trip)
+{
+	/* ACK with TS and 3 SACK blocks: 20 + 12 + 28 = 60 bytes, the maximum. */
+	static const uint8_t want_opts[] = {
+		0x01, 0x01, 0x08, 0x0a, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
+		0x01, 0x01, 0x05, 0x1a,
+		0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x20, 0x00,
+		0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x40, 0x00,
+		0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00};
+	struct tcp_hdr h;
+	uint8_t out[60];
+	struct tcp_seg s;
+	static const uint8_t bad5[] = {TCP_OPT_SACK, 6, 0, 0, 0, 1};
+
+	memset(&h, 0, sizeof(h));
+	h.flags = TCP_ACK;
+	h.opts.has = TCP_HAS_TS | TCP_HAS_SACK;
+	h.opts.tsval = 1;
+	h.opts.tsecr = 2;
+	h.opts.nsack = 3;
+	h.opts.sack[0] = (struct tcp_sack_block){0x1000, 0x2000};
+	h.opts.sack[1] = (struct tcp_sack_block){0x3000, 0x4000};
+	h.opts.sack[2] = (struct tcp_sack_block){0xffffff00, 0x100}; /* wraps */
+	CHECK_EQ(tcp_hdr_len(&h), 60);
+	CHECK_EQ(tcp_hdr_encode(&h, out), 60);
+	CHECK_MEM(out + 20, want_opts, sizeof(want_opts));
+	tcp_seg_checksum_set(out, 60, A, B);
+	CHECK_EQ(tcp_seg_parse(view_make(out, 60), A, B, &s), TCP_PARSE_OK);
+	CHECK_EQ(s.h.opts.nsack, 3);
+	CHECK_EQ(s.h.opts.sack[2].start, 0xffffff00);
+	CHECK_EQ(s.h.opts.sack[2].end, 0x100);
+	{
+		struct tcp_opts o;
+		CHECK(!tcp_opts_parse(view_make(bad5, sizeof(bad5)), &o)); /* not a multiple of 8 */
+	}
+}
