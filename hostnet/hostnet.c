@@ -43,9 +43,16 @@ struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
 		impair_init(net->tx, opts->impair.seed * 2);
 		impair_init(net->rx, opts->impair.seed * 2 + 1);
 	}
-	if (strcmp(spec, "user") == 0)
+	if (strcmp(spec, "user") == 0) {
+#ifdef HOSTNET_NO_USER
+		/* A program built without libslirp (the static tender: GLib's
+		 * loading would cost every boot) runs its libslirp twin instead. */
+		snprintf(err, errlen, "user-mode networking is not built into this program");
+		rc = -1;
+#else
 		rc = user_open(net, opts, err, errlen);
-	else
+#endif
+	} else
 		rc = tap_open(net, spec, err, errlen);
 	if (rc < 0) {
 		free(net->tx);

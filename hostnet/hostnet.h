@@ -79,7 +79,8 @@ bool hostnet_parse_impair(const char *value, struct hostnet_options *opts,
 FILE *hostnet_pcap_open(const char *path, char *err, size_t errlen);
 
 /* Open the backend named by spec ("user" or a tap device name) for a device
- * whose guest MAC is mac. NULL with a one-line reason in err. */
+ * whose guest MAC is mac. NULL with a one-line reason in err. Compiled with
+ * -DHOSTNET_NO_USER, hostnet links no libslirp and "user" is such an error. */
 struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
 			     const struct hostnet_options *opts, char *err, size_t errlen);
 void hostnet_close(struct hostnet *net);
