@@ -13,19 +13,19 @@
  * What it implements: three-way handshake both ways and simultaneous open;
  * MSS, window scaling and timestamps (RFC 7323, with PAWS); retransmission
  * timeout per RFC 6298 (integer arithmetic); NewReno fast retransmit and
- * recovery (RFC 5681, RFC 6582); delayed ACK; Nagle (on by default, per
- * connection switch); zero-window probes; keepalive (off by default); orderly
- * close from either side and simultaneous close; selective acknowledgment
- * (RFC 2018: SACK blocks sent, and holes resent from them in recovery); TIME_WAIT for 2*MSL; RST,
- * SYN and ACK handling hardened per RFC 5961; initial sequence numbers per
- * RFC 6528 (SipHash of the 4-tuple, keyed by a secret the caller gives, plus
- * a 4 us clock); a bounded SYN queue per listener and SYN cookies when it
- * is full; limits on memory per connection and in total, and counters of
- * every drop and its reason. No urgent data (the
- * URG pointer is ignored, as RFC 6093 advises applications to avoid it).
+ * recovery (RFC 5681, RFC 6582) with selective acknowledgment (RFC 2018:
+ * SACK blocks sent, holes resent from them in recovery); delayed ACK; Nagle
+ * (on by default, per connection switch); zero-window probes; keepalive
+ * (off by default); orderly close from either side and simultaneous close;
+ * TIME_WAIT for 2*MSL; RST, SYN and ACK handling hardened per RFC 5961;
+ * initial sequence numbers per RFC 6528 (SipHash of the 4-tuple, keyed by a
+ * secret the caller gives, plus a 4 us clock); a bounded SYN queue per
+ * listener and SYN cookies when it is full; limits on memory per connection
+ * and in total, and counters of every drop and its reason. No urgent data
+ * (the URG pointer is ignored, as RFC 6093 advises applications to avoid it).
  *
  * Memory. A connection's state is a fixed struct (tcp_stack_info() reports
- * its size: 392 bytes on x86_64); its send and receive buffers are byte
+ * its size: 440 bytes on x86_64); its send and receive buffers are byte
  * rings that start at 2 KiB, double up to sndbuf/rcvbuf as needed, and are
  * given back once drained and idle for 200 ms, so an idle established
  * connection costs the struct alone. No pbuf is kept: data waits in byte rings, and each
