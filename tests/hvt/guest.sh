@@ -46,6 +46,12 @@ if [ -n "${img[fault]}" ]; then
 	else
 		fail "divide by zero" "status $RUN_STATUS: $(tail -n 2 <<<"$RUN_OUT" | tr '\n' '|')"
 	fi
+	hvt_run "${img[fault]}" gp
+	if [ $RUN_STATUS -eq 255 ] && has "CPU exception 13: general protection (#GP)"; then
+		pass "non-canonical address: general protection report, status 255"
+	else
+		fail "general protection" "status $RUN_STATUS: $(tail -n 2 <<<"$RUN_OUT" | tr '\n' '|')"
+	fi
 	hvt_run "${img[fault]}" badstack
 	if [ $RUN_STATUS -eq 255 ] && has "CPU exception 8: double fault (#DF)" && has "rsp=0000000000008000"; then
 		pass "an exception with no usable stack: double fault reported from the IST stack, status 255"

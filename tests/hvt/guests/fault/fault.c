@@ -1,5 +1,5 @@
 /* fault.c: an hvt test guest that takes the CPU exception named by its argument
- * (write0, ud2, div0, badstack), to show the exception report (tests/hvt/guest.sh). */
+ * (write0, ud2, div0, gp, badstack), to show the exception report (tests/hvt/guest.sh). */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +16,8 @@ __attribute__((noinline)) static int fault(const char *how)
 		__asm__ volatile("ud2");
 	else if (strcmp(how, "div0") == 0)
 		return 10 / zero;
+	else if (strcmp(how, "gp") == 0) /* a non-canonical address */
+		return *(volatile int *)(0x8000000000000000ul + (unsigned long)zero);
 	else if (strcmp(how, "badstack") == 0)
 		/* An exception with no usable stack (0x0-0xffff is not mapped):
 		 * the CPU cannot push the #UD frame, which makes a double fault,
