@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,11 +57,16 @@ static void check_ehdr(const Elf64_Ehdr *e, uint64_t fsize)
 /* Reads the first note of a PT_NOTE segment if it is a Solo5 one. */
 static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_abi, int *have_mft)
 {
-	static unsigned char buf[TENDER_MAX_NOTE_SIZE];
 	/* A Solo5 note has at least its header and its 8-byte padded name. */
 	if (p->p_filesz < sizeof(Elf64_Nhdr) + 8)
 		return;
-	size_t n = p->p_filesz < sizeof buf ? p->p_filesz : sizeof buf;
+	/* Exactly the bytes read, so that a sanitizer sees any read past them. */
+	size_t n = p->p_filesz < TENDER_MAX_NOTE_SIZE ? p->p_filesz : TENDER_MAX_NOTE_SIZE;
+	static unsigned char *buf; /* kept until the next note: errors longjmp in the fuzzer */
+	free(buf);
+	buf = malloc(n);
+	if (!buf)
+		tender_die("out of memory");
 	read_at(img->fd, buf, n, p->p_offset, "a PT_NOTE segment");
 	Elf64_Nhdr nh;
 	memcpy(&nh, buf, sizeof nh);
