@@ -35,6 +35,7 @@ struct fiber {
 	uint8_t state;         /* enum fiber_state */
 	bool painted;
 	bool guarded;          /* the page below stack is PROT_NONE */
+	unsigned vg_stack;     /* valgrind's id for the stack (unix), else 0 */
 };
 
 /* The scheduler's state (one core: one scheduler). */
