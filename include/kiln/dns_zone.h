@@ -68,13 +68,15 @@ struct dns_rdata_ref {
 struct dns_node {
 	uint32_t name_off; /* the owner name's wire form in zone->blob */
 	uint8_t name_len;
+	uint16_t key_len;  /* its canonical sort key in zone->blob (lib/dns) */
+	uint32_t key_off;
 	uint16_t nsets;    /* 0: an empty non-terminal */
 	uint32_t first_set;
 };
 
 struct dns_zone {
 	struct dns_name origin;
-	struct dns_node *nodes;
+	struct dns_node *nodes; /* nodes[0] is the apex (it sorts first) */
 	size_t nnodes;
 	struct dns_rrset *sets;
 	size_t nsets;

@@ -186,6 +186,24 @@ int dns_wire_name_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_
 	return (int)na - (int)nb;
 }
 
+size_t dns_name_key(const uint8_t *wire, size_t len, uint8_t *key)
+{
+	uint8_t off[DNS_LABELS_MAX];
+	unsigned n = label_offsets(wire, len, off);
+	size_t k = 0;
+	while (n > 0) {
+		const uint8_t *l = wire + off[--n];
+		for (unsigned i = 1; i <= l[0]; i++) {
+			uint8_t c = lower(l[i]);
+			if (c <= 1)
+				key[k++] = 1;
+			key[k++] = c <= 1 ? (uint8_t)(c + 1) : c;
+		}
+		key[k++] = 0;
+	}
+	return k;
+}
+
 int dns_name_compare(const struct dns_name *a, const struct dns_name *b)
 {
 	return dns_wire_name_compare(a->wire, a->len, b->wire, b->len);

@@ -9,4 +9,12 @@
 /* a and b are well-formed uncompressed names of alen and blen octets. */
 int dns_wire_name_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
+/* A key whose plain byte order (memcmp, then length) is the canonical
+ * order of names: labels from the root down, lower-cased, each ended by a
+ * 0 octet, octets 0 and 1 escaped as 1,1 and 1,2 so the terminator sorts
+ * below them. A zone stores one per node so that its binary search
+ * compares with memcmp. Returns the key's length (<= DNS_NAME_KEY_MAX). */
+#define DNS_NAME_KEY_MAX (2 * 255)
+size_t dns_name_key(const uint8_t *wire, size_t len, uint8_t *key);
+
 #endif

@@ -35,7 +35,8 @@ static bool add(struct dns_plan *p, int sec, const struct dns_zone *z, const str
 	return true;
 }
 
-static const struct dns_node *apex(const struct dns_zone *z) { return dns_zone_find(z, &z->origin); }
+/* Every name in a zone is at or below its apex, so the apex sorts first. */
+static const struct dns_node *apex(const struct dns_zone *z) { return &z->nodes[0]; }
 
 static void add_soa(struct dns_plan *p, const struct dns_zone *z, bool class_any)
 {
@@ -46,20 +47,24 @@ static void add_soa(struct dns_plan *p, const struct dns_zone *z, bool class_any
 		p->items[SEC_AUTHORITY][p->n[SEC_AUTHORITY] - 1].ttl = z->neg_ttl;
 }
 
-/* The highest node strictly below the apex, at or above name, holding NS:
- * a zone cut. A DS query at the cut itself belongs to the parent. */
-static const struct dns_node *delegation(const struct dns_zone *z, const struct dns_name *name,
-					 uint16_t qtype)
+/* Walk from the apex down to name, one binary search per label: the
+ * highest node strictly below the apex that holds NS is a zone cut (a DS
+ * query at the cut itself belongs to the parent, RFC 4035 3.1.4.1); else
+ * *node is name's own node, or NULL if name does not exist (empty
+ * non-terminals are nodes, so a missing ancestor means a missing name). */
+static const struct dns_node *descend(const struct dns_zone *z, const struct dns_name *name,
+				      uint16_t qtype, const struct dns_node **node)
 {
 	unsigned labels = dns_name_labels(name), top = dns_name_labels(&z->origin);
+	*node = apex(z);
 	for (unsigned l = top + 1; l <= labels; l++) {
 		struct dns_name anc;
 		dns_name_parent(name, labels - l, &anc);
-		const struct dns_node *n = dns_zone_find(z, &anc);
-		if (!n)
-			return NULL; /* nothing exists at or below here */
-		if (dns_node_rrset(z, n, DNS_TYPE_NS) && !(l == labels && qtype == DNS_TYPE_DS))
-			return n;
+		*node = dns_zone_find(z, &anc);
+		if (!*node)
+			return NULL;
+		if (dns_node_rrset(z, *node, DNS_TYPE_NS) && !(l == labels && qtype == DNS_TYPE_DS))
+			return *node;
 	}
 	return NULL;
 }
@@ -159,14 +164,14 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 			if (parent)
 				z = parent;
 		}
-		const struct dns_node *cut = delegation(z, &name, qtype);
+		const struct dns_node *node;
+		const struct dns_node *cut = descend(z, &name, qtype, &node);
 		if (cut) {
 			if (first)
 				p->aa = false;
 			add(p, SEC_AUTHORITY, z, cut, dns_node_rrset(z, cut, DNS_TYPE_NS), false, false);
 			break;
 		}
-		const struct dns_node *node = dns_zone_find(z, &name);
 		if (!node) {
 			p->rcode = DNS_RCODE_NXDOMAIN;
 			add_soa(p, z, class_any);

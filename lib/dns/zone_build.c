@@ -224,6 +224,16 @@ int zone_build(struct zone_builder *b, struct dns_zone **out)
 			(dns_name_to_text(&b->apex, tb, sizeof tb), tb));
 		goto out;
 	}
+	for (size_t k = 0; k < z->nnodes; k++) { /* sort keys for dns_zone_find */
+		uint8_t key[DNS_NAME_KEY_MAX];
+		struct dns_node *node = &z->nodes[k];
+		size_t klen = dns_name_key(b->blob + node->name_off, node->name_len, key);
+		long off = zone_blob_add(b, key, klen);
+		if (off < 0)
+			goto nomem;
+		node->key_off = (uint32_t)off;
+		node->key_len = (uint16_t)klen;
+	}
 	z->blob = b->blob;
 	z->bloblen = b->bloblen;
 	b->blob = NULL;

@@ -21,11 +21,16 @@ void dns_zone_free(struct dns_zone *z)
 
 const struct dns_node *dns_zone_find(const struct dns_zone *z, const struct dns_name *name)
 {
+	uint8_t key[DNS_NAME_KEY_MAX];
+	size_t klen = dns_name_key(name->wire, name->len, key);
 	size_t lo = 0, hi = z->nnodes;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct dns_node *n = &z->nodes[mid];
-		int d = dns_wire_name_compare(z->blob + n->name_off, n->name_len, name->wire, name->len);
+		size_t m = n->key_len < klen ? n->key_len : klen;
+		int d = memcmp(z->blob + n->key_off, key, m);
+		if (d == 0)
+			d = (int)n->key_len - (int)klen;
 		if (d == 0)
 			return n;
 		if (d < 0)
