@@ -210,3 +210,67 @@ TEST(memory_limits_hold)
 TEST(bulk_2mib_loss_only) { bulk(5, 0, 0, 2u << 20, NULL, 22); }
 TEST(bulk_2mib_reorder_only) { bulk(0, 10, 0, 2u << 20, NULL, 22); }
 TEST(bulk_2mib_duplicates_only) { bulk(0, 0, 1, 2u << 20, NULL, 22); }
+
+TEST(many_connections_at_once_with_loss)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	enum { N = 300 };
+	static struct tcp_conn *ca[N], *cb[N];
+	static struct flow f[N];
+	/* A SYN queue for all: with cookies, a lost third ACK of an idle
+	 * client is only repaired by the client's data (server-speaks-first
+	 * protocols beware), and these clients wait to be accepted. */
+	struct tcp_config cfg = {.max_conns = 1024, .syn_queue = 1024};
+	int accepted = 0, done = 0;
+
+	pair_init(&p, &cfg, &cfg, 27);
+	CHECK_EQ(tcp_listen(p.b, 80, 1024, &l), 0);
+	p.drop_pct = 2;
+	p.reorder_pct = 5;
+	for (int i = 0; i < N; i++)
+		CHECK_EQ(tcp_connect_nb(p.a, A_ADDR, B_ADDR, 80, &ca[i]), 0);
+	/* Accepted connections are not matched to ca[] by order: pair them up
+	 * by ports once all are in. */
+	for (long step = 0; step < 10000000 && accepted < N; step++) {
+		struct tcp_conn *c;
+		while (accepted < N && (c = tcp_accept_nb(l)) != NULL)
+			cb[accepted++] = c;
+		if (accepted < N && !pair_step(&p))
+			break;
+	}
+	CHECK_EQ(accepted, N);
+	for (int i = 0; i < N; i++) {
+		struct tcp_conn_info ia;
+		tcp_conn_info(ca[i], &ia);
+		for (int j = i; j < N; j++) {
+			struct tcp_conn_info ib;
+			tcp_conn_info(cb[j], &ib);
+			if (ib.rport == ia.lport) {
+				struct tcp_conn *t = cb[i];
+				cb[i] = cb[j];
+				cb[j] = t;
+				break;
+			}
+		}
+		flow_init(&f[i], ca[i], cb[i], 20000 + 997u * (unsigned)i, (uint64_t)i + 100);
+	}
+	for (long step = 0; step < 20000000 && done < N; step++) {
+		done = 0;
+		for (int i = 0; i < N; i++)
+			done += flow_pump(&f[i]);
+		if (done < N && !pair_step(&p))
+			break;
+	}
+	CHECK_EQ(done, N);
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(f[i].rhash, f[i].gen.hash);
+		tcp_close(ca[i]);
+		tcp_close(cb[i]);
+	}
+	tcp_listener_close(l);
+	p.drop_pct = 0;
+	pair_run_for(&p, 600 * SECS);
+	CHECK_PAIR_CLEAN(&p);
+	pair_free(&p);
+}
