@@ -343,3 +343,73 @@ TEST(an_engine_callback_may_spawn_a_fiber)
 	CHECK_STR(trace, "es");
 	CHECK(all_gone());
 }
+
+/* Many timeouts and early wakes in random order: every fiber resumes exactly
+ * at min(its deadline, its wake), as woken or timed out accordingly. This
+ * exercises the deadline heap's removals from the middle. */
+enum { MANY = 2000 };
+static struct waitq many_q[MANY];
+static kiln_time_t many_deadline[MANY], many_wake[MANY], many_when[MANY];
+static bool many_result[MANY];
+static int many_order[MANY], many_next;
+
+struct scheduled_waker {
+	struct loop_source src;
+};
+static kiln_time_t sw_deadline(struct loop_source *s)
+{
+	(void)s;
+	return many_next < MANY ? many_wake[many_order[many_next]] : KILN_TIME_NEVER;
+}
+static void sw_time(struct loop_source *s, kiln_time_t now)
+{
+	(void)s;
+	while (many_next < MANY && many_wake[many_order[many_next]] <= now)
+		waitq_wake(&many_q[many_order[many_next++]]);
+}
+static void many_fn(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+	many_result[i] = wait_on(&many_q[i], many_deadline[i]);
+	many_when[i] = kiln_clock_monotonic();
+}
+static int by_wake(const void *a, const void *b)
+{
+	kiln_time_t x = many_wake[*(const int *)a], y = many_wake[*(const int *)b];
+	return x < y ? -1 : x > y;
+}
+
+TEST(random_timeouts_and_wakes_resume_each_fiber_exactly_once_on_time)
+{
+	struct scheduled_waker w = {.src = {.name = "waker"}};
+	uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+	fake_reset();
+	for (int i = 0; i < MANY; i++) {
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		/* deadlines even, wakes odd: never the same instant */
+		many_deadline[i] = 2000 + 2 * (rng % 50000);
+		many_wake[i] = 2001 + 2 * ((rng >> 20) % 50000);
+		many_q[i] = (struct waitq)WAITQ_INIT;
+		many_order[i] = i;
+		CHECK(fiber_spawn(many_fn, (void *)(intptr_t)i, 0));
+	}
+	qsort(many_order, MANY, sizeof(many_order[0]), by_wake);
+	many_next = 0;
+	w.src.next_deadline = sw_deadline;
+	w.src.on_time = sw_time;
+	loop_add(&w.src);
+	fiber_run();
+	loop_remove(&w.src);
+	int woken = 0;
+	for (int i = 0; i < MANY; i++) {
+		bool early = many_wake[i] < many_deadline[i];
+		CHECK_EQ(many_result[i], early);
+		CHECK_EQ(many_when[i], early ? many_wake[i] : many_deadline[i]);
+		CHECK(many_q[i].head == NULL);
+		woken += early;
+	}
+	printf("note: %d of %d fibers woken early, the rest timed out\n", woken, MANY);
+	CHECK(woken > MANY / 4 && woken < 3 * MANY / 4);
+	CHECK(all_gone());
+}
