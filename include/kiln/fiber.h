@@ -37,8 +37,10 @@
  * in wait_on() itself (a blocking call made by the main flow turns the loop,
  * and ready fibers run after each loop step), or with fiber_yield().
  *
- * Memory: stacks and fiber records come from malloc() and go back to it when
- * a fiber ends. Nothing is allocated while no fiber exists.
+ * Memory: fiber records and stacks come from malloc() (guarded stacks on
+ * unix are mappings of their own, see fiber_guard_pages) and go back when a
+ * fiber ends. Nothing stays allocated while no fiber exists, except, on
+ * unix, the 64 KiB alternate signal stack of the guard-page fault report.
  */
 #ifndef KILN_FIBER_H
 #define KILN_FIBER_H
@@ -126,7 +128,9 @@ struct fiber *fiber_spawn(void (*fn)(void *), void *arg, size_t stack_size);
  * condition (as every waiter does: a wake is a hint) or the clock. The
  * stack is allocated when the fiber first runs; if memory is short then,
  * the start is retried every FIBER_RETRY_NS and counted in
- * fiber_stats.stack_alloc_failed. Returns NULL when memory is short now. */
+ * fiber_stats.stack_alloc_failed. Returns NULL when memory is short now.
+ * q must stay valid until the fiber starts: whoever frees a queue wakes it
+ * first (as for any waiter); q may be NULL to start fn at the deadline. */
 struct fiber *fiber_spawn_on(struct waitq *q, kiln_time_t deadline,
 			     void (*fn)(void *), void *arg, size_t stack_size);
 
@@ -162,13 +166,12 @@ void fiber_set_name(struct fiber *f, const char *name);
  * own mapping, the page under it PROT_NONE), so any overflow faults at once
  * instead of corrupting memory; the canary is then not needed. A SIGSEGV
  * handler (on an alternate signal stack) reports such a fault with the
- * fiber's name and aborts; other faults go to whatever handled them
- * before. On by
- * default there, except under AddressSanitizer, which must see stacks in
- * its heap (docs/fibers.md). If the host refuses the mapping (two per stack
- * count against vm.max_map_count, 65530 by default), the stack comes from
- * malloc with the canary alone. Affects fibers spawned afterwards; ignored
- * on hvt, where stacks always come from malloc. */
+ * fiber's name and aborts; other faults go to whatever handled them before.
+ * On by default there, except under AddressSanitizer, which must see stacks
+ * in its heap (docs/fibers.md). If the host refuses the mapping (two per
+ * stack count against vm.max_map_count, 65530 by default), the stack comes
+ * from malloc with the canary alone. Affects fibers spawned afterwards;
+ * ignored on hvt, where stacks always come from malloc. */
 void fiber_guard_pages(bool on);
 
 /* --- Statistics and measurement ------------------------------------------ */
