@@ -40,6 +40,21 @@ if [ "$rc" = 255 ] && grep -q 'fiber "digger" .* overflowed its .*(guard page)' 
 else
 	fail "unix: guard page" "status $rc (expected 255): $(head -c 300 "$tmp/deep.out" | tr '\n' ' ')"
 fi
+# valgrind follows the switches (registered stacks) and finds nothing
+if ! command -v valgrind >/dev/null; then
+	skip "unix: valgrind" "valgrind is not installed"
+elif img=$(ls "$tmp"/fibdemo/_build/unix/*.unix 2>/dev/null | head -n 1) && [ -n "$img" ]; then
+	timeout 300 valgrind -q --error-exitcode=99 "$img" >"$tmp/vg.out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && ! grep -q '^==' "$tmp/vg.out"; then
+		pass "unix: fibdemo runs clean under valgrind memcheck"
+	else
+		fail "unix: valgrind" "status $rc: $(grep -m 3 '^==' "$tmp/vg.out" | tr '\n' ' ')"
+	fi
+else
+	fail "unix: valgrind" "no unix image was built"
+fi
+
 if hvt_ready; then
 	run_target hvt
 	# switch.S saves MXCSR and the x87 control word on unix only: the hvt
