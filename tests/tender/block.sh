@@ -3,7 +3,7 @@
 # misaligned, out-of-range, multi-block or wrong-handle request gets EINVAL
 # (fixtures/block.S).
 . "$(dirname "$0")/common.inc"
-need_built "$TENDER" "$FIX/block.hvt"
+need_built "$TENDER" "$FIX/hello.hvt" "$FIX/block.hvt"
 if ! kvm_usable; then
 	skip "block device" "$KVM_WHY"
 	finish

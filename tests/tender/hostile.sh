@@ -4,7 +4,7 @@
 # its own error line and status 255, never a tender crash
 # (fixtures/hostile.S, block.S).
 . "$(dirname "$0")/common.inc"
-need_built "$TENDER" "$FIX/hostile.hvt" "$FIX/block.hvt"
+need_built "$TENDER" "$FIX/hello.hvt" "$FIX/hostile.hvt" "$FIX/block.hvt"
 if ! kvm_usable; then
 	skip "hostile guests" "$KVM_WHY"
 	finish

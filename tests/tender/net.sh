@@ -5,7 +5,7 @@
 # sends it back; a NET_READ buffer outside guest RAM is a guest fault
 # (fixtures/net.S).
 . "$(dirname "$0")/common.inc"
-need_built "$TENDER" "$FIX/net.hvt"
+need_built "$TENDER" "$FIX/hello.hvt" "$FIX/net.hvt"
 if ! kvm_usable; then
 	skip "tap net device" "$KVM_WHY"
 	finish

@@ -3,7 +3,7 @@
 # (docs/tender.md "Confinement"): /proc/PID/status says "Seccomp: 2" while a
 # guest waits in POLL, and the guest still completes under the filter.
 . "$(dirname "$0")/common.inc"
-need_built "$TENDER" "$FIX/hostile.hvt"
+need_built "$TENDER" "$FIX/hello.hvt" "$FIX/hostile.hvt"
 if ! kvm_usable; then
 	skip "seccomp" "$KVM_WHY"
 	finish
