@@ -55,3 +55,10 @@ $(FZ)/bin/tender_image: tender/fuzz/image.c $(TENDER_FUZZ_SRCS) tender/tender.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer -Itender -o $@ \
 		tender/fuzz/image.c $(TENDER_FUZZ_SRCS)
 FUZZERS += $(FZ)/bin/tender_image
+
+# Unit tests (tender/tests/*.c), under ASan and UBSan like every unit test;
+# each links the harness and the tender sources it tests.
+$(T)/bin/tender_gpa_args_test: tender/tests/gpa_args_test.c tender/args.c tender/tender.h tests/harness.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Itender -Itests -o $@ tender/tests/gpa_args_test.c tender/args.c tests/harness.c
+TEST_PROGRAMS += $(T)/bin/tender_gpa_args_test
