@@ -248,13 +248,12 @@ int zone_rdata_from_text(uint16_t type, const struct zone_tok *toks, size_t n,
 				return -1;
 			}
 			{
-				uint8_t tmp[1024];
-				int l = zone_unescape(toks[k].v, tmp, sizeof tmp);
+				int l = zone_unescape(toks[k].v, o.buf + o.len, o.cap - o.len);
 				if (l < 0) {
-					snprintf(err, errlen, "%s: bad value", tname);
+					snprintf(err, errlen, "%s: bad value (escape, or RDATA too long)", tname);
 					return -1;
 				}
-				out_bytes(&o, tmp, (size_t)l);
+				o.len += (size_t)l;
 				k++;
 			}
 			break;

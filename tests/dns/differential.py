@@ -47,7 +47,7 @@ names += [origin, 'b.c.' + origin, 'c.' + origin, 'x.y.z.' + origin, 'z.' + orig
 names = sorted(set(names))
 common = ['A', 'AAAA', 'MX', 'TXT', 'NS', 'ANY']
 rare = ['SOA', 'CNAME', 'SRV', 'PTR', 'CAA', 'HINFO', 'DS', 'TYPE65280', 'TYPE731', 'TYPE999',
-        'DNSKEY', 'NSEC']
+        'DNSKEY', 'NSEC', 'TYPE0', 'TYPE65535', 'OPT']
 queries = []
 for n in names:
     for t in common:
@@ -68,7 +68,8 @@ for n in ['www.', 'web.', 'sub.', 'nothere.', 'b.c.', 'mixed.case.', '_sip._tcp.
         queries.append((oddcase(n + origin), t, []))
 for opts in [['+noedns'], ['+bufsize=512'], ['+bufsize=600'], ['+bufsize=1232'], ['+bufsize=4096'],
              ['+bufsize=100'], ['+dnssec'], ['+edns=1'], ['+tcp'], ['+noedns', '+tcp'],
-             ['+rec'], ['+cdflag'], ['+adflag'], ['+tcflag', '+aaflag'], ['+nsid']]:
+             ['+rec'], ['+cdflag'], ['+adflag'], ['+tcflag', '+aaflag'], ['+nsid'],
+             ['+noedns', '+noignore'], ['+bufsize=512', '+noignore']]:  # TC, then TCP
     for n, t in [('many.', 'A'), ('big.', 'TXT'), ('', 'MX'), ('web.', 'A'), ('sub.', 'A'),
                  ('nothere.', 'A'), ('', 'ANY'), ('_sip._udp.', 'SRV')]:
         queries.append((n + origin, t, opts))
