@@ -74,7 +74,7 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -Iinclude -D_GNU_SOURCE -DKILN_TARGET_UNIX \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 define fuzz_archive_rule
-$(FZ)/libkiln_$(1).a: $(patsubst %,$(FZ)/obj/%.o,$(wildcard lib/$(1)/*.c))
+$(FZ)/libkiln_$(1).a: $(patsubst %,$(FZ)/obj/%.o,$(wildcard lib/$(1)/*.c) $(wildcard lib/$(1)/*.S))
 	@rm -f $$@
 	$$(AR) rcs $$@ $$^
 endef
