@@ -82,6 +82,9 @@ $(foreach l,$(LIBNAMES),$(eval $(call fuzz_archive_rule,$(l))))
 $(FZ)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
+$(FZ)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 define fuzz_rule
 $(FZ)/bin/$(2)_$(basename $(notdir $(1))): $(1) $(foreach l,$(call lib_closure,$(2)),$(FZ)/libkiln_$(l).a)
 	@mkdir -p $$(dir $$@)
