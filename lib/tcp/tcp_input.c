@@ -346,6 +346,15 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 	wnd = tcp_rcv_window(c);
 	if (!seq_acceptable(c, h->seq, seglen, wnd)) {
 		/* RFC 9293: with a zero window, an exact segment's ACK still counts. */
+		if (c->state == TCP_TIME_WAIT && (h->flags & TCP_FIN) &&
+		    h->seq + len + 1 == c->rcv_nxt && !(h->flags & TCP_RST)) {
+			/* The peer's FIN again: our ACK was lost. ACK it and
+			 * wait 2 MSL more (RFC 9293 3.10.7.4, as Linux). */
+			c->t_close = now + 2 * s->cfg.msl;
+			c->flags |= TF_ACK_NOW;
+			tcp_output(c, now);
+			return;
+		}
 		if (!(wnd == 0 && h->seq == c->rcv_nxt)) {
 			s->st.drop_out_of_window++;
 			/* An ACK in answer, except to a RST, and at most one per
@@ -366,6 +375,12 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 	}
 	if (h->flags & TCP_RST) { /* RFC 5961 3.2 */
 		s->st.rst_received++;
+		if (c->state == TCP_TIME_WAIT) {
+			/* RFC 1337: a RST must not cut TIME_WAIT short (an old
+			 * duplicate could then be taken by a new incarnation). */
+			s->st.drop_state++;
+			return;
+		}
 		if (h->seq != c->rcv_nxt) {
 			tcp_challenge_ack(c, now);
 			tcp_timer_update(c);
