@@ -345,7 +345,6 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 	}
 	wnd = tcp_rcv_window(c);
 	if (!seq_acceptable(c, h->seq, seglen, wnd)) {
-		/* RFC 9293: with a zero window, an exact segment's ACK still counts. */
 		if (c->state == TCP_TIME_WAIT && (h->flags & TCP_FIN) &&
 		    h->seq + len + 1 == c->rcv_nxt && !(h->flags & TCP_RST)) {
 			/* The peer's FIN again: our ACK was lost. ACK it and
@@ -355,6 +354,7 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 			tcp_output(c, now);
 			return;
 		}
+		/* RFC 9293: with a zero window, an exact segment's ACK still counts. */
 		if (!(wnd == 0 && h->seq == c->rcv_nxt)) {
 			s->st.drop_out_of_window++;
 			/* An ACK in answer, except to a RST, and at most one per
@@ -392,8 +392,8 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 		}
 		s->st.conns_reset++;
 		tcp_conn_closed(c, c->state == TCP_SYN_RECEIVED ? -TCP_ECONNREFUSED :
-				   (c->state == TCP_CLOSING || c->state == TCP_LAST_ACK ||
-				    c->state == TCP_TIME_WAIT) ? 0 : -TCP_ECONNRESET);
+				   (c->state == TCP_CLOSING || c->state == TCP_LAST_ACK) ? 0 :
+				   -TCP_ECONNRESET);
 		return;
 	}
 	if (!(h->flags & TCP_ACK)) {
