@@ -274,3 +274,37 @@ TEST(many_connections_at_once_with_loss)
 	CHECK_PAIR_CLEAN(&p);
 	pair_free(&p);
 }
+
+/* Many seeds, harsher links (up to 20% loss, 29% reorder, 6% duplicates),
+ * small and large windows, with and without options: every byte arrives
+ * and everything is freed. */
+TEST(many_seeds_heavy_impairment)
+{
+	for (uint64_t seed = 1; seed <= 24; seed++) {
+		struct pair p;
+		struct tcp_listener *l;
+		struct tcp_conn *ca, *cb;
+		struct tcp_config cfg = {.rcvbuf = (seed % 3) ? 65536 : 8192, .sndbuf = 32768,
+					 .no_timestamps = seed % 4 == 0, .no_wscale = seed % 5 == 0,
+					 .no_sack = seed % 6 == 0};
+		char c;
+
+		pair_init(&p, &cfg, &cfg, seed * 7919);
+		CHECK(pair_connect(&p, 80, &l, &ca, &cb));
+		p.drop_pct = 1 + seed % 20;
+		p.reorder_pct = (unsigned)(seed * 7 % 30);
+		p.dup_pct = seed % 7;
+		p.delay = (1 + seed % 10) * MSEC;
+		CHECK(transfer(&p, ca, cb, 400000, 50000000));
+		tcp_shutdown_write(ca);
+		tcp_shutdown_write(cb);
+		PAIR_RUN_UNTIL(&p, tcp_read_nb(ca, &c, 1) <= 0 && tcp_read_nb(cb, &c, 1) <= 0, 1000000);
+		tcp_close(ca);
+		tcp_close(cb);
+		tcp_listener_close(l);
+		p.drop_pct = 0;
+		pair_run_for(&p, 300 * SECS);
+		CHECK_PAIR_CLEAN(&p);
+		pair_free(&p);
+	}
+}
