@@ -136,10 +136,13 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		return fail("--sanitize is for the unix target (ASan and UBSan need a "
 			    "Linux process)");
 
-	const char *roots[KILN_MAX_LIBS];
+	const char *roots[KILN_MAX_LIBS + 1];
+	unsigned nroots = 0;
 	for (unsigned i = 0; i < c->nlib; i++)
-		roots[i] = c->lib[i].name;
-	if (libgraph_closure(res->root, roots, c->nlib, &libs, err, sizeof err) < 0)
+		roots[nroots++] = c->lib[i].name;
+	if (c->files[0])
+		roots[nroots++] = "kv"; /* files.c is a kv store (kv.h) */
+	if (libgraph_closure(res->root, roots, nroots, &libs, err, sizeof err) < 0)
 		return fail(err);
 
 	snprintf(variant, sizeof variant, "%s%s", t, req->sanitize ? "-asan" : "");
@@ -169,6 +172,14 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		if (gen_write_if_changed(gen[i], text, NULL, err, sizeof err) < 0)
 			return fail(err);
 	}
+	/* files = DIR: baked by kiln-crunch when the directory changed. */
+	char files_src[PATH_MAX] = "";
+	if (c->files[0]) {
+		if (files_bake(c, app_dir, res->root, out_dir, err, sizeof err) < 0)
+			return fail(err);
+		if (path_join(files_src, sizeof files_src, out_dir, "files.c") < 0)
+			return fail("path too long");
+	}
 	/* NET=1: the appliance declares a net device, so the unix link takes
 	 * the host side of net devices and libslirp (mk/appliance.mk). */
 	bool has_net = false;
@@ -193,7 +204,7 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 
 	char a_root[PATH_MAX + 16], a_target[32], a_libs[sizeof libs_words + 8];
 	char a_app[PATH_MAX + 16], a_out[PATH_MAX + 16], a_name[KILN_NAME_MAX + 8];
-	char a_gen[2 * PATH_MAX + 16], a_stamp[PATH_MAX + 16];
+	char a_gen[3 * PATH_MAX + 16], a_stamp[PATH_MAX + 16];
 	const char *a_san = req->sanitize ? "SANITIZE=1" : NULL;
 	const char *a_net = has_net ? "NET=1" : NULL;
 	snprintf(a_root, sizeof a_root, "KILN_ROOT=%s", res->root);
@@ -202,7 +213,7 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	snprintf(a_app, sizeof a_app, "APP_DIR=%s", app_dir);
 	snprintf(a_out, sizeof a_out, "OUT_DIR=%s", out_dir);
 	snprintf(a_name, sizeof a_name, "NAME=%s", c->name);
-	snprintf(a_gen, sizeof a_gen, "GEN_SRCS=%s %s", gen[0], gen[1]);
+	snprintf(a_gen, sizeof a_gen, "GEN_SRCS=%s %s %s", gen[0], gen[1], files_src);
 	snprintf(a_stamp, sizeof a_stamp, "LINK_STAMP=%s", stamp);
 
 	fprintf(stderr, "kiln: building %s for %s (libraries: %s)\n", c->name, t, libs_words);

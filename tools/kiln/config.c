@@ -7,7 +7,7 @@
 
 #include "kiln.h"
 
-const char conf_known_keys[] = "name, net, block, libs, mem, forward";
+const char conf_known_keys[] = "name, net, block, libs, mem, forward, files";
 
 /* "PATH:LINE: " + the message. */
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
@@ -224,6 +224,21 @@ static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 		return add_libs(c, value, line, err, errlen);
 	if (strcmp(key, "forward") == 0)
 		return add_forward(c, value, line, err, errlen);
+	if (strcmp(key, "files") == 0) {
+		if (c->files_line)
+			return fail(err, errlen, c->path, line,
+				    "'files' given twice (first on line %d)", c->files_line);
+		/* make takes the path as a word: no whitespace or make syntax. */
+		if (strpbrk(value, " \t$:;%\\\"'"))
+			return fail(err, errlen, c->path, line,
+				    "bad files directory '%s': no spaces or any of $:;%%\\\"' "
+				    "in the path", value);
+		if (strlen(value) >= sizeof c->files)
+			return fail(err, errlen, c->path, line, "files path too long");
+		snprintf(c->files, sizeof c->files, "%s", value);
+		c->files_line = line;
+		return 0;
+	}
 	if (strcmp(key, "mem") == 0) {
 		if (*mem_line)
 			return fail(err, errlen, c->path, line,

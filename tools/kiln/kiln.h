@@ -67,6 +67,9 @@ struct kiln_conf {
 	unsigned mem_mib;
 	struct conf_forward forward[KILN_MAX_FORWARDS];
 	unsigned nforward;
+	/* files = DIR: a directory baked into the image (files.c); "" if none. */
+	char files[PATH_MAX];
+	int files_line;
 };
 
 /* Parses a port forward "[udp:|tcp:]HOSTPORT:GUESTPORT", ports 1 to 65535.
@@ -82,7 +85,7 @@ int conf_load(struct kiln_conf *c, const char *path, char *err, size_t errlen);
 /* Every library named must be a folder lib/<name>/ with a deps file under
  * root; else -1 with "PATH:LINE: unknown library 'x' (known: ...)". */
 int conf_check_libs(const struct kiln_conf *c, const char *root, char *err, size_t errlen);
-/* The keys, for messages: "name, net, block, libs, mem, forward". */
+/* The keys, for messages: "name, net, block, libs, mem, forward, files". */
 extern const char conf_known_keys[];
 
 /* --- The library graph (libgraph.c) ------------------------------------- */
@@ -113,6 +116,23 @@ int gen_appliance(const struct kiln_conf *c, char *buf, size_t len);
  * sees an unchanged file as up to date. *changed (may be NULL) tells. */
 int gen_write_if_changed(const char *path, const char *content, bool *changed,
 			 char *err, size_t errlen);
+
+/* --- Baked-in files (files.c) ------------------------------------------ */
+
+/* The C symbol of the store `files = DIR` bakes in: the appliance declares
+ * it with KV_BAKED_DECLARE(kiln_files) (docs/config.md). */
+#define KILN_FILES_SYMBOL "kiln_files"
+/* Entries in the files directory the change check walks: far above a
+ * static site, it bounds a wrong directory (a home folder). */
+#define KILN_FILES_MAX_ENTRIES 100000
+
+/* Bakes c->files (relative to app_dir) into out_dir/files.c with
+ * root/build/bin/kiln-crunch, only when the directory's content (names,
+ * sizes, modification times) or kiln-crunch changed since the last build,
+ * and rewriting files.c only when its bytes change, so an unchanged site
+ * compiles nothing. 0, or -1 with "PATH:LINE: problem" in err. */
+int files_bake(const struct kiln_conf *c, const char *app_dir, const char *root,
+	       const char *out_dir, char *err, size_t errlen);
 
 /* --- Paths and processes (util.c) --------------------------------------- */
 

@@ -78,7 +78,8 @@ int cmd_new(int argc, char **argv)
 		 "# block = storage   # a block device named 'storage'\n"
 		 "# libs = core       # kiln libraries used (lib/<name>/)\n"
 		 "# mem = %d          # MiB of guest memory on hvt\n"
-		 "# forward = udp:5353:53  # kiln run: 127.0.0.1:5353 reaches port 53\n",
+		 "# forward = udp:5353:53  # kiln run: 127.0.0.1:5353 reaches port 53\n"
+		 "# files = site      # bake directory 'site' in: KV_BAKED_DECLARE(kiln_files)\n",
 		 conf.name, conf.name, KILN_MEM_DEFAULT);
 	if (write_new(dir, "kiln.conf", text) < 0)
 		return 1;

@@ -53,7 +53,7 @@ TEST(full)
 TEST(unknown_key_names_file_line_and_known_keys)
 {
 	CHECK_EQ(parse("name = hello\n\nnett = service\n"), -1);
-	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward)");
+	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files)");
 }
 
 TEST(missing_name)
@@ -184,4 +184,21 @@ TEST(bad_forwards)
 	CHECK_EQ(parse("name = a\nnet = n\nforward = 80:80\nforward = udp:80:81\n"), -1);
 	CHECK_STR(err, "app/kiln.conf:4: forward 'udp:80:81': host port 80 is already "
 		       "forwarded on line 3");
+}
+
+TEST(files)
+{
+	CHECK_EQ(parse("name = www\n"), 0);
+	CHECK_STR(conf.files, "");
+	CHECK_EQ(parse("name = www\n\nfiles = site/public   # the web root\n"), 0);
+	CHECK_STR(conf.files, "site/public");
+	CHECK_EQ(conf.files_line, 3);
+	CHECK_EQ(parse("name = www\nfiles = a\nfiles = b\n"), -1);
+	CHECK_STR(err, "app/kiln.conf:3: 'files' given twice (first on line 2)");
+	CHECK_EQ(parse("name = www\nfiles = my site\n"), -1);
+	CHECK(strstr(err, "app/kiln.conf:2: bad files directory 'my site'") == err);
+	CHECK_EQ(parse("name = www\nfiles = a$b\n"), -1);
+	CHECK(strstr(err, "app/kiln.conf:2: bad files directory") == err);
+	CHECK_EQ(parse("name = www\nfile = site\n"), -1);
+	CHECK(strstr(err, "known: name, net, block, libs, mem, forward, files") != NULL);
 }
