@@ -112,4 +112,45 @@ void dhcp_client_release(struct dhcp_client *c, kiln_time_t now);
 
 const char *dhcp_state_name(enum dhcp_state s);
 
+/* --- On a kiln stack (dhcp_net.c) ----------------------------------------
+ *
+ * The engine above, bound to a struct net (net.h): a UDP socket on port 68,
+ * a loop source for its deadlines, and net_set_ipv4() on every lease won or
+ * lost. Each lease is announced on the console, one line:
+ *     net0: DHCP lease 10.0.2.15/24 gateway 10.0.2.2 dns 10.0.2.3 (86400 s)
+ */
+#include <kiln/loop.h>
+#include <kiln/wait.h>
+
+struct net;
+struct udp_socket;
+
+struct dhcp_net {
+	struct dhcp_client client;
+	struct net *net;
+	struct udp_socket *sock;
+	struct loop_source src;
+	struct waitq bound; /* woken on every lease */
+};
+
+/* Start DHCP on n (its device open, no address needed). 0, or -1 after
+ * printing why (port 68 taken, no memory). */
+int dhcp_net_start(struct dhcp_net *d, struct net *n);
+
+/* Wait until a lease is held or the monotonic deadline passes; true if bound. */
+bool dhcp_net_wait(struct dhcp_net *d, kiln_time_t deadline);
+
+/* Release the lease (DHCPRELEASE) and stop. */
+void dhcp_net_stop(struct dhcp_net *d);
+
+/* How long dhcp_net_up() waits for a first lease: a server that answers at
+ * all answers within the first retransmissions (4 + 8 + 16 s). */
+#define DHCP_UP_TIMEOUT_SECS 30
+
+/* Bring a device up the way most appliances want: open the device declared
+ * as name in kiln.conf, then take its address from the --ipv4=ADDR/PREFIX
+ * [--ipv4-gateway=ADDR] boot arguments, or else from DHCP, waiting up to
+ * DHCP_UP_TIMEOUT_SECS. 0, or -1 after printing one line saying why. */
+int dhcp_net_up(struct net *n, struct dhcp_net *d, const char *name, int argc, char **argv);
+
 #endif
