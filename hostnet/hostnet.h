@@ -67,6 +67,19 @@ struct hostnet_options {
 
 struct hostnet;
 
+/* The Ethernet address a device gets unless --net-mac:NAME=MAC says
+ * otherwise: derived from the appliance (its name or image), the device's
+ * name and its backend spec, so that a restarted appliance keeps its
+ * address, as a machine keeps its NIC's, and a DHCP server gives it its
+ * lease again; different devices or taps get different addresses. Locally
+ * administered, unicast. */
+void hostnet_default_mac(const char *appliance, const char *device, const char *spec,
+			 uint8_t mac[6]);
+
+/* Parse a MAC written as six hex pairs separated by ':'; false if malformed
+ * or multicast. */
+bool hostnet_parse_mac(const char *text, uint8_t mac[6]);
+
 /* Parse one --port-forward value into opts; false with a message in err. */
 bool hostnet_parse_forward(const char *value, struct hostnet_options *opts,
 			   char *err, size_t errlen);

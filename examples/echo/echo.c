@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define ECHO_PORT 7
+#define LINGER_NS 500000000ull /* ARP's first retry is 1 s away: one answer fits */
 
 static struct net net;
 static struct dhcp_net dhcp;
@@ -68,6 +69,9 @@ int kiln_main(int argc, char **argv)
 		udp_send(s, from, port, buf, (size_t)n);
 		served++;
 	}
+	/* The last reply may wait on ARP for its next hop: keep the stack
+	 * running a moment (receiving nothing) so it leaves before we stop. */
+	udp_recv(s, buf, sizeof(buf), NULL, NULL, kiln_clock_monotonic() + LINGER_NS);
 	printf("echo: served %ld datagrams\n", served);
 	net_print_counters(&net);
 	return 0;
