@@ -15,6 +15,16 @@ static const char usage_text[] =
 	"                         even number, at most 4096)\n"
 	"  --net:NAME=TAPDEV      attach the image's net device NAME to an existing tap\n"
 	"                         device TAPDEV\n"
+	"  --net:NAME=user        attach it to user-mode networking (libslirp): no root,\n"
+	"                         no tap; the guest is 10.0.2.15, gateway 10.0.2.2\n"
+	"  --port-forward=[udp:|tcp:]HOSTPORT:GUESTPORT\n"
+	"                         127.0.0.1:HOSTPORT reaches the guest's GUESTPORT through\n"
+	"                         the first user-mode device (both protocols if neither\n"
+	"                         is named); repeatable, at most 16\n"
+	"  --pcap=FILE            write every frame in and out of every net device to\n"
+	"                         FILE in pcap format (tshark -r FILE)\n"
+	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
+	"                         seeded faults on every net device, both directions\n"
 	"  --block:NAME=FILE      attach the image's block device NAME to FILE (its size\n"
 	"                         a multiple of 512 bytes)\n"
 	"  --x-no-seccomp         do not confine the tender (debugging only)\n"
@@ -102,6 +112,18 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 			parse_dev(a, TENDER_DEV_NET, s + 6, s);
 		} else if (strncmp(s, "--block:", 8) == 0) {
 			parse_dev(a, TENDER_DEV_BLOCK, s + 8, s);
+		} else if (strncmp(s, "--port-forward=", 15) == 0) {
+			if (a->nforward == TENDER_MAX_FORWARDS)
+				usage_die("%s: at most %d port forwards", s, TENDER_MAX_FORWARDS);
+			a->forward[a->nforward++] = s + 15;
+		} else if (strncmp(s, "--pcap=", 7) == 0 || strncmp(s, "--net-impair=", 13) == 0) {
+			const char **slot = s[2] == 'p' ? &a->pcap : &a->impair;
+			const char *v = strchr(s, '=') + 1;
+			if (*slot)
+				usage_die("%s: %.*s given twice", s, (int)(v - 1 - s), s);
+			if (*v == '\0')
+				usage_die("%s: empty value", s);
+			*slot = v;
 		} else if (strcmp(s, "--x-no-seccomp") == 0) {
 			a->seccomp_off = true;
 		} else {

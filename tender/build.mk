@@ -5,26 +5,55 @@ TENDER_SRCS := $(wildcard tender/*.c)
 TENDER_OBJS := $(patsubst %.c,$(B)/host/%.o,$(TENDER_SRCS))
 TENDER_SECCOMP_CFLAGS := $(shell pkg-config --cflags libseccomp)
 TENDER_SECCOMP_LIBS := $(shell pkg-config --libs libseccomp)
+# Net devices are hostnet's (hostnet/hostnet.h); seccomp.c names a trapped
+# call from a table generated from the kernel's headers.
+TENDER_GEN := $(B)/host/tender-gen
+TENDER_CFLAGS = $(HOST_CFLAGS) $(TENDER_SECCOMP_CFLAGS) -Ihostnet -I$(TENDER_GEN)
 
-$(B)/host/tender/%.o: tender/%.c
+$(TENDER_GEN)/syscall_names.h:
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(TENDER_SECCOMP_CFLAGS) -MMD -MP -c $< -o $@
+	echo '#include <asm/unistd.h>' | $(CC) -dM -E - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/[\2] = "\1",/p' >$@.tmp
+	mv $@.tmp $@
+
+# The plain tender: static and without libslirp (-DHOSTNET_NO_USER): loading
+# libslirp and GLib would cost every boot ~1.3 ms here. With a user-mode
+# device it execs its twin tender-slirp, the same sources with libslirp.
+$(B)/host/tender/%.o: tender/%.c | $(TENDER_GEN)/syscall_names.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TENDER_CFLAGS) -DTENDER_NO_SLIRP -MMD -MP -c $< -o $@
+TENDER_HOSTNET_OBJS := $(patsubst hostnet/%.c,$(B)/host/tender-hostnet/%.o,\
+	$(filter-out hostnet/user.c,$(wildcard hostnet/*.c)))
+$(B)/host/tender-hostnet/%.o: hostnet/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -DHOSTNET_NO_USER -Ihostnet -MMD -MP -c $< -o $@
 
 # Linked statically where Debian's libseccomp.a is there: no dynamic loader
 # work at start-up, which is part of every boot (docs/tender.md "Boot cost").
 TENDER_LDFLAGS := $(if $(wildcard $(shell $(CC) -print-file-name=libseccomp.a)),-static)
 
-$(B)/bin/tender: $(TENDER_OBJS) tender/build.mk
+$(B)/bin/tender: $(TENDER_OBJS) $(TENDER_HOSTNET_OBJS) tender/build.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(TENDER_LDFLAGS) -o $@ $(TENDER_OBJS) $(TENDER_SECCOMP_LIBS)
+	$(CC) $(HOST_CFLAGS) $(TENDER_LDFLAGS) -o $@ $(filter %.o,$^) $(TENDER_SECCOMP_LIBS)
 
-HOST_PROGRAMS += $(B)/bin/tender
+comma := ,
+# tender-slirp: with libslirp (dynamic: Debian ships no libslirp.a); libseccomp
+# still static where it can be.
+TENDER_SLIRP_SECCOMP := $(if $(TENDER_LDFLAGS),-Wl$(comma)-Bstatic $(TENDER_SECCOMP_LIBS) -Wl$(comma)-Bdynamic,$(TENDER_SECCOMP_LIBS))
+$(B)/host/tender-slirp/%.o: tender/%.c | $(TENDER_GEN)/syscall_names.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TENDER_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/bin/tender-slirp: $(patsubst tender/%.c,$(B)/host/tender-slirp/%.o,$(TENDER_SRCS)) $(B)/host/libhostnet.a tender/build.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $(filter %.o %.a,$^) $(TENDER_SLIRP_SECCOMP) $(SLIRP_LIBS)
+
+HOST_PROGRAMS += $(B)/bin/tender $(B)/bin/tender-slirp
 
 # The same with a per-phase boot profile on stderr (bench/boot/run --profile).
-$(B)/host/tender-profile/%.o: tender/%.c
+$(B)/host/tender-profile/%.o: tender/%.c | $(TENDER_GEN)/syscall_names.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(TENDER_SECCOMP_CFLAGS) -DTENDER_PROFILE -MMD -MP -c $< -o $@
-$(B)/bin/tender-profile: $(patsubst tender/%.c,$(B)/host/tender-profile/%.o,$(TENDER_SRCS)) tender/build.mk
+	$(CC) $(TENDER_CFLAGS) -DTENDER_NO_SLIRP -DTENDER_PROFILE -MMD -MP -c $< -o $@
+$(B)/bin/tender-profile: $(patsubst tender/%.c,$(B)/host/tender-profile/%.o,$(TENDER_SRCS)) $(TENDER_HOSTNET_OBJS) tender/build.mk
 	$(CC) $(HOST_CFLAGS) $(TENDER_LDFLAGS) -o $@ $(filter %.o,$^) $(TENDER_SECCOMP_LIBS)
 
 # --- Test images: minimal hvt guests written by hand in assembly. They are
@@ -43,16 +72,16 @@ $(B)/test/fixtures/%.hvt: $(B)/test/fixtures/%.o $(TENDER_FIX_DIR)/fixture.ld
 		-T $(TENDER_FIX_DIR)/fixture.ld -o $@ $<
 
 tender-fixtures: $(TENDER_FIXTURES)
-test-programs: $(B)/bin/tender tender-fixtures
+test-programs: $(B)/bin/tender $(B)/bin/tender-slirp tender-fixtures
 .PHONY: tender-fixtures
 .PRECIOUS: $(B)/test/fixtures/%.o
 
 # The image parser's fuzz harness (tender/fuzz/image.c): elf.c and
 # manifest.c under libFuzzer, ASan and UBSan.
 TENDER_FUZZ_SRCS := tender/elf.c tender/manifest.c
-$(FZ)/bin/tender_image: tender/fuzz/image.c $(TENDER_FUZZ_SRCS) tender/tender.h
+$(FZ)/bin/tender_image: tender/fuzz/image.c $(TENDER_FUZZ_SRCS) tender/tender.h tender/net.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer -Itender -o $@ \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer -Itender -Ihostnet -o $@ \
 		tender/fuzz/image.c $(TENDER_FUZZ_SRCS)
 FUZZERS += $(FZ)/bin/tender_image
 

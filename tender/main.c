@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "tender.h"
 
 /* Formats into a stack buffer and writes once: no stdio buffering and no
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
 	/* A closed console (a pipe whose reader left) must not kill the
 	 * tender with SIGPIPE: PUTS then just loses the text (hypercall.c). */
 	signal(SIGPIPE, SIG_IGN);
+	/* A user-mode device: the libslirp build of the tender takes over. */
+	tender_net_reexec(argc, argv);
 	tender_args_parse(&args, argc, argv);
 	/* The image first: a bad image is reported without touching /dev/kvm. */
 	tender_elf_open(&img, args.image);

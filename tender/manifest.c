@@ -53,13 +53,14 @@ void tender_mft_validate(const void *buf, size_t size, const char *image)
 
 static void net_fill(struct mft_entry *e, struct tender_dev_arg *d)
 {
-	struct tender_net *n = tender_net_attach(d->path, e->name);
 	uint8_t mac[6];
 	if (getrandom(mac, sizeof mac, 0) != sizeof mac)
 		tender_die("cannot get random bytes for a MAC address");
 	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+	struct hostnet *n = tender_net_attach(d->path, e->name, mac);
 	memcpy(e->u.net_basic.mac, mac, 6);
-	e->u.net_basic.mtu = TENDER_NET_MTU;
+	/* A tap's own MTU (at most 1500), 1500 on user-mode networking. */
+	e->u.net_basic.mtu = hostnet_mtu(n);
 	e->b = (uint64_t)(uintptr_t)n;
 }
 
@@ -76,7 +77,7 @@ void tender_mft_attach(struct mft *m, struct tender_args *a)
 		struct tender_dev_arg *d = match[i];
 		if (!d)
 			tender_die("the image needs %s device %s: give --%s:%s=%s", opt, e->name, opt,
-				   e->name, e->type == MFT_DEV_NET_BASIC ? "TAPDEV" : "FILE");
+				   e->name, e->type == MFT_DEV_NET_BASIC ? "TAPDEV|user" : "FILE");
 		if ((uint32_t)d->kind != e->type)
 			tender_die("device %s is a %s device in the image, given as --%s:%s",
 				   e->name, opt, d->kind == TENDER_DEV_NET ? "net" : "block", e->name);
@@ -87,6 +88,10 @@ void tender_mft_attach(struct mft *m, struct tender_args *a)
 			tender_die("the image declares no device %s (given as --%s:%s=%s)",
 				   a->dev[k].name, a->dev[k].kind == TENDER_DEV_NET ? "net" : "block",
 				   a->dev[k].name, a->dev[k].path);
+	bool has_net = false;
+	for (unsigned i = 1; i < m->entries; i++)
+		has_net |= m->e[i].type == MFT_DEV_NET_BASIC;
+	tender_net_options(a, has_net);
 	for (unsigned i = 1; i < m->entries; i++) {
 		struct mft_entry *e = &m->e[i];
 		if (e->type == MFT_DEV_NET_BASIC)

@@ -1,50 +1,42 @@
-/* net.h: net device backends behind the NET_* and POLL hypercalls
- * (docs/hvt-abi.md section 5; docs/tender.md "Net backends").
+/* net.h: the tender's net devices on hostnet (hostnet/hostnet.h): a tap or
+ * user-mode networking (libslirp) per device, --port-forward, --pcap and
+ * --net-impair, behind the NET_READ, NET_WRITE and POLL hypercalls
+ * (docs/hvt-abi.md section 5; docs/tender.md "Net devices").
  *
- * A manifest net entry's private field points at a struct tender_net: the
- * backend's ops and its state. The hypercalls only call through the ops, so
- * a second backend (libslirp user-mode networking) is one more ops table and
- * one more case in tender_net_backend(); frame capture (pcap) is a hook in
- * net.c that sees every frame read or written, whatever the backend.
+ * A manifest net entry's private field holds its struct hostnet. The plain
+ * tender is linked statically and without libslirp (GLib's loading would
+ * cost every boot); when a device is to be user-mode it execs its twin
+ * tender-slirp, the same monitor linked with libslirp.
  */
 #ifndef TENDER_NET_H
 #define TENDER_NET_H
 
-#include <poll.h>
 #include <seccomp.h>
-#include <stddef.h>
-#include <sys/types.h>
+#include <stdbool.h>
 
-struct tender_net;
+#include "hostnet.h"
+#include "tender.h"
 
-struct tender_net_ops {
-	const char *name;
-	/* Opens the backend for `spec` (the VALUE of --net:NAME=VALUE) and sets
-	 * n->state; dies with one clear line if it cannot. Runs before seccomp. */
-	void (*open)(struct tender_net *n, const char *spec, const char *devname);
-	/* Adds to fds[0..max) the descriptors whose readability means a frame may
-	 * be waiting; returns how many it added. */
-	int (*pollfds)(struct tender_net *n, struct pollfd *fds, int max);
-	/* Reads one frame without blocking: its length, 0 if none is waiting, or
-	 * -1 on a host error. A frame longer than len is truncated. */
-	ssize_t (*read)(struct tender_net *n, void *buf, size_t len);
-	/* Sends one frame: 0 when sent (or dropped as a full queue would), -1 on
-	 * a host error. */
-	int (*write)(struct tender_net *n, const void *buf, size_t len);
-	/* Allows in the seccomp filter the syscalls read/write/pollfds use, on
-	 * this backend's descriptors only. Returns 0 or a negative errno. */
-	int (*seccomp)(struct tender_net *n, scmp_filter_ctx f);
-};
+/* If a --net:NAME=user is given and this tender has no libslirp, execs
+ * tender-slirp beside it with the same arguments; dies if it cannot. Runs
+ * before the options are parsed. */
+void tender_net_reexec(int argc, char **argv);
 
-struct tender_net {
-	const struct tender_net_ops *ops;
-	int fd;      /* the backend's main descriptor, or -1 */
-	void *state; /* anything else the backend keeps */
-};
+/* Checks --port-forward, --net-impair and --pcap (one line and exit 1 on a
+ * bad value, or if the image declares no net device) and opens the capture.
+ * Before any device is attached. */
+void tender_net_options(const struct tender_args *a, bool image_has_net);
 
-extern const struct tender_net_ops tender_net_tap_ops;
+/* Attaches net device devname to spec (a tap's name or "user"); dies with
+ * one line if it cannot. */
+struct hostnet *tender_net_attach(const char *spec, const char *devname, const uint8_t mac[6]);
 
-/* Attaches a net device; returns the tender_net the manifest entry keeps. */
-struct tender_net *tender_net_attach(const char *spec, const char *devname);
+/* The hypercalls. */
+void tender_hc_net(struct tender_vm *vm, struct mft *m, struct hvt_hc_net_io *io, bool write);
+void tender_hc_poll(struct mft *m, struct hvt_hc_poll *p);
+
+/* Adds to f what the net devices need after setup: a tap's descriptor, the
+ * capture's, and for user-mode networking the socket calls libslirp makes. */
+void tender_net_seccomp(scmp_filter_ctx f, const struct mft *m);
 
 #endif

@@ -6,7 +6,7 @@
  *              (attach devices), vm.c (KVM objects), boot.c (guest memory:
  *              page tables, GDT, boot info, registers)
  *   2. confine seccomp.c (after this, only the syscalls the run loop needs)
- *   3. run     run.c (KVM_RUN exits), hypercall.c, net.c + net_tap.c, block.c
+ *   3. run     run.c (KVM_RUN exits), hypercall.c, net.c (hostnet), block.c
  *
  * Exit statuses (docs/tender.md): the guest's HALT status (0..255) when it
  * halts; TENDER_EXIT_USAGE for bad usage or setup failure (bad option, bad
@@ -36,6 +36,7 @@
 #define TENDER_BLOCK_SIZE 512     /* hvt-abi.md section 5 */
 #define TENDER_NET_MTU 1500       /* hvt-abi.md section 5; frames <= MTU + 14 */
 #define TENDER_NET_FRAME_MAX (TENDER_NET_MTU + 14)
+#define TENDER_MAX_FORWARDS 16    /* hostnet.h's HOSTNET_MAX_FORWARDS */
 
 /* --- Messages (main.c) ------------------------------------------------------ */
 /* One line on stderr, "tender: ...", then exit. Safe after seccomp: they use
@@ -69,6 +70,11 @@ struct tender_args {
 	const char *image;
 	struct tender_dev_arg dev[TENDER_MAX_DEVICE_ARGS];
 	unsigned ndev;
+	/* Network options (docs/hostnet.md), as given; net.c checks them. */
+	const char *forward[TENDER_MAX_FORWARDS]; /* --port-forward=VALUE */
+	unsigned nforward;
+	const char *pcap;   /* --pcap=FILE */
+	const char *impair; /* --net-impair=SPEC */
 	char **guest_argv; /* the arguments after the image */
 	int guest_argc;
 	bool seccomp_off;  /* --x-no-seccomp: debugging only (strace, gdb) */

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "tender.h"
 
 static jmp_buf on_error;
@@ -40,9 +41,21 @@ void tender_warn(const char *fmt, ...)
 }
 
 /* Never reached: the harness does not attach devices. */
-struct tender_net *tender_net_attach(const char *spec, const char *devname)
+struct hostnet *tender_net_attach(const char *spec, const char *devname, const uint8_t mac[6])
 {
-	(void)spec, (void)devname;
+	(void)spec, (void)devname, (void)mac;
+	abort();
+}
+
+void tender_net_options(const struct tender_args *a, bool image_has_net)
+{
+	(void)a, (void)image_has_net;
+	abort();
+}
+
+unsigned hostnet_mtu(const struct hostnet *net)
+{
+	(void)net;
 	abort();
 }
 
