@@ -50,8 +50,14 @@
  *   client's advertised size (at least 512) capped by s->udp_max; over TCP
  *   in 65535 (and always in out_cap). RRsets are never split. When an answer
  *   or non-optional authority RRset does not fit, TC is set and the message
- *   ends with what fitted; additional records and the optional apex NS are
- *   dropped silently when they do not fit. A response to an EDNS query
+ *   ends with what fitted. Optional data (the apex NS beside a positive
+ *   answer, then additional A records, then additional AAAA records: three
+ *   groups) is written over UDP only while the message stays within both
+ *   the client's size and DNS_SERVER_OPTIONAL_MAX: an RRset that would pass
+ *   either is left out without TC, the rest of its group is still tried,
+ *   and the groups after it are not; a referral left without any A glue
+ *   this way sets TC (the resolver needs TCP to use it). This is NSD's
+ *   minimal-responses rule, kept so that both answer alike. A response to an EDNS query
  *   carries an OPT with s->udp_max and the query's DO bit.
  */
 #ifndef KILN_DNS_SERVER_H
@@ -69,6 +75,10 @@
 /* Default cap on the UDP payload we use (DNS Flag Day 2020: 1232 avoids IP
  * fragmentation on common paths). */
 #define DNS_SERVER_UDP_MAX 1232
+/* Optional data stops at this size over UDP even when the client takes
+ * more: 1232 octets avoid IP fragmentation (DNS Flag Day 2020), and NSD
+ * uses the same bound. */
+#define DNS_SERVER_OPTIONAL_MAX 1232
 /* RRsets in one section of a response: a CNAME chain, its answer and its
  * additional data stay far below. */
 #define DNS_SECTION_MAX 48

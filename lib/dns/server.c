@@ -37,7 +37,8 @@ struct reply {
 	const struct dns_plan *plan;
 };
 
-static size_t encode(const struct dns_server *s, const struct reply *r, size_t limit, uint8_t *out)
+static size_t encode(const struct dns_server *s, const struct reply *r, size_t limit, bool over_tcp,
+		     uint8_t *out)
 {
 	bool edns = r->m && r->m->edns.present;
 	size_t reserve = edns ? 11 : 0;
@@ -54,24 +55,43 @@ static size_t encode(const struct dns_server *s, const struct reply *r, size_t l
 		dns_enc_question(&e, &r->m->question.name, r->m->question.type, r->m->question.qclass);
 	if (!dns_enc_ok(&e))
 		return 0;
-	for (int sec = 0; r->plan && sec < 3; sec++) {
-		for (unsigned k = 0; k < r->plan->n[sec]; k++) {
-			const struct plan_item *it = &r->plan->items[sec][k];
-			struct dns_name owner;
-			struct dns_mark mark = dns_enc_mark(&e);
-			if (it->use_qname)
-				owner = r->m->question.name;
-			else
-				dns_node_name(it->z, it->node, &owner);
-			for (unsigned i = 0; i < it->set->count; i++)
-				dns_enc_rr(&e, &owner, it->set->type, DNS_CLASS_IN, it->ttl,
-					   dns_rrset_rdata(it->z, it->set, i));
-			if (!dns_enc_ok(&e)) {
-				dns_enc_rollback(&e, mark);
-				tc = sec != SEC_ADDITIONAL && !it->optional;
-				goto done;
+	for (int g = 0; r->plan && g < GROUP_COUNT; g++) {
+		bool optional = g == GROUP_AUTHORITY_OPT || g >= GROUP_ADD_A, skipped = false;
+		unsigned written = 0;
+		for (int sec = 0; sec < 3; sec++) {
+			for (unsigned k = 0; k < r->plan->n[sec]; k++) {
+				const struct plan_item *it = &r->plan->items[sec][k];
+				if (it->group != g)
+					continue;
+				struct dns_name owner;
+				struct dns_mark mark = dns_enc_mark(&e);
+				if (it->use_qname)
+					owner = r->m->question.name;
+				else
+					dns_node_name(it->z, it->node, &owner);
+				for (unsigned i = 0; i < it->set->count; i++)
+					dns_enc_rr(&e, &owner, it->set->type, DNS_CLASS_IN, it->ttl,
+						   dns_rrset_rdata(it->z, it->set, i));
+				bool over = optional && !over_tcp && e.len > DNS_SERVER_OPTIONAL_MAX;
+				if (!dns_enc_ok(&e) || over) {
+					dns_enc_rollback(&e, mark);
+					if (!optional) {
+						tc = true;
+						goto done;
+					}
+					skipped = !over_tcp;
+					continue; /* a smaller one may still fit */
+				}
+				counts[sec] = (uint16_t)(counts[sec] + it->set->count);
+				written += it->set->count;
 			}
-			counts[sec] = (uint16_t)(counts[sec] + it->set->count);
+		}
+		if (skipped) {
+			/* No room for more optional data; a referral without any
+			 * A glue is no use to a resolver: let it ask over TCP. */
+			if (g == GROUP_ADD_A && written == 0 && r->plan->referral)
+				tc = true;
+			break;
 		}
 	}
 done:
@@ -167,5 +187,5 @@ size_t dns_server_answer(const struct dns_server *s, struct view query, bool ove
 send:
 	if (limit > out_cap)
 		limit = out_cap;
-	return encode(s, &r, limit, out);
+	return encode(s, &r, limit, over_tcp, out);
 }

@@ -7,18 +7,31 @@
 
 enum { SEC_ANSWER, SEC_AUTHORITY, SEC_ADDITIONAL };
 
+/* Groups, in the order they are written: a mandatory group that does not
+ * fit truncates (TC); the optional ones are written only while they fit
+ * (see dns_server.h). */
+enum {
+	GROUP_ANSWER,        /* the answer section */
+	GROUP_AUTHORITY,     /* SOA of a negative answer, NS of a referral */
+	GROUP_AUTHORITY_OPT, /* the apex NS beside a positive answer */
+	GROUP_ADD_A,         /* additional A records */
+	GROUP_ADD_AAAA,      /* additional AAAA records */
+	GROUP_COUNT
+};
+
 struct plan_item {
 	const struct dns_zone *z;
 	const struct dns_node *node; /* the owner (ignored if use_qname) */
 	const struct dns_rrset *set;
 	uint32_t ttl;
 	bool use_qname; /* owner written as the question's name */
-	bool optional;  /* dropped without TC if it does not fit */
+	uint8_t group;  /* GROUP_* */
 };
 
 struct dns_plan {
 	uint8_t rcode;
 	bool aa;
+	bool referral; /* the authority section holds a zone cut's NS */
 	unsigned n[3];
 	struct plan_item items[3][DNS_SECTION_MAX];
 };

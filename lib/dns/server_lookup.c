@@ -27,11 +27,11 @@ static bool in_plan(const struct dns_plan *p, const struct dns_rrset *set)
 
 /* Add an RRset to a section unless it is already in the message. */
 static bool add(struct dns_plan *p, int sec, const struct dns_zone *z, const struct dns_node *node,
-		const struct dns_rrset *set, bool use_qname, bool optional)
+		const struct dns_rrset *set, bool use_qname, uint8_t group)
 {
 	if (!set || in_plan(p, set) || p->n[sec] >= DNS_SECTION_MAX)
 		return false;
-	p->items[sec][p->n[sec]++] = (struct plan_item){z, node, set, set->ttl, use_qname, optional};
+	p->items[sec][p->n[sec]++] = (struct plan_item){z, node, set, set->ttl, use_qname, group};
 	return true;
 }
 
@@ -43,7 +43,7 @@ static void add_soa(struct dns_plan *p, const struct dns_zone *z, bool class_any
 	const struct dns_node *a = apex(z);
 	if (class_any)
 		return;
-	if (add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_SOA), false, false))
+	if (add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_SOA), false, GROUP_AUTHORITY))
 		p->items[SEC_AUTHORITY][p->n[SEC_AUTHORITY] - 1].ttl = z->neg_ttl;
 }
 
@@ -87,8 +87,10 @@ static bool target(const struct dns_zone *z, const struct dns_rrset *set, unsign
 }
 
 /* A, then AAAA, records of the targets of NS, MX and SRV RRsets in the
- * answer and authority sections, from the zone being answered (glue below
- * a cut included), in NSD's order. */
+ * answer and authority sections, from the zone being answered, in NSD's
+ * order. Data at or below a zone cut (glue) is added only for a referral's
+ * NS RRset: elsewhere it is not the zone's authoritative data (RFC 2181
+ * 6.1), and NSD leaves it out too. */
 static void additional(struct dns_plan *p)
 {
 	static const uint16_t types[2] = {DNS_TYPE_A, DNS_TYPE_AAAA};
@@ -104,10 +106,15 @@ static void additional(struct dns_plan *p)
 				struct dns_name tn;
 				if (!target(it->z, it->set, i, &tn) || !dns_name_is_below(&tn, &it->z->origin))
 					continue;
-				const struct dns_node *n = dns_zone_find(it->z, &tn);
+				bool referral = it->set->type == DNS_TYPE_NS && it->node != apex(it->z);
+				const struct dns_node *n;
+				if (!referral && descend(it->z, &tn, 0, &n))
+					continue; /* glue, outside a referral */
+				n = dns_zone_find(it->z, &tn);
 				if (n) {
 					const struct dns_rrset *s = dns_node_rrset(it->z, n, types[t]);
-					add(p, SEC_ADDITIONAL, it->z, n, s, false, true);
+					add(p, SEC_ADDITIONAL, it->z, n, s, false,
+					    types[t] == DNS_TYPE_A ? GROUP_ADD_A : GROUP_ADD_AAAA);
 				}
 			}
 		}
@@ -149,6 +156,7 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 	struct dns_name name = *qname;
 	p->rcode = DNS_RCODE_NOERROR;
 	p->aa = !class_any;
+	p->referral = false;
 	p->n[0] = p->n[1] = p->n[2] = 0;
 
 	for (unsigned hop = 0;; hop++) {
@@ -169,7 +177,9 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 		if (cut) {
 			if (first)
 				p->aa = false;
-			add(p, SEC_AUTHORITY, z, cut, dns_node_rrset(z, cut, DNS_TYPE_NS), false, false);
+			add(p, SEC_AUTHORITY, z, cut, dns_node_rrset(z, cut, DNS_TYPE_NS), false,
+			    GROUP_AUTHORITY);
+			p->referral = true;
 			break;
 		}
 		if (!node) {
@@ -184,18 +194,19 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 				add_soa(p, z, class_any);
 				return true;
 			}
-			add(p, SEC_ANSWER, z, node, set, first, false);
+			add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER);
 			break;
 		}
 		if ((set = dns_node_rrset(z, node, qtype))) {
-			add(p, SEC_ANSWER, z, node, set, first, false);
+			add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER);
 			const struct dns_node *a = apex(z);
 			if (!class_any)
-				add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_NS), false, true);
+				add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_NS), false,
+				    GROUP_AUTHORITY_OPT);
 			break;
 		}
 		if ((set = dns_node_rrset(z, node, DNS_TYPE_CNAME))) {
-			if (!add(p, SEC_ANSWER, z, node, set, first, false))
+			if (!add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER))
 				return true; /* a loop: the CNAME is already in */
 			if (hop + 1 >= DNS_CNAME_CHAIN_MAX || !target(z, set, 0, &name))
 				return true;

@@ -18,8 +18,16 @@ import struct
 import subprocess
 import sys
 
-nsd_port, kiln_port = int(sys.argv[1]), int(sys.argv[2])
-zones = [(sys.argv[i], sys.argv[i + 1].rstrip('.') + '.') for i in range(3, len(sys.argv), 2)]
+import random
+
+args = sys.argv[1:]
+rand_zone = None
+if '--rand' in args:  # --rand ZONEFILE ORIGIN SEED: a zone from randzone.py
+    k = args.index('--rand')
+    rand_zone = (args[k + 1], args[k + 2].rstrip('.') + '.', int(args[k + 3]))
+    args = args[:k] + args[k + 4:]
+nsd_port, kiln_port = int(args[0]), int(args[1])
+zones = [(args[i], args[i + 1].rstrip('.') + '.') for i in range(2, len(args), 2)]
 origin = zones[0][1]
 
 # --- The queries ---------------------------------------------------------
@@ -78,6 +86,26 @@ for n in ['web.' + origin, 'sub.' + origin, 'other.test.']:
     queries.append((n, 'A', ['-c', 'ANY']))
 
 
+# The random zone: each owner with three random types, names below owners
+# that do not exist, and random case.
+if rand_zone:
+    rfile, rorigin, seed = rand_zone
+    rng = random.Random(seed)
+    rtypes = ['A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR', 'CAA', 'NS', 'CNAME', 'SOA', 'ANY', 'DS']
+    rnames = set()
+    for line in open(rfile):
+        if line.startswith('$') or not line.strip():
+            continue
+        o = line.split()[0]
+        rnames.add(rorigin if o == '@' else o + '.' + rorigin)
+    for n in sorted(rnames):
+        for t in rng.sample(rtypes, 3):
+            queries.append((oddcase(n) if rng.random() < 0.3 else n, t,
+                            rng.choice([[], [], ['+noedns'], ['+bufsize=1232']])))
+        if rng.random() < 0.3:
+            queries.append(('zz.' + n, rng.choice(rtypes), []))
+
+
 def kdig(port, name, qtype, opts):
     cmd = ['kdig', '@127.0.0.1', '-p', str(port), '+norec', '+json', '+ignore', '+timeout=2',
            '+retry=1'] + opts + [name, qtype]
@@ -88,13 +116,22 @@ def kdig(port, name, qtype, opts):
         return {'error': out.strip()[:200] or 'no response'}
 
 
+# Types whose RDATA holds names: NSD lower-cases names it loads, kiln keeps
+# the zone file's case (RFC 4343 4.1); both are correct, so these compare by
+# their text, case-insensitively.
+NAMED = {2: 'rdataNS', 5: 'rdataCNAME', 6: 'rdataSOA', 12: 'rdataPTR', 15: 'rdataMX',
+         33: 'rdataSRV'}
+
+
 def rrs(d, key):
     out = []
     for r in d.get(key, []):
         if r.get('TYPE') == 41:
             continue
-        out.append((r['NAME'].lower(), r['TYPE'], r.get('CLASS'), r.get('TTL'),
-                    r.get('RDATAHEX', '')))
+        rd = r.get('RDATAHEX', '')
+        if r.get('TYPE') in NAMED and NAMED[r['TYPE']] in r:
+            rd = r[NAMED[r['TYPE']]].lower()
+        out.append((r['NAME'].lower(), r['TYPE'], r.get('CLASS'), r.get('TTL'), rd))
     return sorted(out)
 
 

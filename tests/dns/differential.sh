@@ -54,6 +54,12 @@ for z in "$origin $zone" "$child_origin $child"; do
 done
 cp "$zone" "$tmp/zone"
 cp "$child" "$tmp/child"
+# A random zone too, new each run unless DNS_DIFF_SEED is set (the seed is
+# printed, so a failure can be replayed).
+seed=${DNS_DIFF_SEED:-$(( RANDOM * 32768 + RANDOM ))}
+python3 tests/dns/randzone.py "$seed" rand.test >"$tmp/rand" || { echo "FAIL: $area: randzone.py"; exit 1; }
+nsd-checkzone rand.test "$tmp/rand" >/dev/null || { echo "FAIL: $area: nsd-checkzone refuses the random zone (seed $seed)"; exit 1; }
+echo "# random zone seed $seed (replay: DNS_DIFF_SEED=$seed $0)"
 cat >"$tmp/nsd.conf" <<EOF
 server:
 	ip-address: 127.0.0.1@$nsd_port
@@ -76,21 +82,25 @@ zone:
 zone:
 	name: $child_origin
 	zonefile: child
+zone:
+	name: rand.test
+	zonefile: rand
 EOF
 "${run[@]}" nsd -d -c "$tmp/nsd.conf" >"$tmp/nsd.out" 2>&1 &
 pids+=($!)
-"${run[@]}" "$tool" serve "$kiln_port" 600 "$zone" "$origin" "$child" "$child_origin" 2>"$tmp/kiln.log" &
+"${run[@]}" "$tool" serve "$kiln_port" 600 "$zone" "$origin" "$child" "$child_origin" "$tmp/rand" rand.test 2>"$tmp/kiln.log" &
 pids+=($!)
 
 ready() { "${run[@]}" kdig @127.0.0.1 -p "$1" +norec +timeout=1 +retry=0 "$origin" SOA 2>/dev/null | grep -q NOERROR; }
 for i in $(seq 50); do
 	ready "$nsd_port" && ready "$kiln_port" && break
+	for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done # one died
 	sleep 0.1
 done
 ready "$nsd_port" || { echo "FAIL: $area: NSD did not start"; sed 's/^/    | /' "$tmp/nsd.out" "$tmp/nsd.log" 2>/dev/null; exit 1; }
 ready "$kiln_port" || { echo "FAIL: $area: dns_tool did not start"; sed 's/^/    | /' "$tmp/kiln.log"; exit 1; }
 
-"${run[@]}" python3 tests/dns/differential.py "$nsd_port" "$kiln_port" "$zone" "$origin" "$child" "$child_origin"
+"${run[@]}" python3 tests/dns/differential.py "$nsd_port" "$kiln_port" "$zone" "$origin" "$child" "$child_origin" --rand "$tmp/rand" rand.test "$seed"
 rc=$?
 # The zone itself: our canonical dump against NSD's own parse of the file.
 if "$tool" check "$zone" "$origin" >"$tmp/ours" 2>&1 &&

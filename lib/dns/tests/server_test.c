@@ -415,3 +415,83 @@ TEST(two_zones_longest_match)
 	CHECK_EQ(rr_at(0).ttl, 300);
 	dns_zone_free(cz);
 }
+
+/* A zone with RRsets large enough to exercise the optional-data rules. */
+static struct dns_zone *optional_zone(void)
+{
+	static char text[16384];
+	size_t o = 0;
+	o += (size_t)snprintf(text + o, sizeof text - o,
+			      "$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
+			      "mx MX 10 fat\nmx MX 20 slim\nslim A 192.0.2.2\nslim AAAA 2001:db8::2\n"
+			      "cut NS ns.cut\nns.cut A 10.0.0.1\nsrv SRV 0 0 1 ns.cut\n"
+			      "fatcut NS fat.fatcut\n");
+	for (int i = 1; i <= 80; i++)
+		o += (size_t)snprintf(text + o, sizeof text - o, "fat A 10.1.0.%d\nfat.fatcut A 10.2.0.%d\n", i, i);
+	struct dns_zone *z = NULL;
+	char err[128];
+	if (dns_zone_parse("opt", view_make(text, o), "o.test", &z, err, sizeof err) != 0)
+		return NULL;
+	return z;
+}
+
+static bool ask_on(struct dns_server *s, const char *name, uint16_t type, int edns, bool tcp)
+{
+	uint8_t q[512];
+	size_t ql = query(q, sizeof q, 0, name, type, edns, 0, false);
+	R.len = dns_server_answer(s, view_make(q, ql), tcp, R.buf, sizeof R.buf);
+	R.v = view_make(R.buf, R.len);
+	return R.len && dns_msg_parse(R.v, &R.m) == DNS_OK;
+}
+
+/* How many records of type the response holds under name. */
+static unsigned count_rr(const char *name, uint16_t type)
+{
+	unsigned n = 0, total = R.m.hdr.ancount + R.m.hdr.nscount + R.m.hdr.arcount;
+	for (unsigned i = 0; i < total; i++) {
+		struct dns_rr rr = rr_at(i);
+		if (rr.type == type && owner_is(i, name))
+			n++;
+	}
+	return n;
+}
+
+TEST(optional_data_within_1232_and_glue_only_in_referrals)
+{
+	struct dns_zone *z = optional_zone();
+	CHECK(z != NULL);
+	struct dns_server s;
+	dns_server_init(&s);
+	s.udp_max = 4096;
+	CHECK_EQ(dns_server_add_zone(&s, z), 0);
+	/* UDP, client takes 4096: fat's 80 A (1280+ octets) would pass 1232, so
+	 * it is skipped, slim and ns1 A still go in; the AAAA group does not. */
+	CHECK(ask_on(&s, "mx.o.test", DNS_TYPE_MX, 4096, false));
+	CHECK(!FLAG(DNS_FLAG_TC));
+	CHECK_EQ(R.m.hdr.ancount, 2);
+	CHECK_EQ(count_rr("fat.o.test", DNS_TYPE_A), 0);
+	CHECK_EQ(count_rr("slim.o.test", DNS_TYPE_A), 1);
+	CHECK_EQ(count_rr("ns1.o.test", DNS_TYPE_A), 1);
+	CHECK_EQ(count_rr("slim.o.test", DNS_TYPE_AAAA), 0);
+	CHECK(R.len <= DNS_SERVER_OPTIONAL_MAX + 11);
+	/* Over TCP everything is there. */
+	CHECK(ask_on(&s, "mx.o.test", DNS_TYPE_MX, -1, true));
+	CHECK_EQ(count_rr("fat.o.test", DNS_TYPE_A), 80);
+	CHECK_EQ(count_rr("slim.o.test", DNS_TYPE_AAAA), 1);
+	/* Glue is additional data only in a referral. */
+	CHECK(ask_on(&s, "srv.o.test", DNS_TYPE_SRV, 1232, false));
+	CHECK_EQ(R.m.hdr.ancount, 1);
+	CHECK_EQ(count_rr("ns.cut.o.test", DNS_TYPE_A), 0);
+	CHECK(ask_on(&s, "x.cut.o.test", DNS_TYPE_A, 1232, false));
+	CHECK(!FLAG(DNS_FLAG_AA));
+	CHECK_EQ(count_rr("ns.cut.o.test", DNS_TYPE_A), 1);
+	/* A referral whose only glue cannot fit: TC, so the resolver retries
+	 * over TCP, where the glue comes. */
+	CHECK(ask_on(&s, "y.fatcut.o.test", DNS_TYPE_A, 1232, false));
+	CHECK(FLAG(DNS_FLAG_TC));
+	CHECK_EQ(R.m.hdr.nscount, 1);
+	CHECK(ask_on(&s, "y.fatcut.o.test", DNS_TYPE_A, -1, true));
+	CHECK(!FLAG(DNS_FLAG_TC));
+	CHECK_EQ(count_rr("fat.fatcut.o.test", DNS_TYPE_A), 80);
+	dns_zone_free(z);
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+# randzone.py: writes a random but valid zone for the differential test, the
+# same for the same seed: names sharing prefixes (so empty non-terminals),
+# mixed case, delegations with and without glue, occluded data, CNAME chains,
+# loops and dead ends, MX/SRV/NS targets in and out of the zone, RRsets large
+# enough to truncate.
+#
+#   randzone.py SEED ORIGIN > zonefile
+import random
+import sys
+
+seed, origin = int(sys.argv[1]), sys.argv[2].rstrip('.') + '.'
+rng = random.Random(seed)
+words = ['a', 'b', 'mail', 'www', 'x1', 'srv', '_tcp', 'deep', 'n-9', 'Q']
+
+
+def rname(depth):
+    return '.'.join(rng.choice(words) for _ in range(depth))
+
+
+def mixcase(n):
+    return ''.join(c.upper() if rng.random() < 0.3 else c for c in n)
+
+
+names = sorted({rname(rng.randint(1, 4)) for _ in range(140)})
+out = ['$ORIGIN ' + origin, '$TTL 3600',
+       '@ SOA ns1 hostmaster 1 7200 900 1209600 %d' % rng.choice([60, 300, 7200]),
+       '@ NS ns1', '@ NS ns2.elsewhere.', 'ns1 A 192.0.2.1']
+taken = set()
+cuts = []
+for n in names:
+    low = n.lower()
+    if low in taken or low == 'ns1':
+        continue
+    taken.add(low)
+    owner = mixcase(n)
+    if any(low.endswith('.' + c) for c in cuts):
+        # Below a cut: only glue (and occluded data NSD keeps too).
+        out.append('%s A 198.51.100.%d' % (owner, rng.randint(1, 254)))
+        continue
+    r = rng.random()
+    if r < 0.12:
+        cuts.append(low)
+        out.append('%s NS ns.%s' % (owner, low))
+        out.append('%s NS %s' % (owner, rng.choice(['ns1', 'ns9.elsewhere.', rng.choice(names)])))
+        if rng.random() < 0.7:
+            out.append('ns.%s A 203.0.113.%d' % (low, rng.randint(1, 254)))
+        if rng.random() < 0.4:
+            out.append('ns.%s AAAA 2001:db8::%x' % (low, rng.randint(1, 0xffff)))
+        continue
+    if r < 0.30:
+        target = rng.choice([rng.choice(names), rname(2), 'out.elsewhere.', n])
+        out.append('%s CNAME %s' % (owner, target))
+        continue
+    for _ in range(rng.randint(1, 4)):
+        t = rng.choice(['A', 'A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR', 'CAA', 'NS-target-A'])
+        if t == 'A':
+            for _ in range(rng.choice([1, 1, 2, 3, 35])):
+                out.append('%s A 192.0.2.%d' % (owner, rng.randint(1, 254)))
+        elif t == 'AAAA':
+            out.append('%s AAAA 2001:db8:%x::%x' % (owner, rng.randint(0, 0xffff), rng.randint(1, 0xffff)))
+        elif t == 'MX':
+            out.append('%s MX %d %s' % (owner, rng.randint(0, 50), rng.choice([rng.choice(names), 'mx.elsewhere.', 'ns1'])))
+        elif t == 'TXT':
+            out.append('%s TXT "%s" "%s"' % (owner, 'x' * rng.randint(0, 250), 'y' * rng.randint(0, 120)))
+        elif t == 'SRV':
+            out.append('%s SRV %d %d %d %s' % (owner, rng.randint(0, 9), rng.randint(0, 9), rng.randint(1, 65535), rng.choice(names)))
+        elif t == 'PTR':
+            out.append('%s PTR %s' % (owner, rng.choice(names)))
+        elif t == 'CAA':
+            out.append('%s CAA 0 issue "ca%d.example"' % (owner, rng.randint(0, 9)))
+        else:
+            out.append('%s A 192.0.2.%d' % (owner, rng.randint(1, 254)))
+print('\n'.join(out))
