@@ -174,7 +174,7 @@ enum ipv4_error {
 	X(tx_fragmented, "datagrams fragmented on send")                            \
 	X(tx_no_route, "dropped on send: no route")                                 \
 	X(tx_too_big, "dropped on send: too big")                                   \
-	X(tx_no_memory, "dropped on send: out of memory")                           \
+	X(tx_no_memory, "dropped on send: out of memory or headroom")                           \
 	X(tx_link_dropped, "dropped on send: the link below dropped it")
 
 #define IPV4_COUNTER_FIELD(name, what) uint64_t name;

@@ -92,7 +92,7 @@ typedef void (*udp_unreachable_fn)(void *ctx, const struct ipv4_packet *pkt, uin
 	X(rx_truncated, "dropped: shorter than a UDP header")                       \
 	X(rx_bad_length, "dropped: length field disagrees with the IP payload")     \
 	X(rx_bad_checksum, "dropped: checksum wrong")                               \
-	X(rx_no_port, "dropped: no socket on the port (port unreachable sent)")     \
+	X(rx_no_port, "dropped: no socket on the port (ICMP told, unless broadcast)")     \
 	X(rx_queue_full, "dropped: socket receive queue full")                      \
 	X(rx_no_memory, "dropped: out of memory queueing")                          \
 	X(rx_truncated_read, "datagrams cut short by a small udp_recv buffer")      \

@@ -485,3 +485,36 @@ TEST(blocking_receive_waits_for_the_peer)
 	CHECK_EQ(udp_recv(sb, buf, sizeof(buf), NULL, NULL, fake_now), UDP_ETIMEDOUT);
 	CHECK(pair_down(&p));
 }
+
+/* One impaired run: the link's statistics and what b received. */
+static void impaired_run(uint64_t seed, uint64_t out[6])
+{
+	struct pair p;
+	struct net_memlink_impair imp = {.loss_pct = 20, .dup_pct = 10, .reorder_pct = 30, .seed = seed};
+	uint8_t buf[16];
+	pair_up(&p, &imp);
+	struct udp_socket *sa = udp_open(&p.a.udp, 4000), *sb = udp_open(&p.b.udp, 7);
+	uint64_t got = 0;
+	for (int i = 0; i < 100; i++) {
+		udp_send(sa, IP_B, 7, "x", 1);
+		advance(&p, 10 * MS);
+		while (udp_recv(sb, buf, sizeof(buf), NULL, NULL, 0) >= 0)
+			got++;
+	}
+	out[0] = p.link.stats.sent, out[1] = p.link.stats.lost;
+	out[2] = p.link.stats.duplicated, out[3] = p.link.stats.reordered;
+	out[4] = got, out[5] = pair_down(&p);
+}
+
+TEST(impairment_is_reproducible_from_its_seed)
+{
+	uint64_t a[6], b[6], c[6];
+	impaired_run(7, a);
+	impaired_run(7, b);
+	impaired_run(8, c);
+	CHECK_MEM(a, b, sizeof(a));
+	CHECK(memcmp(a, c, sizeof(a)) != 0);
+	CHECK(a[1] > 0 && a[2] > 0 && a[3] > 0);
+	CHECK_EQ(a[5], 1);
+	CHECK_EQ(c[5], 1);
+}
