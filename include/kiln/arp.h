@@ -38,9 +38,13 @@
  * many dead addresses can pin (32 full frames ~ 48 KiB). */
 #define ARP_PENDING_TOTAL 32
 /* How long a learned address is trusted. Linux keeps an entry reachable for
- * 15-45 s and then re-checks it; we simply expire it after 60 s and resolve
- * again on the next packet, which costs one round trip a minute. */
+ * 15-45 s and then re-checks it; we trust it 60 s. An entry still in use in
+ * its last ARP_REFRESH_NS is re-checked with a unicast request (RFC 1122
+ * 2.3.2.1's unicast poll) while packets keep flowing on the old mapping, so a
+ * busy flow (a TCP transfer) never stalls behind a 4-packet pending queue at
+ * expiry; an entry nobody uses just expires. */
 #define ARP_ENTRY_TTL_NS (60ull * 1000000000)
+#define ARP_REFRESH_NS (5ull * 1000000000)
 /* Request retry interval and attempts before giving up (RFC 1122 2.3.2.1
  * asks for at most one request per second per address). After the last
  * unanswered try the queued packets are dropped and counted. */
@@ -85,6 +89,7 @@ struct pbuf *arp_encode(const struct arp_pkt *p);
 	X(rx_not_for_us, "ignored: request or reply for another address")            \
 	X(rx_conflict, "dropped: another host claims our IPv4 address")              \
 	X(tx_requests, "requests sent (retries included)")                           \
+	X(tx_refreshes, "unicast requests re-checking an entry near expiry")         \
 	X(tx_replies, "replies sent")                                                \
 	X(tx_announcements, "gratuitous announcements sent")                         \
 	X(learned, "neighbour addresses learned or refreshed")                       \
@@ -109,6 +114,7 @@ struct arp_entry {
 	uint8_t state; /* enum arp_state */
 	uint8_t tries; /* requests sent so far (pending) */
 	uint8_t nqueued;
+	uint8_t refreshing; /* resolved, near expiry, unicast request sent */
 	kiln_time_t deadline; /* resolved: expiry; pending: next retry */
 	struct pbuf *queue[ARP_PENDING_PER_ADDR];
 };

@@ -24,7 +24,7 @@ void arp_set_ipv4(struct arp *a, uint32_t ip, kiln_time_t now)
 	if (!ip)
 		return;
 	/* A gratuitous request: sender and target are both our address. */
-	arp_send_request(a, ip);
+	arp_send_request(a, ip, NULL);
 	a->counters.tx_announcements++;
 }
 
@@ -101,8 +101,14 @@ bool arp_output(struct arp *a, uint32_t next_hop, struct pbuf *pb, kiln_time_t n
 	if (next_hop == 0xffffffff)
 		return eth_output(a->eth, eth_broadcast, ETH_TYPE_IPV4, pb);
 	e = arp_cache_find(a, next_hop);
-	if (e && e->state == ARP_RESOLVED && now < e->deadline)
+	if (e && e->state == ARP_RESOLVED && now < e->deadline) {
+		if (!e->refreshing && e->deadline - now <= ARP_REFRESH_NS) {
+			e->refreshing = 1;
+			arp_send_request(a, next_hop, e->mac);
+			a->counters.tx_refreshes++;
+		}
 		return eth_output(a->eth, e->mac, ETH_TYPE_IPV4, pb);
+	}
 	if (e && e->state == ARP_RESOLVED) {
 		/* Expired but not yet ticked: resolve afresh. */
 		memset(e, 0, sizeof(*e));
@@ -119,7 +125,7 @@ bool arp_output(struct arp *a, uint32_t next_hop, struct pbuf *pb, kiln_time_t n
 		e->state = ARP_PENDING;
 		e->tries = 1;
 		e->deadline = now + ARP_RETRY_NS;
-		arp_send_request(a, next_hop);
+		arp_send_request(a, next_hop, NULL);
 		a->counters.tx_requests++;
 	}
 	if (e->nqueued == ARP_PENDING_PER_ADDR || a->pending_total == ARP_PENDING_TOTAL) {
@@ -168,7 +174,7 @@ void arp_tick(struct arp *a, kiln_time_t now)
 		} else {
 			e->tries++;
 			e->deadline = now + ARP_RETRY_NS;
-			arp_send_request(a, e->ip);
+			arp_send_request(a, e->ip, NULL);
 			a->counters.tx_requests++;
 		}
 	}

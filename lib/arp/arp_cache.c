@@ -55,6 +55,7 @@ void arp_cache_resolve(struct arp *a, struct arp_entry *e, const uint8_t mac[ETH
 	memcpy(e->mac, mac, ETH_ADDR_LEN);
 	e->state = ARP_RESOLVED;
 	e->tries = 0;
+	e->refreshing = 0;
 	e->deadline = now + ARP_ENTRY_TTL_NS;
 	e->nqueued = 0;
 	a->pending_total -= n;
@@ -66,7 +67,7 @@ void arp_cache_resolve(struct arp *a, struct arp_entry *e, const uint8_t mac[ETH
 	}
 }
 
-void arp_send_request(struct arp *a, uint32_t target)
+void arp_send_request(struct arp *a, uint32_t target, const uint8_t dst[ETH_ADDR_LEN])
 {
 	struct arp_pkt p = {.op = ARP_OP_REQUEST, .spa = a->ip, .tpa = target};
 	struct pbuf *pb;
@@ -77,5 +78,5 @@ void arp_send_request(struct arp *a, uint32_t target)
 		a->counters.drop_no_memory++;
 		return;
 	}
-	eth_output(a->eth, eth_broadcast, ETH_TYPE_ARP, pb);
+	eth_output(a->eth, dst ? dst : eth_broadcast, ETH_TYPE_ARP, pb);
 }

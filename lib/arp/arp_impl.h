@@ -13,7 +13,8 @@ void arp_cache_release(struct arp *a, struct arp_entry *e, uint64_t *dropped);
 /* e is now resolved to mac: send what was queued for it. */
 void arp_cache_resolve(struct arp *a, struct arp_entry *e, const uint8_t mac[ETH_ADDR_LEN],
 		       kiln_time_t now);
-/* Send a request (op 1) for target from our address to broadcast. */
-void arp_send_request(struct arp *a, uint32_t target);
+/* Send a request (op 1) for target from our address, to dst (NULL:
+ * broadcast). */
+void arp_send_request(struct arp *a, uint32_t target, const uint8_t dst[ETH_ADDR_LEN]);
 
 #endif

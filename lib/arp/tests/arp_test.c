@@ -261,3 +261,38 @@ TEST(malformed_packets_are_counted)
 	CHECK_EQ(f.cap.n, 0);
 	teardown(&f);
 }
+
+TEST(entry_in_use_is_refreshed_before_expiry)
+{
+	struct fixture f;
+	struct arp_pkt p;
+	setup(&f, IP_B);
+	input(&f, cap_arp_request, sizeof(cap_arp_request), 0); /* learn A, reply */
+	capture_clear(&f.cap);
+	/* Far from expiry: no refresh. */
+	CHECK(arp_output(&f.arp, IP_A, packet(), SEC));
+	CHECK_EQ(f.cap.n, 1);
+	/* In the last ARP_REFRESH_NS: one unicast request, the packet still goes. */
+	kiln_time_t late = ARP_ENTRY_TTL_NS - ARP_REFRESH_NS;
+	CHECK(arp_output(&f.arp, IP_A, packet(), late));
+	CHECK(arp_output(&f.arp, IP_A, packet(), late + 1));
+	CHECK_EQ(f.cap.n, 4);
+	CHECK_EQ(f.arp.counters.tx_refreshes, 1);
+	CHECK_MEM(f.cap.frames[1]->data, mac_a, 6); /* unicast */
+	CHECK_EQ(arp_decode(view_make(f.cap.frames[1]->data + 14, 28), &p), ARP_DECODE_OK);
+	CHECK_EQ(p.op, ARP_OP_REQUEST);
+	CHECK_EQ(p.tpa, IP_A);
+	/* A's reply extends the entry: no queueing at the old expiry. */
+	struct arp_pkt rep = {.op = ARP_OP_REPLY, .spa = IP_A, .tpa = IP_B};
+	memcpy(rep.sha, mac_a, 6);
+	memcpy(rep.tha, mac_b, 6);
+	struct pbuf *rb = arp_encode(&rep);
+	struct eth_hdr h = {{0}, {0}, ETH_TYPE_ARP};
+	arp_input(&f.arp, &h, pbuf_view(rb), late + 2);
+	pbuf_free(rb);
+	CHECK(arp_output(&f.arp, IP_A, packet(), ARP_ENTRY_TTL_NS + 1));
+	CHECK_EQ(f.arp.pending_total, 0);
+	CHECK_EQ(f.cap.n, 5);
+	teardown(&f);
+	CHECK_EQ(pbuf_live(), f.live);
+}
