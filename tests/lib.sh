@@ -3,7 +3,8 @@
 #   AREA=net . "$(dirname "$0")/../lib.sh"
 #   pass "ping answered"; fail "echo" "got nothing"; skip "flood" "not root"
 #   need_root || exit 0; need_kvm || exit 0           (each SKIPs with its reason)
-#   ns=$(netns_new)                                    (removed at exit)
+#   netns_new ns   or   ns=$(netns_new)                (removed at exit)
+#   tmpdir_new dir or   dir=$(tmpdir_new)              (removed at exit)
 #   tap_new "$ns" tap0 10.9.0.1/24                     (tap inside ns, address, up)
 #   veth_new "$ns" "$ns2" 10.8.0.1/24 10.8.0.2/24     (a veth pair between two ns)
 #   bg_start ip netns exec "$ns" ./app; pid=$BG_PID    (ended at exit, by PID)
@@ -14,18 +15,19 @@
 
 set -u
 KILN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-AREA=${AREA:-$(basename "$(dirname "$0")")}
+TEST_AREA=${AREA:-$(basename "$(dirname "$0")")}
 KILN=$KILN_ROOT/build/bin/kiln
 TENDER=$KILN_ROOT/build/bin/tender
 TEST_FAILED=0
-_NS_LIST=()
 _BG_PIDS=()
-_TMP_DIRS=()
 _SEQ=0
+# What this test made, one "kind name" a line: a file, so that helpers
+# called in $(...) subshells register what they make too.
+_LIB_REG=$(mktemp /tmp/kiln-test-reg-XXXXXX)
 
-pass() { echo "PASS: $AREA: $1"; }
-fail() { echo "FAIL: $AREA: $1${2:+: $2}"; TEST_FAILED=1; }
-skip() { echo "SKIP: $AREA: $1${2:+: $2}"; }
+pass() { echo "PASS: $TEST_AREA: $1"; }
+fail() { echo "FAIL: $TEST_AREA: $1${2:+: $2}"; TEST_FAILED=1; }
+skip() { echo "SKIP: $TEST_AREA: $1${2:+: $2}"; }
 
 # check WHAT CMD...: PASS if CMD succeeds, else FAIL with its last output line.
 check() {
@@ -49,17 +51,23 @@ need_kvm() {
 	return 1
 }
 
-tmpdir_new() {
-	local d; d=$(mktemp -d "/tmp/kiln-$AREA-XXXXXX")
-	_TMP_DIRS+=("$d"); echo "$d"
+# _result VAR VALUE: set VAR if named, else print VALUE (for $(...) use).
+_result() { if [ -n "$1" ]; then printf -v "$1" '%s' "$2"; else echo "$2"; fi; }
+
+tmpdir_new() { # [VAR]
+	local _lib_d; _lib_d=$(mktemp -d "/tmp/kiln-$TEST_AREA-XXXXXX") || return 1
+	echo "dir $_lib_d" >>"$_LIB_REG"; _result "${1:-}" "$_lib_d"
 }
 
-netns_new() {
+netns_new() { # [VAR]
 	_SEQ=$((_SEQ + 1))
-	local ns="kiln-${AREA:0:6}-$$-$_SEQ"
-	ip netns add "$ns" || return 1
-	ip -n "$ns" link set lo up
-	_NS_LIST+=("$ns"); echo "$ns"
+	# Locals prefixed: printf -v in _result must not hit a local of the
+	# same name as the caller's variable. BASHPID: unique in subshells too.
+	local _lib_ns="kiln-${TEST_AREA:0:6}-$BASHPID-$_SEQ"
+	ip netns add "$_lib_ns" || return 1
+	echo "ns $_lib_ns" >>"$_LIB_REG"
+	ip -n "$_lib_ns" link set lo up
+	_result "${1:-}" "$_lib_ns"
 }
 
 # tap_new NS NAME [ADDR/PREFIX]: a tap device inside NS, up, with an address.
@@ -94,10 +102,15 @@ wait_for() {
 }
 
 _lib_cleanup() {
-	local p ns d
+	local p kind name
 	for p in "${_BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${_BG_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	for ns in "${_NS_LIST[@]}"; do ip netns del "$ns" 2>/dev/null; done
-	for d in "${_TMP_DIRS[@]}"; do rm -rf "$d"; done
+	while read -r kind name; do
+		case $kind in
+		ns) ip netns del "$name" 2>/dev/null ;;
+		dir) rm -rf "$name" ;;
+		esac
+	done <"$_LIB_REG"
+	rm -f "$_LIB_REG"
 }
 trap _lib_cleanup EXIT
