@@ -25,6 +25,9 @@ static const char usage_text[] =
 	"                         FILE in pcap format (tshark -r FILE)\n"
 	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
 	"                         seeded faults on every net device, both directions\n"
+	"  --net-mac:NAME=MAC     net device NAME's Ethernet address; by default one\n"
+	"                         derived from the image's name, the device and its\n"
+	"                         backend, the same at every boot\n"
 	"  --block:NAME=FILE      attach the image's block device NAME to FILE (its size\n"
 	"                         a multiple of 512 bytes)\n"
 	"  --x-no-seccomp         do not confine the tender (debugging only)\n"
@@ -112,6 +115,12 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 			parse_dev(a, TENDER_DEV_NET, s + 6, s);
 		} else if (strncmp(s, "--block:", 8) == 0) {
 			parse_dev(a, TENDER_DEV_BLOCK, s + 8, s);
+		} else if (strncmp(s, "--net-mac:", 10) == 0) {
+			if (!strchr(s + 10, '=') || s[10] == '=')
+				usage_die("%s: expected --net-mac:NAME=MAC", s);
+			if (a->nmac == TENDER_MAX_DEVICE_ARGS)
+				usage_die("%s: too many --net-mac options", s);
+			a->mac[a->nmac++] = s + 10; /* NAME=MAC, checked by net.c */
 		} else if (strncmp(s, "--port-forward=", 15) == 0) {
 			if (a->nforward == TENDER_MAX_FORWARDS)
 				usage_die("%s: at most %d port forwards", s, TENDER_MAX_FORWARDS);

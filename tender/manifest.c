@@ -3,7 +3,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "net.h"
 #include "tender.h"
@@ -51,13 +50,10 @@ void tender_mft_validate(const void *buf, size_t size, const char *image)
 	}
 }
 
-static void net_fill(struct mft_entry *e, struct tender_dev_arg *d)
+static void net_fill(struct mft_entry *e, struct tender_dev_arg *d, const struct tender_args *a)
 {
 	uint8_t mac[6];
-	if (getrandom(mac, sizeof mac, 0) != sizeof mac)
-		tender_die("cannot get random bytes for a MAC address");
-	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
-	struct hostnet *n = tender_net_attach(d->path, e->name, mac);
+	struct hostnet *n = tender_net_attach(a, d->path, e->name, mac);
 	memcpy(e->u.net_basic.mac, mac, 6);
 	/* A tap's own MTU (at most 1500), 1500 on user-mode networking. */
 	e->u.net_basic.mtu = hostnet_mtu(n);
@@ -88,14 +84,11 @@ void tender_mft_attach(struct mft *m, struct tender_args *a)
 			tender_die("the image declares no device %s (given as --%s:%s=%s)",
 				   a->dev[k].name, a->dev[k].kind == TENDER_DEV_NET ? "net" : "block",
 				   a->dev[k].name, a->dev[k].path);
-	bool has_net = false;
-	for (unsigned i = 1; i < m->entries; i++)
-		has_net |= m->e[i].type == MFT_DEV_NET_BASIC;
-	tender_net_options(a, has_net);
+	tender_net_options(a, m);
 	for (unsigned i = 1; i < m->entries; i++) {
 		struct mft_entry *e = &m->e[i];
 		if (e->type == MFT_DEV_NET_BASIC)
-			net_fill(e, match[i]);
+			net_fill(e, match[i], a);
 		else
 			e->b = (uint64_t)tender_block_attach(e, match[i]->path);
 		e->attached = true;

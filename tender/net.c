@@ -50,8 +50,35 @@ void tender_net_reexec(int argc, char **argv)
 #endif
 }
 
-void tender_net_options(const struct tender_args *a, bool image_has_net)
+/* The value of --net-mac:NAME=MAC for device name, or NULL. */
+static const char *mac_option(const struct tender_args *a, const char *name)
 {
+	size_t n = strlen(name);
+	for (unsigned i = 0; i < a->nmac; i++)
+		if (strncmp(a->mac[i], name, n) == 0 && a->mac[i][n] == '=')
+			return a->mac[i] + n + 1;
+	return NULL;
+}
+
+void tender_net_options(const struct tender_args *a, const struct mft *m)
+{
+	bool image_has_net = false;
+	for (unsigned i = 1; i < m->entries; i++)
+		image_has_net |= m->e[i].type == MFT_DEV_NET_BASIC;
+	for (unsigned j = 0; j < a->nmac; j++) {
+		size_t n = (size_t)(strchr(a->mac[j], '=') - a->mac[j]);
+		bool found = false;
+		for (unsigned k = 0; k < j; k++)
+			if (strncmp(a->mac[k], a->mac[j], n + 1) == 0)
+				tender_die("--net-mac:%s: device given twice", a->mac[j]);
+		for (unsigned i = 1; i < m->entries; i++)
+			found |= m->e[i].type == MFT_DEV_NET_BASIC && strlen(m->e[i].name) == n &&
+				 strncmp(m->e[i].name, a->mac[j], n) == 0;
+		if (!found)
+			tender_die("--net-mac:%s: the image declares no net device %.*s", a->mac[j],
+				   (int)n, a->mac[j]);
+	}
+
 	char err[256];
 	bool user = false;
 	const char *first = a->nforward ? "--port-forward" : a->pcap ? "--pcap"
@@ -73,10 +100,20 @@ void tender_net_options(const struct tender_args *a, bool image_has_net)
 		tender_die("%s", err);
 }
 
-struct hostnet *tender_net_attach(const char *spec, const char *devname, const uint8_t mac[6])
+struct hostnet *tender_net_attach(const struct tender_args *a, const char *spec,
+				  const char *devname, uint8_t mac[6])
 {
 	struct hostnet_options opts = host_opts;
+	const char *given = mac_option(a, devname);
 	char err[400];
+
+	if (given && !hostnet_parse_mac(given, mac))
+		tender_die("--net-mac:%s=%s: expected six hex pairs like 02:00:00:00:00:01, not a "
+			   "multicast address", devname, given);
+	if (!given) {
+		const char *image = strrchr(a->image, '/');
+		hostnet_default_mac(image ? image + 1 : a->image, devname, spec, mac);
+	}
 
 	if (strcmp(spec, "user") == 0) {
 		/* Two user-mode devices cannot both listen on one host port. */

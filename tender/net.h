@@ -23,13 +23,17 @@
 void tender_net_reexec(int argc, char **argv);
 
 /* Checks --port-forward, --net-impair and --pcap (one line and exit 1 on a
- * bad value, or if the image declares no net device) and opens the capture.
+ * bad value, or if the image declares no net device, or none a --net-mac
+ * names) and opens the capture.
  * Before any device is attached. */
-void tender_net_options(const struct tender_args *a, bool image_has_net);
+void tender_net_options(const struct tender_args *a, const struct mft *m);
 
-/* Attaches net device devname to spec (a tap's name or "user"); dies with
- * one line if it cannot. */
-struct hostnet *tender_net_attach(const char *spec, const char *devname, const uint8_t mac[6]);
+/* Attaches net device devname to spec (a tap's name or "user") with the
+ * MAC its --net-mac gives, else one derived from the image's file name, the
+ * device and spec (hostnet_default_mac: the same at every boot), which it
+ * stores in mac. Dies with one line if it cannot. */
+struct hostnet *tender_net_attach(const struct tender_args *a, const char *spec,
+				  const char *devname, uint8_t mac[6]);
 
 /* The hypercalls. */
 void tender_hc_net(struct tender_vm *vm, struct mft *m, struct hvt_hc_net_io *io, bool write);

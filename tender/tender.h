@@ -73,6 +73,8 @@ struct tender_args {
 	/* Network options (docs/hostnet.md), as given; net.c checks them. */
 	const char *forward[TENDER_MAX_FORWARDS]; /* --port-forward=VALUE */
 	unsigned nforward;
+	const char *mac[TENDER_MAX_DEVICE_ARGS];  /* --net-mac:NAME=MAC, as given */
+	unsigned nmac;
 	const char *pcap;   /* --pcap=FILE */
 	const char *impair; /* --net-impair=SPEC */
 	char **guest_argv; /* the arguments after the image */

@@ -96,6 +96,28 @@ static const struct unix_net_backend host_backend = {
 	.write = host_write,
 };
 
+/* --net-mac:NAME=MAC, else the address derived from the appliance, the
+ * device and its backend (hostnet_default_mac): the same at every start,
+ * so a DHCP server gives a restarted appliance its lease again. */
+static int device_mac(const char *name, const char *spec, uint8_t mac[6], char *err,
+		      size_t errlen)
+{
+	const struct unix_options *o = unix_opts;
+
+	for (unsigned j = 0; o && j < o->nmac; j++)
+		if (strlen(name) == o->mac[j].name_len &&
+		    memcmp(name, o->mac[j].name, o->mac[j].name_len) == 0) {
+			if (hostnet_parse_mac(o->mac[j].value, mac))
+				return 0;
+			snprintf(err, errlen, "--net-mac:%s=%s: expected six hex pairs like "
+				 "02:00:00:00:00:01, not a multicast address", name,
+				 o->mac[j].value);
+			return -1;
+		}
+	hostnet_default_mac(unix_program, name, spec, mac);
+	return 0;
+}
+
 int kiln_unix_net_attach(const struct kiln_device *mdev, unsigned handle,
 			 const char *value, char *err, size_t errlen)
 {
@@ -113,10 +135,8 @@ int kiln_unix_net_attach(const struct kiln_device *mdev, unsigned handle,
 			opts.forward_count = 0;
 		forwards_given_out = true;
 	}
-	/* A random, locally administered, unicast address: no two appliances on
-	 * one link are likely to share one, and none collides with a vendor's. */
-	kiln_entropy(mac, sizeof mac);
-	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+	if (device_mac(mdev->name, value, mac, err, errlen) < 0)
+		return -1;
 	d->hostnet = hostnet_open(value, mac, &opts, why, sizeof why);
 	if (d->hostnet == NULL) {
 		snprintf(err, errlen, "--net:%s=%s: %s", mdev->name, value, why);

@@ -19,6 +19,9 @@ const char unix_options_help[] =
 	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
 	"                       seeded faults on every net device, both directions:\n"
 	"                       P percent of frames dropped, reordered, duplicated\n"
+	"  --net-mac:NAME=MAC   net device NAME's Ethernet address (02:00:00:00:00:01);\n"
+	"                       by default one derived from the appliance, the device\n"
+	"                       and its tap or user, the same at every start\n"
 	"  --block:NAME=FILE    attach block device NAME to FILE (512-byte blocks)\n"
 	"  --help               print this and exit\n"
 	"  --                   end of platform options\n"
@@ -36,7 +39,12 @@ static const char *type_value(enum kiln_device_type t)
 	return t == KILN_DEVICE_NET ? "TAPDEV|user" : "FILE";
 }
 
-/* --port-forward, --pcap, --net-impair: kept as given (net_attach.c checks
+static bool name_is(const struct unix_option_dev *o, const char *name)
+{
+	return strlen(name) == o->name_len && memcmp(o->name, name, o->name_len) == 0;
+}
+
+/* --port-forward, --pcap, --net-impair, --net-mac: kept as given (net_attach.c checks
  * the values). Returns 1 if arg is one of them, 0 if not, -1 on an error. */
 static int parse_net_option(const char *arg, struct unix_options *opts, char *err,
 			    size_t errlen)
@@ -44,6 +52,28 @@ static int parse_net_option(const char *arg, struct unix_options *opts, char *er
 	const char **one = NULL;
 	const char *value;
 
+	if (strncmp(arg, "--net-mac:", 10) == 0) {
+		const char *name = arg + 10, *eq = strchr(name, '=');
+		if (eq == NULL || eq == name || eq[1] == '\0') {
+			snprintf(err, errlen, "%s: expected --net-mac:NAME=MAC", arg);
+			return -1;
+		}
+		for (unsigned j = 0; j < opts->nmac; j++)
+			if (opts->mac[j].name_len == (size_t)(eq - name) &&
+			    memcmp(opts->mac[j].name, name, (size_t)(eq - name)) == 0) {
+				snprintf(err, errlen, "%s: given twice", arg);
+				return -1;
+			}
+		if (opts->nmac == UNIX_MAX_HANDLE) {
+			snprintf(err, errlen, "%s: more than %d --net-mac options", arg,
+				 UNIX_MAX_HANDLE);
+			return -1;
+		}
+		opts->mac[opts->nmac++] = (struct unix_option_dev){
+			.type = KILN_DEVICE_NET, .name = name, .name_len = (size_t)(eq - name),
+			.value = eq + 1};
+		return 1;
+	}
 	if (strncmp(arg, "--port-forward=", 15) == 0) {
 		value = arg + 15;
 		if (opts->nforward == UNIX_MAX_FORWARDS) {
@@ -95,6 +125,18 @@ static int check_net_options(const struct kiln_manifest *m, const struct unix_op
 		snprintf(err, errlen, "%s: the appliance declares no net device", first);
 		return -1;
 	}
+	for (unsigned j = 0; j < opts->nmac; j++) {
+		unsigned k;
+		for (k = 0; k < m->count; k++)
+			if (m->dev[k].type == KILN_DEVICE_NET && name_is(&opts->mac[j], m->dev[k].name))
+				break;
+		if (k == m->count) {
+			snprintf(err, errlen, "--net-mac:%.*s=%s: the appliance declares no net "
+				 "device '%.*s'", (int)opts->mac[j].name_len, opts->mac[j].name,
+				 opts->mac[j].value, (int)opts->mac[j].name_len, opts->mac[j].name);
+			return -1;
+		}
+	}
 	if (opts->nforward && !has_user) {
 		snprintf(err, errlen, "--port-forward=%s: forwards go to user-mode networking; "
 			 "give a net device as --net:NAME=user", opts->forward[0]);
@@ -136,10 +178,6 @@ static int parse_device(const char *arg, enum kiln_device_type t, const char *op
 	return 0;
 }
 
-static bool name_is(const struct unix_option_dev *o, const char *name)
-{
-	return strlen(name) == o->name_len && memcmp(o->name, name, o->name_len) == 0;
-}
 
 int unix_options_parse(int argc, char **argv, const struct kiln_manifest *m,
 		       struct unix_options *opts, char *err, size_t errlen)

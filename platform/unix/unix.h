@@ -84,6 +84,8 @@ struct unix_options {
 	unsigned nforward;
 	const char *pcap;   /* --pcap=FILE */
 	const char *impair; /* --net-impair=SPEC */
+	struct unix_option_dev mac[UNIX_MAX_HANDLE]; /* --net-mac:NAME=MAC */
+	unsigned nmac;
 	bool help;
 	int first_arg; /* argv index of the first boot argument */
 };

@@ -41,15 +41,16 @@ void tender_warn(const char *fmt, ...)
 }
 
 /* Never reached: the harness does not attach devices. */
-struct hostnet *tender_net_attach(const char *spec, const char *devname, const uint8_t mac[6])
+struct hostnet *tender_net_attach(const struct tender_args *a, const char *spec,
+				  const char *devname, uint8_t mac[6])
 {
-	(void)spec, (void)devname, (void)mac;
+	(void)a, (void)spec, (void)devname, (void)mac;
 	abort();
 }
 
-void tender_net_options(const struct tender_args *a, bool image_has_net)
+void tender_net_options(const struct tender_args *a, const struct mft *m)
 {
-	(void)a, (void)image_has_net;
+	(void)a, (void)m;
 	abort();
 }
 

@@ -89,6 +89,16 @@ if [ $rc -eq 0 ] && grep -qE '^mac .[26ae]:..:..:..:..:.. mtu 1500 handle 1$' "$
 else
 	fail "net user" "status $rc: $(tr '\n' '|' <"$tmp/u.out") $(cat "$tmp/u.err")"
 fi
+# The MAC address: the same at every start (a DHCP server then gives the
+# lease again), or the one --net-mac gives.
+m1=$(grep '^mac ' "$tmp/u.out" | cut -d' ' -f2)
+m2=$(timeout 30 "$nimg" --net:service=user 2>/dev/null | grep '^mac ' | cut -d' ' -f2)
+m3=$(timeout 30 "$nimg" --net:service=user --net-mac:service=02:42:00:00:00:2a 2>/dev/null | grep '^mac ' | cut -d' ' -f2)
+if [ -n "$m1" ] && [ "$m1" = "$m2" ] && [ "$m3" = 02:42:00:00:00:2a ]; then
+	pass "the MAC is the same at every start ($m1); --net-mac:service=MAC sets it"
+else
+	fail "stable MAC" "first '$m1', second '$m2', with --net-mac '$m3'"
+fi
 if ! command -v tshark >/dev/null; then
 	skip "--pcap read by tshark" "tshark is not installed (scripts/deps test)"
 elif tshark -r "$tmp/u.pcap" -T fields -e arp.opcode >"$tmp/u.ts" 2>"$tmp/u.tserr" &&
@@ -164,6 +174,8 @@ net_error "forward on a tap" "--port-forward=8080:80: forwards go to user-mode n
 net_error "bad impair spec" "--net-impair=loss:abc" --net:service=user --net-impair=loss:abc
 net_error "pcap in a missing directory" "--pcap=/nonexistent/x.pcap: No such file or directory" --net:service=user --pcap=/nonexistent/x.pcap
 net_error "pcap given twice" "--pcap=b: given twice" --net:service=user --pcap=a --pcap=b
+net_error "bad MAC" "netprobe: --net-mac:service=01:00:00:00:00:01: expected six hex pairs like 02:00:00:00:00:01, not a multicast address" \
+	--net:service=user --net-mac:service=01:00:00:00:00:01
 busy=$((41000 + $$ % 20000))
 python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(8)' $busy &
 busy_pid=$!
@@ -179,8 +191,9 @@ else
 fi
 "$nimg" --help >"$tmp/h.out" 2>&1
 if grep -q -- '--net:NAME=user' "$tmp/h.out" && grep -q -- '--port-forward=' "$tmp/h.out" &&
-	grep -q -- '--pcap=FILE' "$tmp/h.out" && grep -q -- '--net-impair=' "$tmp/h.out"; then
-	pass "--help lists --net:NAME=user, --port-forward, --pcap and --net-impair"
+	grep -q -- '--pcap=FILE' "$tmp/h.out" && grep -q -- '--net-impair=' "$tmp/h.out" &&
+	grep -q -- '--net-mac:NAME=MAC' "$tmp/h.out"; then
+	pass "--help lists --net:NAME=user, --port-forward, --pcap, --net-impair and --net-mac"
 else
 	fail "--help" "$(tr '\n' '|' <"$tmp/h.out")"
 fi

@@ -103,13 +103,28 @@ tender_error "bad impair spec" "tender: --net-impair=loss:x: expected" --net:ser
 tender_error "pcap that cannot be written" "tender: --pcap=/nonexistent/x.pcap: No such file or directory" \
 	--net:service=user --pcap=/nonexistent/x.pcap "$img"
 tender_error "pcap given twice" "--pcap given twice" --net:service=user --pcap=a --pcap=b "$img"
+tender_error "bad MAC" "tender: --net-mac:service=ff:00:00:00:00:01: expected six hex pairs like 02:00:00:00:00:01, not a multicast address" \
+	--net:service=user --net-mac:service=ff:00:00:00:00:01 "$img"
+tender_error "MAC for an undeclared device" "tender: --net-mac:other=02:00:00:00:00:01: the image declares no net device other" \
+	--net:service=user --net-mac:other=02:00:00:00:00:01 "$img"
+# The MAC: the same at every boot (a DHCP server then gives the lease again),
+# or the one --net-mac gives.
+m1=$(timeout 60 "$TENDER" --mem=32 --net:service=user "$img" 2>/dev/null | grep '^mac ' | cut -d' ' -f2)
+m2=$(timeout 60 "$TENDER" --mem=32 --net:service=user "$img" 2>/dev/null | grep '^mac ' | cut -d' ' -f2)
+m3=$(timeout 60 "$TENDER" --mem=32 --net:service=user --net-mac:service=02:42:00:00:00:2a "$img" 2>/dev/null | grep '^mac ' | cut -d' ' -f2)
+if [ -n "$m1" ] && [ "$m1" = "$m2" ] && [ "$m3" = 02:42:00:00:00:2a ]; then
+	pass "hvt: the MAC is the same at every boot ($m1); --net-mac:service=MAC sets it"
+else
+	fail "hvt: stable MAC" "first '$m1', second '$m2', with --net-mac '$m3'"
+fi
 hello=$("$KILN" build -t hvt "$KILN_ROOT/examples/hello" 2>/dev/null | tail -n 1)
 tender_error "pcap for an image without a net device" "tender: --pcap: the image declares no net device" \
 	--pcap="$tmp/h.pcap" "$hello"
 "$TENDER" --help >"$tmp/h.out" 2>&1
 if grep -q -- '--net:NAME=user' "$tmp/h.out" && grep -q -- '--port-forward=' "$tmp/h.out" &&
-	grep -q -- '--pcap=FILE' "$tmp/h.out" && grep -q -- '--net-impair=' "$tmp/h.out"; then
-	pass "hvt: tender --help lists --net:NAME=user, --port-forward, --pcap and --net-impair"
+	grep -q -- '--pcap=FILE' "$tmp/h.out" && grep -q -- '--net-impair=' "$tmp/h.out" &&
+	grep -q -- '--net-mac:NAME=MAC' "$tmp/h.out"; then
+	pass "hvt: tender --help lists --net:NAME=user, --port-forward, --pcap, --net-impair and --net-mac"
 else
 	fail "hvt: tender --help" "$(tr '\n' '|' <"$tmp/h.out")"
 fi

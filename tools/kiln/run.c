@@ -9,8 +9,9 @@
 
 #include "kiln.h"
 
-/* Device options passed through to the appliance or the tender. */
-#define RUN_MAX_DEVICE_ARGS KILN_CONF_MAX_DEVICES
+/* Device options passed through to the appliance or the tender: a --net:
+ * or --block: per device, and a --net-mac: per net device. */
+#define RUN_MAX_DEVICE_ARGS (2 * KILN_CONF_MAX_DEVICES)
 
 static const char build_usage[] =
 	"usage: kiln build [-t unix|hvt] [--sanitize] [DIR]\n"
@@ -46,6 +47,8 @@ static const char run_usage[] =
 	"  --pcap=FILE             capture every frame of every net device (pcap)\n"
 	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
 	"                          seeded faults on every net device\n"
+	"  --net-mac:NAME=MAC      net device NAME's Ethernet address (default: derived\n"
+	"                          from the appliance, the device and its backend)\n"
 	"Every block device declared in kiln.conf must be given; a net device not given\n"
 	"gets user-mode networking, and one line on stderr says where it is reachable.\n";
 
@@ -117,6 +120,16 @@ static int parse_opts(int argc, char **argv, bool is_run, struct run_opts *o)
 				return -1;
 			}
 			o->dev_args[o->ndev++] = argv[i];
+		} else if (is_run && strncmp(a, "--net-mac:", 10) == 0) {
+			if (strchr(a, '=') == NULL) {
+				kiln_error("%s: expected --net-mac:NAME=MAC", a);
+				return -1;
+			}
+			if (o->ndev == RUN_MAX_DEVICE_ARGS) {
+				kiln_error("more than %d device options", RUN_MAX_DEVICE_ARGS);
+				return -1;
+			}
+			o->dev_args[o->ndev++] = argv[i]; /* passed through */
 		} else if (is_run && strncmp(a, "--port-forward=", 15) == 0) {
 			struct conf_forward f;
 			char why[128];

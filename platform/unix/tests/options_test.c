@@ -124,3 +124,18 @@ TEST(network_option_errors)
 		       "--port-forward=16:16", "--port-forward=17:17"), -1);
 	CHECK_STR(err, "--port-forward=17:17: at most 16 port forwards");
 }
+
+TEST(net_mac_options)
+{
+	CHECK_EQ(PARSE(&two, "--net:service=user", "--block:disk=f",
+		       "--net-mac:service=02:00:00:00:00:07"), 0);
+	CHECK_EQ(o.nmac, 1);
+	CHECK_EQ(o.mac[0].name_len, 7);
+	CHECK_STR(o.mac[0].value, "02:00:00:00:00:07");
+	CHECK_EQ(PARSE(&two, "--net:service=user", "--block:disk=f", "--net-mac:disk=02:00:00:00:00:07"), -1);
+	CHECK_STR(err, "--net-mac:disk=02:00:00:00:00:07: the appliance declares no net device 'disk'");
+	CHECK_EQ(PARSE(&two, "--net-mac:service=a", "--net-mac:service=b"), -1);
+	CHECK_STR(err, "--net-mac:service=b: given twice");
+	CHECK_EQ(PARSE(&two, "--net-mac:service"), -1);
+	CHECK_STR(err, "--net-mac:service: expected --net-mac:NAME=MAC");
+}
