@@ -102,6 +102,14 @@ ready "$kiln_port" || { echo "FAIL: $area: dns_tool did not start"; sed 's/^/   
 
 "${run[@]}" python3 tests/dns/differential.py "$nsd_port" "$kiln_port" "$zone" "$origin" "$child" "$child_origin" --rand "$tmp/rand" rand.test "$seed"
 rc=$?
+# The file mode of the tool: a query in hex in, the response in hex out.
+q=12340000000100000000000003776562076578616d706c6504746573740000010001
+if out=$(echo "$q" | "$tool" answer udp "$zone" "$origin") &&
+   [ "${out:0:8}" = 12348400 ] && [ "${out:12:4}" = 0002 ]; then
+	echo "PASS: $area: dns_tool answer mode (web.example.test A: AA, 2 answers)"
+else
+	echo "FAIL: $area: dns_tool answer mode gave '${out:0:40}...'"; rc=1
+fi
 # The zone itself: our canonical dump against NSD's own parse of the file.
 if "$tool" check "$zone" "$origin" >"$tmp/ours" 2>&1 &&
    nsd-checkzone -p "$origin" "$zone" 2>/dev/null | python3 tests/dns/nsd_zone_text.py >"$tmp/theirs" &&

@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 
 	if (argc < 4)
 		usage();
-	first = strcmp(argv[1], "check") == 0 ? 2 : 4;
+	first = strcmp(argv[1], "check") == 0 ? 2 : strcmp(argv[1], "answer") == 0 ? 3 : 4;
 	if (argc < first + 2 || (argc - first) % 2 != 0 ||
 	    (argc - first) / 2 > DNS_SERVER_ZONES_MAX)
 		usage();
