@@ -82,6 +82,7 @@ typedef void (*icmp_error_fn)(void *ctx, uint8_t type, uint8_t code, uint32_t fr
 	X(tx_echo_replies, "echo replies sent")                                    \
 	X(tx_echo_requests, "echo requests sent")                                  \
 	X(tx_unreachable, "destination unreachable sent")                          \
+	X(tx_time_exceeded, "time exceeded sent (reassembly timed out)")           \
 	X(tx_rate_limited, "errors not sent: rate limit")                          \
 	X(tx_suppressed, "errors not sent: about an error, broadcast or fragment")  \
 	X(tx_failed, "not sent: no memory or no route")
@@ -115,6 +116,11 @@ void icmp_input(void *ctx, const struct ipv4_packet *pkt, kiln_time_t now);
  * not sent (counted) when RFC 1122 3.2.2 forbids it or the bucket is empty. */
 void icmp_send_unreachable(void *ctx, const struct ipv4_packet *orig, uint8_t code,
 			   kiln_time_t now);
+
+/* Send time exceeded (type 11) with code about orig, under the same rules
+ * and rate limit; ipv4_set_time_exceeded() takes it for reassembly timeouts. */
+void icmp_send_time_exceeded(void *ctx, const struct ipv4_packet *orig, uint8_t code,
+			     kiln_time_t now);
 
 /* Send an echo request with len bytes of data. Returns an enum ipv4_error. */
 int icmp_send_echo_request(struct icmp *ic, uint32_t dst, uint16_t id, uint16_t seq,

@@ -136,7 +136,11 @@ struct ipv4_packet {
 
 typedef void (*ipv4_handler_fn)(void *ctx, const struct ipv4_packet *pkt, kiln_time_t now);
 
-/* Called for a datagram no handler takes (code 2, protocol unreachable). */
+/* Called for a datagram no handler takes (code 2, protocol unreachable),
+ * and, through the second hook, for one whose reassembly timed out after its
+ * first fragment arrived (code 1, fragment reassembly time exceeded: RFC 1122
+ * 3.3.2 says a host SHOULD then send ICMP time exceeded). In the second case
+ * pkt->header is the first fragment's header and pkt->payload its data. */
 typedef void (*ipv4_unreachable_fn)(void *ctx, const struct ipv4_packet *pkt, uint8_t code,
 				    kiln_time_t now);
 
@@ -185,6 +189,7 @@ struct ipv4_counters {
 /* One datagram being reassembled: its key, what has arrived, its buffer. */
 struct ipv4_reass {
 	bool used;
+	bool to_broadcast;
 	uint32_t src, dst;
 	uint16_t id;
 	uint8_t proto;
@@ -213,6 +218,8 @@ struct ipv4 {
 	} handlers[IPV4_MAX_HANDLERS];
 	ipv4_unreachable_fn unreachable;
 	void *unreachable_ctx;
+	ipv4_unreachable_fn time_exceeded;
+	void *time_exceeded_ctx;
 	struct ipv4_reass reass[IPV4_REASS_SLOTS];
 	size_t reass_bytes; /* memory held by reassembly now */
 	struct ipv4_counters counters;
@@ -235,6 +242,8 @@ bool ipv4_register(struct ipv4 *ip, uint8_t proto, ipv4_handler_fn fn, void *ctx
 
 /* Where datagrams for unknown protocols are reported (ICMP). */
 void ipv4_set_unreachable(struct ipv4 *ip, ipv4_unreachable_fn fn, void *ctx);
+/* Where reassembly timeouts are reported (ICMP time exceeded). */
+void ipv4_set_time_exceeded(struct ipv4 *ip, ipv4_unreachable_fn fn, void *ctx);
 
 /* One received packet (the Ethernet payload; padding allowed). Validated,
  * reassembled if a fragment, and delivered, or counted and dropped. While we

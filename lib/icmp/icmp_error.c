@@ -45,31 +45,48 @@ static bool may_answer(const struct ipv4_packet *orig)
 	return true;
 }
 
-void icmp_send_unreachable(void *ctx, const struct ipv4_packet *orig, uint8_t code,
-			   kiln_time_t now)
+/* Send an error of type and code about orig, if allowed; true if sent. */
+static bool send_error(struct icmp *ic, const struct ipv4_packet *orig, uint8_t type,
+		       uint8_t code, kiln_time_t now)
 {
-	struct icmp *ic = ctx;
 	size_t quote = orig->payload.len < ICMP_ERR_QUOTE ? orig->payload.len : ICMP_ERR_QUOTE;
 	struct pbuf *pb;
 
 	if (!may_answer(orig)) {
 		ic->counters.tx_suppressed++;
-		return;
+		return false;
 	}
 	if (!take_token(ic, now)) {
 		ic->counters.tx_rate_limited++;
-		return;
+		return false;
 	}
 	pb = pbuf_alloc(PBUF_HEADROOM, orig->header.len + quote);
 	if (!pb) {
 		ic->counters.tx_failed++;
-		return;
+		return false;
 	}
 	memcpy(pb->data, orig->header.data, orig->header.len);
 	memcpy(pb->data + orig->header.len, orig->payload.data, quote);
-	icmp_push(pb, ICMP_DEST_UNREACH, code, 0);
-	if (ipv4_output(ic->ip, IPV4_PROTO_ICMP, orig->src, pb, now) == IPV4_OK)
-		ic->counters.tx_unreachable++;
-	else
+	icmp_push(pb, type, code, 0);
+	if (ipv4_output(ic->ip, IPV4_PROTO_ICMP, orig->src, pb, now) != IPV4_OK) {
 		ic->counters.tx_failed++;
+		return false;
+	}
+	return true;
+}
+
+void icmp_send_unreachable(void *ctx, const struct ipv4_packet *orig, uint8_t code,
+			   kiln_time_t now)
+{
+	struct icmp *ic = ctx;
+	if (send_error(ic, orig, ICMP_DEST_UNREACH, code, now))
+		ic->counters.tx_unreachable++;
+}
+
+void icmp_send_time_exceeded(void *ctx, const struct ipv4_packet *orig, uint8_t code,
+			     kiln_time_t now)
+{
+	struct icmp *ic = ctx;
+	if (send_error(ic, orig, ICMP_TIME_EXCEEDED, code, now))
+		ic->counters.tx_time_exceeded++;
 }

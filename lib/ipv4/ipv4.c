@@ -52,6 +52,30 @@ void ipv4_set_unreachable(struct ipv4 *ip, ipv4_unreachable_fn fn, void *ctx)
 	ip->unreachable_ctx = ctx;
 }
 
+void ipv4_set_time_exceeded(struct ipv4 *ip, ipv4_unreachable_fn fn, void *ctx)
+{
+	ip->time_exceeded = fn;
+	ip->time_exceeded_ctx = ctx;
+}
+
+/* Report a timed-out datagram whose first fragment we hold: its header and
+ * the data of the first fragment, which is all an ICMP error quotes. */
+static void report_timeout(struct ipv4 *ip, const struct ipv4_reass *r, kiln_time_t now)
+{
+	struct ipv4_packet p;
+
+	if (!ip->time_exceeded || !r->hdr_len || !r->nranges || r->ranges[0].start != 0)
+		return;
+	p.src = r->src;
+	p.dst = r->dst;
+	p.proto = r->proto;
+	p.ttl = 0;
+	p.to_broadcast = r->to_broadcast;
+	p.header = view_make(r->hdr, r->hdr_len);
+	p.payload = view_make(r->buf, r->ranges[0].end);
+	ip->time_exceeded(ip->time_exceeded_ctx, &p, 1 /* reassembly */, now);
+}
+
 void ipv4_deliver(struct ipv4 *ip, const struct ipv4_packet *pkt, kiln_time_t now)
 {
 	for (int i = 0; i < IPV4_MAX_HANDLERS; i++)
@@ -79,6 +103,7 @@ void ipv4_tick(struct ipv4 *ip, kiln_time_t now)
 	for (int i = 0; i < IPV4_REASS_SLOTS; i++)
 		if (ip->reass[i].used && ip->reass[i].deadline <= now) {
 			ip->counters.reass_timeout++;
+			report_timeout(ip, &ip->reass[i], now);
 			ipv4_reass_free(ip, &ip->reass[i]);
 		}
 }

@@ -143,6 +143,7 @@ void ipv4_reass_input(struct ipv4 *ip, const struct ipv4_hdr *h, struct view hea
 		return;
 	}
 	r = find_or_start(ip, h, now);
+	r->to_broadcast = to_broadcast;
 	/* The last fragment fixes the length; fragments must agree with it. */
 	if ((!h->mf && r->total && r->total != end) || (r->total && end > r->total) ||
 	    (!h->mf && r->nranges && r->ranges[r->nranges - 1].end > end)) {

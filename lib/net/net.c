@@ -37,6 +37,7 @@ void net_init(struct net *n, const char *name, const struct eth_dev *dev,
 	ipv4_register(&n->ip, IPV4_PROTO_ICMP, icmp_input, &n->icmp);
 	ipv4_register(&n->ip, IPV4_PROTO_UDP, udp_input, &n->udp);
 	ipv4_set_unreachable(&n->ip, icmp_send_unreachable, &n->icmp);
+	ipv4_set_time_exceeded(&n->ip, icmp_send_time_exceeded, &n->icmp);
 	udp_set_unreachable(&n->udp, icmp_send_unreachable, &n->icmp);
 }
 

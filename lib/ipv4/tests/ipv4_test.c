@@ -510,3 +510,32 @@ TEST(bad_fragments_are_counted)
 	CHECK_EQ(f.ip.reass_bytes, 0);
 	teardown(&f);
 }
+
+static int time_exceeded_calls;
+static size_t time_exceeded_quote;
+
+static void on_time_exceeded(void *ctx, const struct ipv4_packet *p, uint8_t code, kiln_time_t now)
+{
+	(void)ctx, (void)now;
+	if (code == 1)
+		time_exceeded_calls++;
+	time_exceeded_quote = p->header.len + p->payload.len;
+}
+
+TEST(timeout_is_reported_only_with_the_first_fragment)
+{
+	struct fixture f;
+	setup(&f, IP_B);
+	ipv4_set_time_exceeded(&f.ip, on_time_exceeded, NULL);
+	time_exceeded_calls = 0;
+	IN(&f, cap_ipv4_frag_second, 0); /* no fragment zero: nothing to quote */
+	ipv4_tick(&f.ip, IPV4_REASS_TIMEOUT_NS);
+	CHECK_EQ(time_exceeded_calls, 0);
+	IN(&f, cap_ipv4_frag_first, 0);
+	ipv4_tick(&f.ip, IPV4_REASS_TIMEOUT_NS);
+	CHECK_EQ(time_exceeded_calls, 1);
+	CHECK_EQ(time_exceeded_quote, 1500);
+	CHECK_EQ(f.ip.counters.reass_timeout, 2);
+	CHECK_EQ(f.ip.reass_bytes, 0);
+	teardown(&f);
+}

@@ -263,6 +263,9 @@ TEST(lost_fragment_times_out_and_frees_reassembly)
 	advance(&p, due - fake_now);
 	CHECK_EQ(p.b.ip.counters.reass_timeout, 1);
 	CHECK_EQ(p.b.ip.reass_bytes, 0);
+	/* The first fragment arrived, so the sender hears of it (RFC 1122 3.3.2). */
+	CHECK_EQ(p.b.icmp.counters.tx_time_exceeded, 1);
+	CHECK_EQ(p.a.icmp.counters.rx_errors, 1);
 	CHECK(pair_down(&p));
 }
 
