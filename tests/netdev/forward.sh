@@ -54,7 +54,22 @@ run_forward() {
 	fi
 }
 
+# impair_check TARGET CMD...: CMD (given --net-impair=dup:100) duplicates
+# every frame: the one ARP request gets two answers.
+impair_check() {
+	local t=$1; shift
+	timeout 120 "$@" >"$tmp/i.out" 2>"$tmp/i.err"
+	local rc=$?
+	if [ $rc -eq 0 ] && [ "$(grep -c 'type 0806$' "$tmp/i.out")" -eq 2 ]; then
+		pass "$t: --net-impair=dup:100: the ARP answer arrives twice"
+	else
+		fail "$t: --net-impair" "status $rc: $(tr '\n' '|' <"$tmp/i.out") $(cat "$tmp/i.err")"
+	fi
+}
+
 run_forward unix
+impair_check unix "$tmp/netprobe/_build/unix/netprobe.unix" --net:service=user \
+	--net-impair=dup:100,seed:7 -- 2
 
 # --- hvt ----------------------------------------------------------------------
 if ! kvm_usable; then
@@ -68,6 +83,7 @@ fi
 run_forward hvt
 
 img=$("$KILN" build -t hvt netprobe 2>/dev/null | tail -n 1)
+impair_check hvt "$TENDER" --mem=32 --net:service=user --net-impair=dup:100,seed:7 -- "$img" 2
 # Confined: Seccomp 2 while libslirp serves a datagram for the guest.
 timeout 300 "$TENDER" --mem=32 --net:service=user --port-forward=udp:$port:7 -- "$img" 3 >"$tmp/s.out" 2>"$tmp/s.err" &
 pid=$!
