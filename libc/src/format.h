@@ -17,6 +17,12 @@ struct klibc_out {
 	size_t total; /* bytes produced, stored or not */
 	/* Empties buf (len = 0) when it is full; NULL: drop what does not fit. */
 	void (*flush)(struct klibc_out *o);
+	/* Where buf[len, cap) is scratch (the console's buffer), literal text
+	 * and %s strings are copied 8 bytes a step, each store of 8 bytes
+	 * starting at or below wlimit (buf + cap - 8). NULL: only the bytes
+	 * of the output are ever written (snprintf, whose caller's buffer
+	 * beyond the NUL must stay as it was). */
+	char *wlimit;
 };
 
 /* Formats fmt with ap into o; returns the number of bytes produced (o->total),

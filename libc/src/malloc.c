@@ -12,6 +12,7 @@
  * which is how free() merges backwards without footers.
  */
 #include <stdlib.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <errno.h>
@@ -56,14 +57,35 @@ static void fatal(const char *what, const void *p)
 	abort();
 }
 
+/* The region klibc_heap_init() recorded; heap_setup() cuts it into the
+ * first FREE chunk and the end sentinel on the first malloc(). Lazy, because
+ * at boot on hvt every instruction and every newly touched page costs
+ * (docs/libc.md): an appliance that never allocates never pays. */
+static uintptr_t region_start;
+static size_t region_len;
+static bool region_given;
+
 void klibc_heap_init(void *start, size_t len)
 {
-	uintptr_t lo = ((uintptr_t)start + UNIT - 1) & ~(uintptr_t)(UNIT - 1);
-	uintptr_t hi = ((uintptr_t)start + len) & ~(uintptr_t)(UNIT - 1);
+	if (region_given)
+		return;
+	region_given = true;
+	region_start = (uintptr_t)start;
+	region_len = len;
+}
+
+/* Builds the heap from the recorded region; false if there is none or it is
+ * too small. Runs once. */
+static bool heap_setup(void)
+{
+	uintptr_t lo = (region_start + UNIT - 1) & ~(uintptr_t)(UNIT - 1);
+	uintptr_t hi = (region_start + region_len) & ~(uintptr_t)(UNIT - 1);
 	struct chunk *c;
 
-	if (heap_lo != NULL || hi < lo + 4 * UNIT)
-		return;
+	if (heap_lo != NULL)
+		return true;
+	if (!region_given || region_len > UINTPTR_MAX - region_start || hi < lo + 4 * UNIT)
+		return false;
 	if ((hi - lo) / UNIT > UINT32_MAX) /* units are 32 bits: 64 GiB */
 		hi = lo + (uintptr_t)UINT32_MAX * UNIT;
 	heap_lo = c = (struct chunk *)lo;
@@ -74,6 +96,7 @@ void klibc_heap_init(void *start, size_t len)
 	heap_end->units = 0;
 	heap_end->flags = USED | PREV_FREE;
 	heap_end->prev_units = c->units;
+	return true;
 }
 
 static void unlink_free(struct chunk *c)
@@ -164,7 +187,7 @@ void *malloc(size_t size)
 	struct chunk *c;
 	uint32_t u;
 
-	if (size > (size_t)UINT32_MAX * UNIT / 2 || heap_lo == NULL) {
+	if (size > (size_t)UINT32_MAX * UNIT / 2 || (heap_lo == NULL && !heap_setup())) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -336,5 +359,7 @@ size_t klibc_heap_used(void)
 
 size_t klibc_heap_free(void)
 {
-	return heap_lo == NULL ? 0 : (size_t)((char *)heap_end - (char *)heap_lo) - used_bytes;
+	if (!heap_setup())
+		return 0;
+	return (size_t)((char *)heap_end - (char *)heap_lo) - used_bytes;
 }

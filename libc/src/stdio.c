@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <kiln/platform.h>
+#include <kiln_libc.h>
 
 #include "format.h"
 
@@ -15,24 +16,30 @@ static struct klibc_file console_out, console_err;
 FILE *const stdout = &console_out;
 FILE *const stderr = &console_err;
 
-/* printf formats into a stack buffer, handed to the console (which batches
- * again) when full and at the end: one call for a typical line. */
-static void console_flush(struct klibc_out *o)
+/* printf formats straight into the console's buffer (kiln_libc.h), which
+ * the platform sends when it fills, when the appliance yields and at exit:
+ * hello's whole output is one PUTS. */
+static void console_full(struct klibc_out *o)
 {
-	kiln_console_write(o->buf, o->len);
-	o->len = 0;
+	klibc_console.len = o->len;
+	kiln_console_flush();
+	o->len = klibc_console.len;
+}
+
+static inline int console_format(const char *fmt, va_list ap)
+{
+	struct klibc_console *c = &klibc_console;
+	struct klibc_out o = {c->buf, c->len, c->cap, 0, console_full, c->buf + c->cap - 8};
+	int n = klibc_format(&o, fmt, ap);
+
+	c->len = o.len;
+	return n;
 }
 
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
 {
-	char buf[256];
-	struct klibc_out o = {buf, 0, sizeof(buf), 0, console_flush};
-	int n;
-
 	(void)f;
-	n = klibc_format(&o, fmt, ap);
-	console_flush(&o);
-	return n;
+	return console_format(fmt, ap);
 }
 
 int vprintf(const char *restrict fmt, va_list ap)
@@ -46,7 +53,7 @@ int printf(const char *restrict fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vfprintf(stdout, fmt, ap);
+	n = console_format(fmt, ap);
 	va_end(ap);
 	return n;
 }
@@ -65,7 +72,7 @@ int fprintf(FILE *restrict f, const char *restrict fmt, ...)
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
 	/* Room for all but the NUL; what does not fit is counted, not stored. */
-	struct klibc_out o = {buf, 0, size > 0 ? size - 1 : 0, 0, NULL};
+	struct klibc_out o = {buf, 0, size > 0 ? size - 1 : 0, 0, NULL, NULL};
 	int n = klibc_format(&o, fmt, ap);
 
 	if (size > 0)

@@ -92,6 +92,7 @@ TEST(console_printf)
 	int n = klibc_printf("%s=%d\n", "answer", 42);
 	CHECK_EQ(n, 10);
 	klibc_puts("line");
+	host_console_sync();
 	CHECK_EQ(host_console_len, 15);
 	CHECK_MEM(host_console, "answer=42\nline\n", 15);
 }
@@ -102,7 +103,44 @@ TEST(console_printf_longer_than_its_buffer)
 	host_console_len = 0;
 	int n = klibc_printf("%-1000s|%d", "start", 7);
 	snprintf(want, sizeof(want), "%-1000s|%d", "start", 7);
+	host_console_sync();
 	CHECK_EQ(n, 1002);
 	CHECK_EQ(host_console_len, 1002);
 	CHECK_MEM(host_console, want, 1002);
+}
+
+/* printf into the console's buffer copies literal text and %s strings 8
+ * bytes a step (format.c, copy_until): the same text as glibc's for every
+ * alignment of format and argument and every position in the buffer
+ * (HOST_CONSOLE_BUF bytes), so the word stores meet its end and the flush. */
+TEST(console_printf_word_copies)
+{
+	static const char text[] = "Hello from kiln! (appliance %s, %d boot argument%s)\n"
+				   "%%literal %s and %s%s|%c|%-3s|%.2s|%5s|";
+	static const char arg[] = "an argument string longer than eight bytes";
+	char fmt[sizeof(text) + 8], want[512], got[512];
+	int cases = 0;
+
+	for (size_t fa = 0; fa < 8; fa++) {
+		memcpy(fmt + fa, text, sizeof(text));
+		for (size_t sa = 0; sa < 8; sa++) {
+			const char *s = arg + sa;
+			for (size_t pre = 0; pre < HOST_CONSOLE_BUF + 8; pre += 3) {
+				int w = snprintf(want, sizeof(want), "%*s", (int)pre, "");
+				w += snprintf(want + w, sizeof(want) - (size_t)w, fmt + fa, s, (int)pre - 40,
+					      "", s + 20, "", "", 'c', "ab", "xyz", "q");
+				host_console_len = 0;
+				klibc_printf("%*s", (int)pre, "");
+				int n = klibc_printf(fmt + fa, s, (int)pre - 40, "", s + 20, "", "", 'c',
+						     "ab", "xyz", "q");
+				host_console_sync();
+				memcpy(got, host_console, host_console_len);
+				CHECK_EQ((size_t)n + pre, (size_t)w);
+				CHECK_EQ(host_console_len, (size_t)w);
+				CHECK_MEM(got, want, (size_t)w);
+				cases++;
+			}
+		}
+	}
+	CHECK(cases > 100);
 }

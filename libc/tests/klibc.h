@@ -70,8 +70,13 @@ void klibc_heap_init(void *start, size_t len);
 size_t klibc_heap_used(void);
 size_t klibc_heap_free(void);
 
-/* host_platform.c: the console the libc writes to, captured. */
+/* host_platform.c: the console the libc writes to, captured. printf's
+ * output waits in the console's buffer (kiln_libc.h, klibc_console) until
+ * it fills or host_console_sync() (kiln_console_flush) moves it here. */
 extern char host_console[65536];
 extern size_t host_console_len;
+void host_console_sync(void);
+/* The size of the host console's buffer: small, so tests cross its end. */
+#define HOST_CONSOLE_BUF 64
 
 #endif

@@ -3,7 +3,7 @@
  * Every instruction here costs ~2,000 times its native time on this
  * machine's hypervisor, so boot does only this: no clearing of bss (the
  * monitor hands over zeroed RAM), no clock reading, no hypercall. */
-#include <string.h>
+#include <stdbool.h>
 
 #include <kiln/platform.h>
 #include <kiln_libc.h>
@@ -23,31 +23,30 @@ extern char _end[];
 static char cmdline[HVT_CMDLINE_SIZE];
 static char *argv[HVT_CMDLINE_SIZE / 2 + 2]; /* "a b c": at most one word per 2 bytes */
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n';
-}
-
-/* Splits the copy of the command line into words; returns argc. */
+/* Copies the command line and splits the copy into words in one pass;
+ * returns argc. argv[argc] stays NULL: bss is zero and nothing beyond argc
+ * is ever written. */
 static int split_args(const char *src)
 {
 	int argc = 1;
-	size_t n = src != NULL ? strnlen(src, sizeof(cmdline) - 1) : 0;
-	char *p = cmdline, *end = cmdline + n;
+	char *d = cmdline, *end = cmdline + sizeof(cmdline) - 1;
+	bool in_word = false;
 
-	if (n > 0)
-		memcpy(cmdline, src, n);
 	argv[0] = kiln_appliance_name != NULL ? (char *)kiln_appliance_name : "kiln";
-	while (p < end) {
-		while (p < end && is_space(*p))
-			*p++ = '\0';
-		if (p == end)
-			break;
-		argv[argc++] = p;
-		while (p < end && !is_space(*p))
-			p++;
+	if (src == NULL)
+		return argc;
+	for (; d < end && *src != '\0'; src++, d++) {
+		char c = *src;
+
+		if (c == ' ' || c == '\t' || c == '\n') {
+			in_word = false; /* *d stays '\0' (bss): the word before ends */
+		} else {
+			*d = c;
+			if (!in_word)
+				argv[argc++] = d;
+			in_word = true;
+		}
 	}
-	argv[argc] = NULL;
 	return argc;
 }
 
@@ -57,6 +56,7 @@ void hvt_boot(const struct hvt_boot_info *bi)
 	uintptr_t heap = (uintptr_t)_end, top = bi->mem_size - HVT_STACK_SIZE;
 
 	hvt_bi = bi;
+	/* Only recorded: malloc() sets the heap up on its first call. */
 	if (top > heap)
 		klibc_heap_init((void *)heap, top - heap);
 	int argc = split_args((const char *)(uintptr_t)bi->cmdline);

@@ -1,11 +1,13 @@
 /* canary.c: the stack protector's guard and failure path (-fstack-protector-strong
- * -mstack-protector-guard=global, mk/flags.mk), and RDRAND (docs/hvt-guest.md). */
+ * -mstack-protector-guard=global, mk/flags.mk), and RDRAND (docs/hvt-guest.md).
+ * The guard's value is chosen in _start (start.S). */
 #include <cpuid.h>
 
 #include <kiln/platform.h>
 
 #include "hvt.h"
 
+/* Set by _start (start.S) from RDRAND or the TSC before any C runs. */
 uintptr_t __stack_chk_guard;
 
 static int has_rdrand = -1; /* -1 until the CPUID below */
@@ -25,19 +27,6 @@ bool hvt_rdrand64(uint64_t *v)
 			return true;
 	}
 	return false;
-}
-
-/* Called by _start before any protected frame exists, so it must not have
- * one itself: the guard changes under it. One CPUID and one RDRAND (or one
- * rdtsc) at boot: each is a trap into the hypervisor. */
-__attribute__((no_stack_protector)) void hvt_canary_init(void)
-{
-	uint64_t v;
-
-	if (!hvt_rdrand64(&v))
-		v = hvt_rdtsc() * 0x9e3779b97f4a7c15ull;
-	/* A zero low byte stops string overflows (strcpy) at the canary. */
-	__stack_chk_guard = (uintptr_t)(v & ~(uint64_t)0xff);
 }
 
 __attribute__((noreturn, no_stack_protector)) void __stack_chk_fail(void)

@@ -1,9 +1,11 @@
 /* console.c: the console (include/kiln/platform.h) over the PUTS hypercall, batched:
  * every PUTS is a VM exit (~8 us here), so output waits in a buffer until it
- * fills, the appliance yields, or it ends. */
+ * fills, the appliance yields, or it ends. printf formats straight into the
+ * same buffer (klibc_console, libc/include/kiln_libc.h). */
 #include <string.h>
 
 #include <kiln/platform.h>
+#include <kiln_libc.h>
 
 #include "hvt.h"
 
@@ -11,29 +13,31 @@
 #define HVT_CONSOLE_BUF 4096
 
 static char console_buf[HVT_CONSOLE_BUF];
-static size_t console_len;
+struct klibc_console klibc_console = {console_buf, 0, sizeof(console_buf)};
 
 void kiln_console_flush(void)
 {
-	struct hvt_hc_puts p = {(uint64_t)(uintptr_t)console_buf, console_len};
+	struct hvt_hc_puts p = {(uint64_t)(uintptr_t)console_buf, klibc_console.len};
 
-	if (console_len == 0)
+	if (p.len == 0)
 		return;
 	hvt_hypercall(HVT_HYPERCALL_PUTS, &p);
-	console_len = 0;
+	klibc_console.len = 0;
 }
 
 void kiln_console_write(const char *buf, size_t len)
 {
+	struct klibc_console *c = &klibc_console;
+
 	while (len > 0) {
-		size_t room = sizeof(console_buf) - console_len;
+		size_t room = sizeof(console_buf) - c->len;
 		size_t n = len < room ? len : room;
 
-		memcpy(console_buf + console_len, buf, n);
-		console_len += n;
+		memcpy(console_buf + c->len, buf, n);
+		c->len += n;
 		buf += n;
 		len -= n;
-		if (console_len == sizeof(console_buf))
+		if (c->len == sizeof(console_buf))
 			kiln_console_flush();
 	}
 }
