@@ -48,9 +48,10 @@ run_target() {
 		fail "$t: build udpecho" "$(tail -n 3 "$tmp/$t.build" | tr '\n' ' ')"
 		return
 	fi
-	# Not ns=$(netns_new): in a subshell its record for cleanup (and its
-	# sequence number) would be lost.
-	netns_new >/dev/null && ns=${_NS_LIST[-1]} && tap_new "$ns" "$tap" 10.9.7.1/24 ||
+	if [ "$t" = hvt ] && [ -x "$KILN_ROOT/scripts/check-sse" ]; then
+		check "hvt: the stack's image has no SSE/x87 code" "$KILN_ROOT/scripts/check-sse" "$img"
+	fi
+	netns_new ns && tap_new "$ns" "$tap" 10.9.7.1/24 ||
 		{ fail "$t: namespace and tap" "cannot create"; return; }
 	local cmd=("$img" "--net:service=$tap" --)
 	[ "$t" = hvt ] && cmd=("$TENDER" --mem=32 "--net:service=$tap" -- "$img")
