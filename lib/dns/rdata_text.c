@@ -16,6 +16,14 @@ static const struct {
 	{DNS_TYPE_RRSIG, "RRSIG"}, {DNS_TYPE_NSEC, "NSEC"},   {DNS_TYPE_DNSKEY, "DNSKEY"},
 	{DNS_TYPE_IXFR, "IXFR"},   {DNS_TYPE_AXFR, "AXFR"},   {DNS_TYPE_ANY, "ANY"},
 	{DNS_TYPE_CAA, "CAA"},
+	/* Types without a text form here: known by name so that zone files can
+	 * give their RDATA as RFC 3597 "\#" data and output names them. */
+	{17, "RP"},        {18, "AFSDB"},     {29, "LOC"},        {35, "NAPTR"},
+	{36, "KX"},        {37, "CERT"},      {39, "DNAME"},      {44, "SSHFP"},
+	{49, "DHCID"},     {50, "NSEC3"},     {51, "NSEC3PARAM"}, {52, "TLSA"},
+	{53, "SMIMEA"},    {59, "CDS"},       {60, "CDNSKEY"},    {61, "OPENPGPKEY"},
+	{62, "CSYNC"},     {63, "ZONEMD"},    {64, "SVCB"},       {65, "HTTPS"},
+	{99, "SPF"},       {256, "URI"},
 };
 
 const char *dns_type_name(uint16_t type, char buf[12])

@@ -2,6 +2,7 @@
 # nsd_zone_text.py: normalises a zone listing to one "owner ttl type rdata"
 # line per record, lower case, sorted: from `nsd-checkzone -p` (default) or
 # from `dns_tool check` (--ours), so that differential.sh can diff them.
+# RDATA of types kiln shows only in RFC 3597 form (TLSA) is not compared.
 import re
 import sys
 
@@ -27,5 +28,7 @@ for line in text.split('\n'):
         f[0] = owner
     name, ttl, cls, typ = f[0], f[1], f[2], f[3]
     rdata = ' '.join(f[4:])
+    if typ.upper() in ('TLSA',):
+        rdata = '(rfc3597)'
     out.append(' '.join([name.lower(), ttl, typ.upper(), rdata.lower()]))
 print('\n'.join(sorted(out)))

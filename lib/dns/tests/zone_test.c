@@ -188,6 +188,8 @@ TEST(zone_errors_name_file_and_line)
 		 "z.zone:3: \\# data is not valid A RDATA"},
 		{"$TTL 60\n@ SOA ns h 1 2 3 4 5\nt DS 1 2 3 abcd\n",
 		 "z.zone:3: type DS needs the \\# generic syntax (RFC 3597)"},
+		{"$TTL 60\n@ SOA ns h 1 2 3 4 5\nt TLSA 3 1 1 abcd\n",
+		 "z.zone:3: type TLSA needs the \\# generic syntax (RFC 3597)"},
 		{"$TTL 60\n@ SOA ns h 1 2 3 4 5\nt MX 10\n", "z.zone:3: MX: missing fields"},
 		{"$TTL 60\n@ SOA ns h 1 2 3 4 5\nt MX 10 a b\n", "z.zone:3: MX: unexpected 'b'"},
 		{"$TTL 60\n@ SOA ns h 1 2 3 4 5\nt MX 70000 a\n", "z.zone:3: MX: bad number '70000'"},
@@ -208,6 +210,25 @@ TEST(zone_errors_name_file_and_line)
 		CHECK_EQ(rc, -1);
 		CHECK_STR(err, cases[i].msg);
 	}
+}
+
+TEST(generic_syntax_for_named_types)
+{
+	const char *text = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n"
+			   "_443._tcp TLSA \\# 5 0301016162\n"
+			   "d DNAME \\# 3 01 7a 00\n"
+			   "n NS \\# 3 016e00\n";
+	struct dns_zone *z;
+	char err[200], out[1024];
+	CHECK_EQ(dns_zone_parse("g", view_make(text, strlen(text)), "g.", &z, err, sizeof err), 0);
+	dns_zone_to_text(z, out, sizeof out);
+	CHECK(strstr(out, "_443._tcp.g. 60 IN TLSA \\# 5 0301016162\n") != NULL);
+	CHECK(strstr(out, "d.g. 60 IN DNAME \\# 3 017a00\n") != NULL);
+	CHECK(strstr(out, "n.g. 60 IN NS n.\n") != NULL); /* \# for a known type, checked */
+	dns_zone_free(z);
+	const char *bad = "$TTL 60\n@ SOA ns h 1 2 3 4 5\nn NS \\# 2 016e\n";
+	CHECK_EQ(dns_zone_parse("g", view_make(bad, strlen(bad)), "g.", &z, err, sizeof err), -1);
+	CHECK_STR(err, "g:3: \\# data is not valid NS RDATA");
 }
 
 TEST(zone_multiline_and_comments)
