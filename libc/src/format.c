@@ -29,8 +29,13 @@ static void emit_overflow(struct klibc_out *o, const char *s, size_t n)
 		o->len += k;
 		s += k;
 		n -= k;
-		if (n == 0 || o->flush == NULL)
+		if (n == 0)
 			return;
+		if (o->flush == NULL) {
+			o->total += n; /* dropped, but counted */
+			return;
+		}
+		o->total += o->len; /* sent */
 		o->flush(o);
 	}
 }
@@ -39,7 +44,6 @@ static inline void emit(struct klibc_out *o, const char *s, size_t n)
 {
 	char *d = o->buf + o->len;
 
-	o->total += n;
 	if (n > o->cap - o->len) {
 		emit_overflow(o, s, n);
 		return;
@@ -77,7 +81,7 @@ static inline __attribute__((always_inline)) KLIBC_WORD_READER const char *
 copy_until(struct klibc_out *o, const char *p, int c)
 {
 	const uint64_t pattern = (unsigned char)c * KLIBC_ONES;
-	char *d = o->buf + o->len, *start = d;
+	char *d = o->buf + o->len;
 	const uintptr_t limit = (uintptr_t)o->wlimit; /* 0: never */
 	uint64_t v, m;
 	const char *stop;
@@ -110,12 +114,10 @@ copy_until(struct klibc_out *o, const char *p, int c)
 	stop = p + step;
 	d += step;
 	o->len = (size_t)(d - o->buf);
-	o->total += (size_t)(d - start);
 	return stop;
 
 bytewise: /* too close to the end of o's buffer or of p's page, or no scratch room */
 	o->len = (size_t)(d - o->buf);
-	o->total += (size_t)(d - start);
 	stop = klibc_strchrnul(p, c);
 	emit(o, p, (size_t)(stop - p));
 	return stop;
@@ -372,6 +374,7 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 KLIBC_WORD_READER int klibc_format(struct klibc_out *o, const char *fmt, va_list ap)
 {
 	const char *p = fmt;
+	size_t base = o->len, total;
 	va_list aq;
 
 	va_copy(aq, ap);
@@ -382,9 +385,10 @@ KLIBC_WORD_READER int klibc_format(struct klibc_out *o, const char *fmt, va_list
 		p = convert(o, q + 1, &aq);
 	}
 	va_end(aq);
-	if (o->total > INT_MAX) {
+	total = o->total + o->len - base;
+	if (total > INT_MAX) {
 		errno = EOVERFLOW;
 		return -1;
 	}
-	return (int)o->total;
+	return (int)total;
 }

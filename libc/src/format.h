@@ -14,7 +14,7 @@ struct klibc_out {
 	char *buf;
 	size_t len;   /* bytes in buf */
 	size_t cap;   /* room in buf */
-	size_t total; /* bytes produced, stored or not */
+	size_t total; /* bytes flushed or dropped: all produced = total + len - len at start */
 	/* Empties buf (len = 0) when it is full; NULL: drop what does not fit. */
 	void (*flush)(struct klibc_out *o);
 	/* Where buf[len, cap) is scratch (the console's buffer), literal text
@@ -25,7 +25,7 @@ struct klibc_out {
 	char *wlimit;
 };
 
-/* Formats fmt with ap into o; returns the number of bytes produced (o->total),
+/* Formats fmt with ap into o; returns the number of bytes produced,
  * or -1 (errno EOVERFLOW) past INT_MAX. Does not flush the end of buf. */
 int klibc_format(struct klibc_out *o, const char *fmt, va_list ap);
 
