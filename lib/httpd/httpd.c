@@ -1,0 +1,232 @@
+/* httpd.c: lib/http's server engine over lib/tcp, a fiber per active connection and a dormant fiber per idle one (include/kiln/httpd.h). */
+#include <kiln/fiber.h>
+#include <kiln/httpd.h>
+#include <kiln/wait.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct httpd {
+	struct tcp_stack *tcp;
+	struct tcp_listener *l;
+	struct http_server *srv;
+	struct httpd_config cfg;
+	struct httpd_stats stats;
+	int stopping;
+	int acceptor_live; /* the acceptor fiber has not ended */
+};
+
+/* One open connection: all an idle one costs besides TCP and the fiber
+ * record. */
+struct httpd_conn {
+	struct httpd *h;
+	struct tcp_conn *t;
+	kiln_time_t idle_until;
+};
+
+/* Freed once stopped and nothing refers to it any more. */
+static void maybe_free(struct httpd *h)
+{
+	if (h->stopping && !h->acceptor_live && h->stats.open == 0)
+		free(h);
+}
+
+static long io_read(void *ctx, void *buf, size_t len)
+{
+	struct httpd_conn *hc = ctx;
+	long n = tcp_read(hc->t, buf, len, kiln_clock_monotonic() + hc->h->cfg.io_timeout);
+	if (n < 0)
+		hc->h->stats.io_errors++;
+	return n;
+}
+
+static long io_write(void *ctx, const void *buf, size_t len)
+{
+	struct httpd_conn *hc = ctx;
+	long n = tcp_write(hc->t, buf, len, kiln_clock_monotonic() + hc->h->cfg.io_timeout);
+	if (n < 0)
+		hc->h->stats.io_errors++;
+	return n;
+}
+
+static const struct http_io tcp_io = {io_read, io_write};
+
+static void conn_end(struct httpd_conn *hc)
+{
+	struct httpd *h = hc->h;
+
+	tcp_close(hc->t);
+	h->stats.open--;
+	free(hc);
+	maybe_free(h);
+}
+
+static void serve(void *arg);
+
+/* Wait, without a stack, until the connection is readable or idle_until.
+ * If it is readable already, its wake has come and gone (data that arrived
+ * in the same loop turn as the handshake): a dormant fiber would sleep
+ * through it, so the fiber starts at once. */
+static int go_dormant(struct httpd_conn *hc)
+{
+	if (tcp_readable(hc->t))
+		return fiber_spawn(serve, hc, hc->h->cfg.stack_size) != NULL;
+	return fiber_spawn_on(tcp_read_waitq(hc->t), hc->idle_until, serve, hc,
+			      hc->h->cfg.stack_size) != NULL;
+}
+
+/* Runs only while the connection has something to read (a request, its
+ * end, an error) or its idle time is up. */
+static void serve(void *arg)
+{
+	struct httpd_conn *hc = arg;
+	struct httpd *h = hc->h;
+	struct http_conn *c;
+	void *body = NULL;
+	int r;
+
+again:
+	if (!tcp_readable(hc->t)) { /* a wake is a hint; or the idle time is up */
+		if (kiln_clock_monotonic() < hc->idle_until) {
+			if (go_dormant(hc))
+				return;
+			h->stats.no_memory++;
+		} else {
+			h->stats.idle_timeouts++;
+		}
+		conn_end(hc);
+		return;
+	}
+	body = NULL;
+	c = malloc(sizeof(*c));
+	if (c && h->cfg.body_max)
+		body = malloc(h->cfg.body_max);
+	if (!c || (h->cfg.body_max && !body)) {
+		h->stats.no_memory++;
+		free(c);
+		conn_end(hc);
+		return;
+	}
+	h->stats.active++;
+	http_conn_init(c, h->srv, &tcp_io, hc, body, h->cfg.body_max);
+	c->return_when_idle = 1;
+	r = http_conn_serve(c);
+	h->stats.active--;
+	free(body);
+	free(c);
+	if (r == HTTP_CONN_IDLE) {
+		/* Between requests: the next may be here already (pipelined
+		 * beyond the read buffer); else give the stack back. */
+		hc->idle_until = kiln_clock_monotonic() + h->cfg.idle_timeout;
+		goto again;
+	}
+	conn_end(hc);
+}
+
+static void accept_one(struct httpd *h, struct tcp_conn *t)
+{
+	struct httpd_conn *hc;
+
+	h->stats.accepted++;
+	if (h->stats.open >= h->cfg.max_conns) {
+		h->stats.refused++;
+		tcp_abort(t);
+		return;
+	}
+	hc = malloc(sizeof(*hc));
+	if (!hc) {
+		h->stats.no_memory++;
+		tcp_abort(t);
+		return;
+	}
+	hc->h = h;
+	hc->t = t;
+	hc->idle_until = kiln_clock_monotonic() + h->cfg.idle_timeout;
+	tcp_set_nodelay(t, true);
+	h->stats.open++;
+	if (!go_dormant(hc)) {
+		h->stats.no_memory++;
+		conn_end(hc);
+	}
+}
+
+static void acceptor(void *arg)
+{
+	struct httpd *h = arg;
+
+	/* Not tcp_accept(): httpd_stop frees the listener while this fiber
+	 * waits, so it must look at `stopping` before touching it again. */
+	while (!h->stopping) {
+		struct tcp_conn *t = tcp_accept_nb(h->l);
+		if (t)
+			accept_one(h, t);
+		else
+			wait_on(tcp_accept_waitq(h->l), KILN_TIME_NEVER);
+	}
+	h->acceptor_live = 0;
+	maybe_free(h);
+}
+
+struct httpd *httpd_start(struct tcp_stack *tcp, struct http_server *srv,
+			  const struct httpd_config *cfg, int *err)
+{
+	struct httpd *h;
+	int r;
+
+	if (err)
+		*err = 0;
+	if (!tcp || !srv || !cfg || cfg->port == 0) {
+		if (err)
+			*err = -TCP_EINVAL;
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		if (err)
+			*err = -TCP_ENOMEM;
+		return NULL;
+	}
+	h->tcp = tcp;
+	h->srv = srv;
+	h->cfg = *cfg;
+	if (!h->cfg.max_conns)
+		h->cfg.max_conns = HTTPD_MAX_CONNS_DEFAULT;
+	if (!h->cfg.backlog)
+		h->cfg.backlog = HTTPD_BACKLOG_DEFAULT;
+	if (!h->cfg.idle_timeout)
+		h->cfg.idle_timeout = HTTPD_IDLE_TIMEOUT_DEFAULT;
+	if (!h->cfg.io_timeout)
+		h->cfg.io_timeout = HTTPD_IO_TIMEOUT_DEFAULT;
+	r = tcp_listen(tcp, cfg->port, h->cfg.backlog, &h->l);
+	if (r != 0) {
+		if (err)
+			*err = r;
+		free(h);
+		return NULL;
+	}
+	struct fiber *f = fiber_spawn(acceptor, h, 0);
+	if (!f) {
+		tcp_listener_close(h->l);
+		free(h);
+		if (err)
+			*err = -TCP_ENOMEM;
+		return NULL;
+	}
+	fiber_set_name(f, "httpd-accept");
+	h->acceptor_live = 1;
+	return h;
+}
+
+void httpd_stop(struct httpd *h)
+{
+	h->stopping = 1;
+	/* Wake the acceptor before the queue goes with the listener. */
+	waitq_wake(tcp_accept_waitq(h->l));
+	tcp_listener_close(h->l);
+	h->l = NULL;
+	maybe_free(h);
+}
+
+void httpd_get_stats(const struct httpd *h, struct httpd_stats *out)
+{
+	*out = h->stats;
+}
