@@ -246,3 +246,18 @@ TEST(zone_multiline_and_comments)
 	CHECK(find(z, "x.z", DNS_TYPE_A) != NULL);
 	dns_zone_free(z);
 }
+
+TEST(crlf_relative_origin_and_escaped_blank)
+{
+	const char *text = "$TTL 60\r\n@ SOA ns h ( 1 2\r\n 3 4 5 ) ; c\r\n$ORIGIN a\r\n"
+			   "b A 10.0.0.1\r\n$ORIGIN c.a.z.\r\n@ TXT \"x y\"\r\n\tTXT a\\ b\r\n";
+	struct dns_zone *z;
+	char err[200], out[512];
+	CHECK_EQ(dns_zone_parse("crlf", view_make(text, strlen(text)), "z", &z, err, sizeof err), 0);
+	dns_zone_to_text(z, out, sizeof out);
+	CHECK_STR(out, "z. 60 IN SOA ns.z. h.z. 1 2 3 4 5\n"
+		       "b.a.z. 60 IN A 10.0.0.1\n"
+		       "c.a.z. 60 IN TXT \"a b\"\n"
+		       "c.a.z. 60 IN TXT \"x y\"\n");
+	dns_zone_free(z);
+}
