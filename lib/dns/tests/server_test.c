@@ -495,3 +495,43 @@ TEST(optional_data_within_1232_and_glue_only_in_referrals)
 	CHECK_EQ(count_rr("fat.fatcut.o.test", DNS_TYPE_A), 80);
 	dns_zone_free(z);
 }
+
+/* Over TCP a response passes 16 KiB, where compression pointers (14 bits)
+ * cannot reach: names there are written whole and must still decode. */
+TEST(tcp_response_beyond_compression_reach)
+{
+	static char text[1 << 18];
+	size_t o = (size_t)snprintf(text, sizeof text, "$TTL 60\n@ SOA ns h 1 2 3 4 5\n");
+	for (int i = 0; i < 1500; i++)
+		o += (size_t)snprintf(text + o, sizeof text - o, "mx MX %d host%d.sub%d\nhost%d.sub%d A 10.0.%d.%d\n",
+				      i, i, i % 7, i, i % 7, i / 256, i % 256);
+	struct dns_zone *z;
+	char err[128];
+	CHECK_EQ(dns_zone_parse("big", view_make(text, o), "big.test", &z, err, sizeof err), 0);
+	struct dns_server s;
+	dns_server_init(&s);
+	CHECK_EQ(dns_server_add_zone(&s, z), 0);
+	CHECK(ask_on(&s, "mx.big.test", DNS_TYPE_MX, -1, true));
+	CHECK(R.len > 0x4000);
+	CHECK(!FLAG(DNS_FLAG_TC));
+	CHECK_EQ(R.m.hdr.ancount, 1500);
+	/* Every exchange decodes to the name the zone holds. */
+	size_t pos = R.m.an_off;
+	unsigned seen = 0;
+	for (unsigned i = 0; i < R.m.hdr.ancount + R.m.hdr.arcount; i++) {
+		struct dns_rr rr;
+		CHECK_EQ(dns_rr_decode(R.v, &pos, &rr), DNS_OK);
+		if (rr.type != DNS_TYPE_MX)
+			continue;
+		uint16_t pref;
+		struct dns_name ex, want;
+		char nm[64];
+		CHECK_EQ(dns_rdata_mx(R.v, &rr, &pref, &ex), DNS_OK);
+		snprintf(nm, sizeof nm, "host%u.sub%u.big.test", pref, pref % 7);
+		dns_name_parse(nm, &want);
+		CHECK(dns_name_equal(&ex, &want));
+		seen++;
+	}
+	CHECK_EQ(seen, 1500);
+	dns_zone_free(z);
+}
