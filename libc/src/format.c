@@ -268,6 +268,25 @@ static enum length length(const char **p)
 	}
 }
 
+/* A bare %d of v: no sign flag, width or precision. */
+static inline void bare_int(struct klibc_out *o, intmax_t v)
+{
+	char buf[1 + 3 * sizeof(uintmax_t)];
+	uintmax_t mag = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
+	size_t nd = digits(buf + sizeof(buf), mag, 10, 0);
+
+	if (v < 0)
+		buf[sizeof(buf) - ++nd] = '-';
+	emit(o, buf + sizeof(buf) - nd, nd);
+}
+
+/* A bare %s: no width or precision. */
+static inline __attribute__((always_inline)) KLIBC_WORD_READER void
+bare_str(struct klibc_out *o, const char *s)
+{
+	copy_until(o, s != NULL ? s : "(null)", 0);
+}
+
 /* One conversion starting after '%'; returns the position after it.
  * KLIBC_WORD_READER: copy_until reads whole words of %s strings. */
 static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p, va_list *ap)
@@ -275,6 +294,15 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 	int flags = 0, width = 0, prec = -1;
 	enum length len = L_INT;
 
+	/* The two most common conversions, bare, before any parsing. */
+	if (*p == 's') {
+		bare_str(o, va_arg(*ap, const char *));
+		return p + 1;
+	}
+	if (*p == 'd') {
+		bare_int(o, va_arg(*ap, int));
+		return p + 1;
+	}
 	/* Flags, width, precision and length, unless a letter comes first. */
 	if (*p < 'a') {
 		for (;; p++) {
@@ -313,16 +341,11 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 	case 'd':
 	case 'i': {
 		intmax_t v = arg_signed(ap, len);
-		uintmax_t mag = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
-		if ((flags | width) == 0 && prec < 0) { /* the common bare %d */
-			char buf[1 + 3 * sizeof(uintmax_t)];
-			size_t nd = digits(buf + sizeof(buf), mag, 10, 0);
-			if (v < 0)
-				buf[sizeof(buf) - ++nd] = '-';
-			emit(o, buf + sizeof(buf) - nd, nd);
+		if ((flags | width) == 0 && prec < 0) { /* with a length: %ld, %zd */
+			bare_int(o, v);
 			break;
 		}
-		put_int(o, mag, v < 0, 10, 0, flags, width, prec);
+		put_int(o, v < 0 ? -(uintmax_t)v : (uintmax_t)v, v < 0, 10, 0, flags, width, prec);
 		break;
 	}
 	case 'u': put_int(o, arg_unsigned(ap, len), 0, 10, 0, flags & ~(F_PLUS | F_SPACE), width, prec); break;
@@ -346,8 +369,8 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 		const char *s = va_arg(*ap, const char *);
 		if (s == NULL)
 			s = "(null)";
-		if ((width | (prec + 1)) == 0) { /* the common bare %s */
-			copy_until(o, s, 0);
+		if ((width | (prec + 1)) == 0) { /* flags only, as %-s */
+			bare_str(o, s);
 			break;
 		}
 		size_t n = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
@@ -371,20 +394,17 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 	return p + 1;
 }
 
-KLIBC_WORD_READER int klibc_format(struct klibc_out *o, const char *fmt, va_list ap)
+KLIBC_WORD_READER int klibc_format(struct klibc_out *o, const char *fmt, va_list *ap)
 {
 	const char *p = fmt;
 	size_t base = o->len, total;
-	va_list aq;
 
-	va_copy(aq, ap);
 	for (;;) {
 		const char *q = copy_until(o, p, '%');
 		if (*q == '\0')
 			break;
-		p = convert(o, q + 1, &aq);
+		p = convert(o, q + 1, ap);
 	}
-	va_end(aq);
 	total = o->total + o->len - base;
 	if (total > INT_MAX) {
 		errno = EOVERFLOW;

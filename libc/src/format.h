@@ -26,7 +26,10 @@ struct klibc_out {
 };
 
 /* Formats fmt with ap into o; returns the number of bytes produced,
- * or -1 (errno EOVERFLOW) past INT_MAX. Does not flush the end of buf. */
-int klibc_format(struct klibc_out *o, const char *fmt, va_list ap);
+ * or -1 (errno EOVERFLOW) past INT_MAX. Does not flush the end of buf. It
+ * takes the arguments from *ap, a va_list of the caller's own (va_start or
+ * va_copy'd: a va_list parameter is not one), and leaves it used up; by
+ * pointer so that printf hands over its own without a va_copy. */
+int klibc_format(struct klibc_out *o, const char *fmt, va_list *ap);
 
 #endif

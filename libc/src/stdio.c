@@ -26,7 +26,8 @@ static void console_full(struct klibc_out *o)
 	o->len = klibc_console.len;
 }
 
-static inline int console_format(const char *fmt, va_list ap)
+/* ap: a va_list of the caller's own (format.h). */
+static inline int console_format(const char *fmt, va_list *ap)
 {
 	struct klibc_console *c = &klibc_console;
 	struct klibc_out o = {c->buf, c->len, c->cap, 0, console_full, c->buf + c->cap - 8};
@@ -38,8 +39,14 @@ static inline int console_format(const char *fmt, va_list ap)
 
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
 {
+	va_list aq;
+	int n;
+
 	(void)f;
-	return console_format(fmt, ap);
+	va_copy(aq, ap);
+	n = console_format(fmt, &aq);
+	va_end(aq);
+	return n;
 }
 
 int vprintf(const char *restrict fmt, va_list ap)
@@ -53,7 +60,7 @@ int printf(const char *restrict fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = console_format(fmt, ap);
+	n = console_format(fmt, &ap);
 	va_end(ap);
 	return n;
 }
@@ -73,8 +80,12 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list
 {
 	/* Room for all but the NUL; what does not fit is counted, not stored. */
 	struct klibc_out o = {buf, 0, size > 0 ? size - 1 : 0, 0, NULL, NULL};
-	int n = klibc_format(&o, fmt, ap);
+	va_list aq;
+	int n;
 
+	va_copy(aq, ap);
+	n = klibc_format(&o, fmt, &aq);
+	va_end(aq);
 	if (size > 0)
 		buf[o.len] = '\0';
 	return n;

@@ -144,3 +144,20 @@ TEST(console_printf_word_copies)
 	}
 	CHECK(cases > 100);
 }
+
+/* A NULL %s prints "(null)" as glibc does, bare (copied 8 bytes a step on
+ * the console) or with a width. */
+TEST(null_string)
+{
+	const char *volatile none = NULL;
+	char buf[64];
+
+	klibc_snprintf(buf, sizeof(buf), "[%s][%8s][%-7s]", none, none, none);
+	CHECK_STR(buf, "[(null)][  (null)][(null) ]");
+	host_console_len = 0;
+	int n = klibc_printf("[%s]%d\n", none, -5);
+	host_console_sync();
+	CHECK_EQ(n, 11);
+	CHECK_EQ(host_console_len, 11);
+	CHECK_MEM(host_console, "[(null)]-5\n", 11);
+}
