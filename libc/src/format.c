@@ -57,16 +57,14 @@ static inline void emit(struct klibc_out *o, const char *s, size_t n)
 }
 
 /* Bit 7 set in each byte of v that is 0 or equal to the byte of pattern
- * (c in every byte); the lowest set bit is exact (word.h), which is all the
- * callers use. Equal to klibc_zero_bytes(v) | klibc_zero_bytes(v ^ pattern)
- * in fewer instructions: borrows out of bytes that are neither start only
- * above a byte that is, and a byte with bit 7 set in v (so in v ^ pattern,
- * c < 0x80) is masked by ~(v & (v ^ pattern)). */
+ * (c in every byte, c < 0x80); the lowest set bit is exact (word.h), which
+ * is all the callers use. Equal there to klibc_zero_bytes(v) |
+ * klibc_zero_bytes(v ^ pattern), in fewer instructions: a borrow out of a
+ * byte that is neither starts only above a byte that is, and a byte with
+ * bit 7 set (in v and so in v ^ pattern) is masked by ~v. */
 static inline uint64_t stop_bytes(uint64_t v, uint64_t pattern)
 {
-	uint64_t x = v ^ pattern;
-
-	return ((v - KLIBC_ONES) | (x - KLIBC_ONES)) & ~(v & x) & KLIBC_HIGHS;
+	return ((v - KLIBC_ONES) | ((v ^ pattern) - KLIBC_ONES)) & ~v & KLIBC_HIGHS;
 }
 
 /* Copies the text at p up to its first byte equal to c or NUL into o and
@@ -369,10 +367,6 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 		const char *s = va_arg(*ap, const char *);
 		if (s == NULL)
 			s = "(null)";
-		if ((width | (prec + 1)) == 0) { /* flags only, as %-s */
-			bare_str(o, s);
-			break;
-		}
 		size_t n = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
 		put_str(o, s, n, flags, width);
 		break;
