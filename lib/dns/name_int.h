@@ -17,4 +17,12 @@ int dns_wire_name_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_
 #define DNS_NAME_KEY_MAX (2 * 255)
 size_t dns_name_key(const uint8_t *wire, size_t len, uint8_t *key);
 
+struct dns_zone;
+struct dns_node;
+/* dns_zone_find() by a key from dns_name_key(): an ancestor's key is a
+ * prefix of its descendant's (up to a 0 terminator), so a walk down the
+ * tree computes one key and searches with its prefixes. */
+const struct dns_node *dns_zone_find_key(const struct dns_zone *z, const uint8_t *key,
+					 size_t klen);
+
 #endif

@@ -3,6 +3,7 @@
  * processing (RFC 1034 4.3.2, RFC 2308, RFC 4035 3.1.4.1, RFC 8482). */
 #include "server_int.h"
 
+#include "name_int.h"
 #include "rdata_fields.h"
 
 /* The served zone with the longest origin at or above name. */
@@ -55,15 +56,19 @@ static void add_soa(struct dns_plan *p, const struct dns_zone *z, bool class_any
 static const struct dns_node *descend(const struct dns_zone *z, const struct dns_name *name,
 				      uint16_t qtype, const struct dns_node **node)
 {
-	unsigned labels = dns_name_labels(name), top = dns_name_labels(&z->origin);
+	uint8_t key[DNS_NAME_KEY_MAX];
+	size_t klen = dns_name_key(name->wire, name->len, key);
+	unsigned top = dns_name_labels(&z->origin), l = 0;
 	*node = apex(z);
-	for (unsigned l = top + 1; l <= labels; l++) {
-		struct dns_name anc;
-		dns_name_parent(name, labels - l, &anc);
-		*node = dns_zone_find(z, &anc);
+	/* Each 0 in the key ends a label (other octets are >= 1), and the
+	 * prefix up to it is the key of that ancestor. */
+	for (size_t i = 0; i < klen; i++) {
+		if (key[i] != 0 || ++l <= top)
+			continue;
+		*node = dns_zone_find_key(z, key, i + 1);
 		if (!*node)
 			return NULL;
-		if (dns_node_rrset(z, *node, DNS_TYPE_NS) && !(l == labels && qtype == DNS_TYPE_DS))
+		if (dns_node_rrset(z, *node, DNS_TYPE_NS) && !(i + 1 == klen && qtype == DNS_TYPE_DS))
 			return *node;
 	}
 	return NULL;
@@ -108,9 +113,11 @@ static void additional(struct dns_plan *p)
 					continue;
 				bool referral = it->set->type == DNS_TYPE_NS && it->node != apex(it->z);
 				const struct dns_node *n;
-				if (!referral && descend(it->z, &tn, 0, &n))
-					continue; /* glue, outside a referral */
-				n = dns_zone_find(it->z, &tn);
+				if (descend(it->z, &tn, 0, &n)) {
+					if (!referral)
+						continue; /* glue, outside a referral */
+					n = dns_zone_find(it->z, &tn);
+				}
 				if (n) {
 					const struct dns_rrset *s = dns_node_rrset(it->z, n, types[t]);
 					add(p, SEC_ADDITIONAL, it->z, n, s, false,

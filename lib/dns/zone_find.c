@@ -19,10 +19,9 @@ void dns_zone_free(struct dns_zone *z)
 	free(z);
 }
 
-const struct dns_node *dns_zone_find(const struct dns_zone *z, const struct dns_name *name)
+const struct dns_node *dns_zone_find_key(const struct dns_zone *z, const uint8_t *key,
+					 size_t klen)
 {
-	uint8_t key[DNS_NAME_KEY_MAX];
-	size_t klen = dns_name_key(name->wire, name->len, key);
 	size_t lo = 0, hi = z->nnodes;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -39,6 +38,12 @@ const struct dns_node *dns_zone_find(const struct dns_zone *z, const struct dns_
 			hi = mid;
 	}
 	return NULL;
+}
+
+const struct dns_node *dns_zone_find(const struct dns_zone *z, const struct dns_name *name)
+{
+	uint8_t key[DNS_NAME_KEY_MAX];
+	return dns_zone_find_key(z, key, dns_name_key(name->wire, name->len, key));
 }
 
 void dns_node_name(const struct dns_zone *z, const struct dns_node *n, struct dns_name *out)
