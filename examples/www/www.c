@@ -1,0 +1,165 @@
+/* www.c: the www appliance: site/ (baked in by `files = site`) served over HTTP/1.1 on port 80 by kiln's TCP, with /bytes/N, /stats and an upload checksum service on port 81 (issue 4; docs/www.md).
+ *
+ * Boot arguments: --ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR] (else DHCP);
+ * --max-conns=N (HTTP connections held at once, default 1024);
+ * --tcp-buf=KIB (each connection's send and receive buffer bound, default 256).
+ *
+ * Routes:
+ *   GET /bytes/N   N bytes (N < 2^40), byte i = 'a' + i % 26 with a newline
+ *                  every 64th byte: deterministic, for transfer tests
+ *                  (`head -c N` of the same generator gives the same sha256);
+ *   GET /stats     the heap, fibers, TCP and HTTP counters, one "name value"
+ *                  per line (tests compare memory before and after a load);
+ *   GET /...       the baked site; "/" is index.html.
+ * Port 81: send anything, shut down writing, and get back "CRC LENGTH\n", the
+ * POSIX cksum of what arrived (compare with `cksum < file`). */
+#include <kiln/dhcp.h>
+#include <kiln/fiber.h>
+#include <kiln/http.h>
+#include <kiln/httpd.h>
+#include <kiln/kv.h>
+#include <kiln/net.h>
+#include <kiln/nettcp.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(KILN_TARGET_HVT)
+#include <kiln_libc.h>
+#else
+#include <malloc.h>
+#endif
+
+#include "www.h"
+
+KV_BAKED_DECLARE(kiln_files);
+
+static struct net net;
+static struct dhcp_net dhcp;
+static struct tcp_stack *tcp;
+static struct httpd *httpd;
+
+/* /bytes/N: made on the fly, 16 KiB per write. */
+static int bytes_handler(struct http_request *req, struct http_response *resp)
+{
+	const char *p = req->path + strlen("/bytes/");
+	uint64_t n = 0;
+	static uint8_t buf[16384];
+
+	if (*p == '\0')
+		return 404;
+	for (int i = 0; *p >= '0' && *p <= '9'; i++, p++) {
+		if (i == 13)
+			return 400; /* 10^13 > 2^40: no such route */
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p || n >> 40)
+		return 404;
+	http_response_field(resp, "Content-Type", "text/plain");
+	http_response_length(resp, n);
+	if (req->head_only)
+		return 0;
+	for (uint64_t off = 0; off < n;) {
+		size_t k = n - off < sizeof(buf) ? (size_t)(n - off) : sizeof(buf);
+		www_pattern(buf, off, k);
+		if (http_response_write(resp, buf, k) < 0)
+			return -1;
+		off += k;
+	}
+	return 0;
+}
+
+static size_t heap_used(void)
+{
+#if defined(KILN_TARGET_HVT)
+	return klibc_heap_used();
+#else
+	struct mallinfo2 m = mallinfo2();
+	return m.uordblks + m.hblkhd;
+#endif
+}
+
+static int stats_handler(struct http_request *req, struct http_response *resp)
+{
+	static char text[1024];
+	struct fiber_stats fs;
+	struct tcp_stack_info ti;
+	struct httpd_stats hs;
+	const struct tcp_stats *ts = tcp_stack_stats(tcp);
+	(void)req;
+
+	fiber_get_stats(&fs);
+	tcp_stack_info(tcp, &ti);
+	httpd_get_stats(httpd, &hs);
+	int n = snprintf(text, sizeof(text),
+			 "heap_used %zu\nfibers_live %zu\nfibers_dormant %zu\nfiber_stack_bytes %zu\n"
+			 "tcp_conns %u\ntcp_mem %zu\ntcp_retransmits %llu\n"
+			 "httpd_open %u\nhttpd_active %u\nhttpd_accepted %llu\nhttpd_refused %llu\n",
+			 heap_used(), fs.live, fs.dormant, fs.stack_bytes, ti.conns, ti.mem,
+			 (unsigned long long)ts->retransmits, hs.open, hs.active,
+			 (unsigned long long)hs.accepted, (unsigned long long)hs.refused);
+	http_response_field(resp, "Content-Type", "text/plain");
+	http_response_field(resp, "Cache-Control", "no-store");
+	http_response_body(resp, view_make(text, n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0));
+	return 0;
+}
+
+static uint64_t wall_clock(void)
+{
+	return kiln_clock_wall();
+}
+
+static struct http_static site = {&kiln_files, NULL};
+static const struct http_route routes[] = {
+	{"GET", "/bytes/", bytes_handler, NULL},
+	{"GET", "/stats", stats_handler, NULL},
+	{"GET", "/", http_static_handler, &site},
+};
+static struct http_server server = {routes, sizeof(routes) / sizeof(routes[0]), "kiln",
+				    wall_clock, {0}, 0, {0}};
+
+static unsigned long arg_num(int argc, char **argv, const char *name, unsigned long dflt)
+{
+	size_t len = strlen(name);
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=')
+			return strtoul(argv[i] + len + 1, NULL, 10);
+	return dflt;
+}
+
+int kiln_main(int argc, char **argv)
+{
+	unsigned long max_conns = arg_num(argc, argv, "--max-conns", 1024);
+	unsigned long buf_kib = arg_num(argc, argv, "--tcp-buf", 256);
+	int err = 0;
+
+	if (max_conns < 1 || max_conns > 100000 || buf_kib < 4 || buf_kib > 65536) {
+		printf("www: --max-conns is 1..100000, --tcp-buf 4..65536 (KiB)\n");
+		return 2;
+	}
+	if (dhcp_net_up(&net, &dhcp, "service", argc, argv) < 0)
+		return 1;
+	struct tcp_config tc = {0};
+	/* Room for every HTTP connection, the checksum service's and the
+	 * TIME_WAITs of connections the appliance closed. */
+	tc.max_conns = (uint32_t)(max_conns + max_conns / 4 + 64);
+	tc.sndbuf = tc.rcvbuf = (uint32_t)(buf_kib * 1024);
+	tc.syn_queue = 1024;
+	tcp = net_tcp_open(&net, &tc);
+	if (!tcp)
+		return 1;
+	struct httpd_config hc = {.port = 80, .max_conns = (unsigned)max_conns, .backlog = 1024,
+				  .stack_size = WWW_STACK};
+	httpd = httpd_start(tcp, &server, &hc, &err);
+	if (!httpd) {
+		printf("www: cannot serve port 80 (error %d)\n", err);
+		return 1;
+	}
+	if (www_sink_start(tcp, 81) < 0)
+		return 1;
+	uint32_t a = net.ip.addr;
+	printf("www: serving http://%u.%u.%u.%u:80/ (checksums on port 81)\n", a >> 24,
+	       (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	fiber_run(); /* serves for ever */
+	return 0;
+}
