@@ -6,7 +6,9 @@
 # (plain, fragmented, and a 5,000-packet flood on unix with 0% loss), nc -u
 # gets its datagram echoed, an 8000-byte datagram comes back whole (fragmented
 # both ways), a closed port answers port unreachable, a datagram with a bad
-# checksum is counted, and the appliance prints its counters on exit.
+# checksum is counted, the appliance prints its counters on exit, and
+# tshark, with every checksum check on, finds every frame kiln sent
+# well-formed. KEEP_PCAP=PATH keeps the captures as PATH.unix and PATH.hvt.
 AREA=netstack
 . "$(dirname "$0")/../lib.sh"
 need_root || finish
@@ -53,8 +55,9 @@ run_target() {
 	fi
 	netns_new ns && tap_new "$ns" "$tap" 10.9.7.1/24 ||
 		{ fail "$t: namespace and tap" "cannot create"; return; }
-	local cmd=("$img" "--net:service=$tap" --)
-	[ "$t" = hvt ] && cmd=("$TENDER" --mem=32 "--net:service=$tap" -- "$img")
+	local pcap=$tmp/$t.pcap
+	local cmd=("$img" "--net:service=$tap" "--pcap=$pcap" --)
+	[ "$t" = hvt ] && cmd=("$TENDER" --mem=32 "--net:service=$tap" "--pcap=$pcap" -- "$img")
 	bg_start ip netns exec "$ns" timeout 150 "${cmd[@]}" --ipv4=10.9.7.2/24 >"$out" 2>&1
 	local pid=$BG_PID
 	if ! wait_for 60 grep -q '^udpecho: ready' "$out"; then
@@ -106,6 +109,27 @@ run_target() {
 		pass "$t: counters printed on exit"
 	else
 		fail "$t: counters printed" "$(tail -n 5 "$out" | tr '\n' ' ')"
+	fi
+	pcap_check "$t" "$pcap"
+	[ -n "${KEEP_PCAP:-}" ] && cp "$pcap" "$KEEP_PCAP.$t"
+}
+
+# pcap_check TARGET FILE: Wireshark's dissectors, with every checksum check
+# on, find nothing wrong in any frame kiln sent (ARP, ICMP, UDP, fragments).
+pcap_check() {
+	local t=$1 f=$2 ours='ip.src == 10.9.7.2 || arp.src.proto_ipv4 == 10.9.7.2'
+	if ! command -v tshark >/dev/null; then
+		skip "$t: frames checked by tshark" "tshark is not installed"
+		return
+	fi
+	local opts=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE)
+	local sent bad
+	sent=$(tshark -r "$f" "${opts[@]}" -Y "$ours" 2>/dev/null | wc -l)
+	bad=$(tshark -r "$f" "${opts[@]}" -Y "($ours) && (_ws.malformed || _ws.expert.severity >= warning || ip.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" || icmp.checksum.status == \"Bad\")" 2>/dev/null | head -n 3)
+	if [ "$sent" -gt 10 ] && [ -z "$bad" ]; then
+		pass "$t: tshark finds all $sent frames kiln sent well-formed, checksums right"
+	else
+		fail "$t: frames checked by tshark" "$sent frames; flagged: $(echo "$bad" | tr '\n' '|')"
 	fi
 }
 
