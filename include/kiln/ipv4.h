@@ -240,6 +240,10 @@ bool ipv4_set_address(struct ipv4 *ip, uint32_t addr, unsigned prefix_len, uint3
  * full or proto is taken. */
 bool ipv4_register(struct ipv4 *ip, uint8_t proto, ipv4_handler_fn fn, void *ctx);
 
+/* Stop delivering protocol proto (its datagrams then count as unknown and
+ * get protocol unreachable). Harmless if none is registered. */
+void ipv4_unregister(struct ipv4 *ip, uint8_t proto);
+
 /* Where datagrams for unknown protocols are reported (ICMP). */
 void ipv4_set_unreachable(struct ipv4 *ip, ipv4_unreachable_fn fn, void *ctx);
 /* Where reassembly timeouts are reported (ICMP time exceeded). */

@@ -46,6 +46,15 @@ bool ipv4_register(struct ipv4 *ip, uint8_t proto, ipv4_handler_fn fn, void *ctx
 	return false;
 }
 
+void ipv4_unregister(struct ipv4 *ip, uint8_t proto)
+{
+	for (int i = 0; i < IPV4_MAX_HANDLERS; i++)
+		if (ip->handlers[i].fn && ip->handlers[i].proto == proto) {
+			ip->handlers[i].fn = NULL;
+			ip->handlers[i].ctx = NULL;
+		}
+}
+
 void ipv4_set_unreachable(struct ipv4 *ip, ipv4_unreachable_fn fn, void *ctx)
 {
 	ip->unreachable = fn;

@@ -252,6 +252,23 @@ TEST(unknown_protocol_reaches_the_unreachable_hook)
 	teardown(&f);
 }
 
+TEST(unregistered_protocol_becomes_unknown)
+{
+	struct fixture f;
+	setup(&f, IP_B);
+	ipv4_input(&f.ip, view_make(cap_icmp_echo_request + 14, 84), 0);
+	CHECK_EQ(f.got->n, 1);
+	ipv4_unregister(&f.ip, IPV4_PROTO_ICMP);
+	ipv4_input(&f.ip, view_make(cap_icmp_echo_request + 14, 84), 0);
+	CHECK_EQ(f.got->n, 1);
+	CHECK_EQ(f.got->unreachable, 1);
+	/* The slot is free again. */
+	CHECK(ipv4_register(&f.ip, IPV4_PROTO_ICMP, handler, f.got));
+	ipv4_input(&f.ip, view_make(cap_icmp_echo_request + 14, 84), 0);
+	CHECK_EQ(f.got->n, 2);
+	teardown(&f);
+}
+
 TEST(routing_decisions)
 {
 	struct fixture f;
