@@ -261,3 +261,18 @@ TEST(crlf_relative_origin_and_escaped_blank)
 		       "c.a.z. 60 IN TXT \"x y\"\n");
 	dns_zone_free(z);
 }
+
+TEST(rrset_ttl_is_the_first_records)
+{
+	/* RFC 2181 5.2: one TTL per RRset. NSD keeps each record's own TTL
+	 * (with a warning); kiln, like BIND, takes the first (docs/dns.md). */
+	const char *text = "$TTL 60\n@ SOA ns h 1 2 3 4 5\nx 100 A 10.0.0.2\nx 50 A 10.0.0.3\nx 200 A 10.0.0.4\n";
+	struct dns_zone *z;
+	char err[200];
+	CHECK_EQ(dns_zone_parse("t", view_make(text, strlen(text)), "t", &z, err, sizeof err), 0);
+	const struct dns_rrset *s = find(z, "x.t", DNS_TYPE_A);
+	CHECK(s != NULL);
+	CHECK_EQ(s->count, 3);
+	CHECK_EQ(s->ttl, 100);
+	dns_zone_free(z);
+}
