@@ -8,6 +8,22 @@
 #define OPT_IPV4 "--ipv4="
 #define OPT_GW "--ipv4-gateway="
 
+/* An argument as it may appear in a one-line message: at most 40 bytes,
+ * anything but printable ASCII shown as '?'. Boot arguments come from
+ * outside; a newline or escape sequence in one must not reach the console. */
+static const char *shown(const char *s, char out[48])
+{
+	size_t i = 0;
+	for (; s[i] && i < 40; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	if (s[i]) {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
+	out[i] = 0;
+	return out;
+}
+
 /* Parse "ADDR/PREFIX". */
 static bool parse_cidr(const char *s, uint32_t *addr, unsigned *prefix)
 {
@@ -34,35 +50,37 @@ int net_config_from_args(int argc, char **argv, struct net_config *cfg, char *er
 			 size_t errlen)
 {
 	const char *ipv4 = NULL, *gw = NULL;
+	char a[48], b[48];
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strncmp(a, OPT_IPV4, strlen(OPT_IPV4)) == 0) {
+		const char *arg = argv[i];
+		if (strncmp(arg, OPT_IPV4, strlen(OPT_IPV4)) == 0) {
 			if (ipv4) {
 				snprintf(err, errlen, "--ipv4 given twice; give one address");
 				return -1;
 			}
-			ipv4 = a + strlen(OPT_IPV4);
-		} else if (strncmp(a, OPT_GW, strlen(OPT_GW)) == 0) {
+			ipv4 = arg + strlen(OPT_IPV4);
+		} else if (strncmp(arg, OPT_GW, strlen(OPT_GW)) == 0) {
 			if (gw) {
 				snprintf(err, errlen, "--ipv4-gateway given twice; give one gateway");
 				return -1;
 			}
-			gw = a + strlen(OPT_GW);
-		} else if (strcmp(a, "--ipv4") == 0 || strcmp(a, "--ipv4-gateway") == 0) {
-			snprintf(err, errlen, "%s needs a value: %s=...", a, a);
+			gw = arg + strlen(OPT_GW);
+		} else if (strcmp(arg, "--ipv4") == 0 || strcmp(arg, "--ipv4-gateway") == 0) {
+			snprintf(err, errlen, "%s needs a value: %s=...", argv[i], argv[i]);
 			return -1;
 		}
 	}
 	if (ipv4) {
 		if (!parse_cidr(ipv4, &cfg->addr, &cfg->prefix_len)) {
 			snprintf(err, errlen,
-				 "--ipv4=%.40s: expected ADDR/PREFIX, e.g. --ipv4=10.0.0.2/24", ipv4);
+				 "--ipv4=%s: expected ADDR/PREFIX, e.g. --ipv4=10.0.0.2/24",
+				 shown(ipv4, a));
 			return -1;
 		}
 		if (cfg->addr == 0 || cfg->addr == IPV4_BROADCAST || (cfg->addr >> 28) == 0xe) {
-			snprintf(err, errlen, "--ipv4=%.40s: not a host address", ipv4);
+			snprintf(err, errlen, "--ipv4=%s: not a host address", shown(ipv4, a));
 			return -1;
 		}
 		cfg->have_ipv4 = true;
@@ -71,7 +89,7 @@ int net_config_from_args(int argc, char **argv, struct net_config *cfg, char *er
 		uint32_t mask = ipv4_prefix_mask(cfg->prefix_len);
 		if (!ipv4_parse_addr(gw, &cfg->gateway)) {
 			snprintf(err, errlen,
-				 "--ipv4-gateway=%.40s: expected an address, e.g. 10.0.0.1", gw);
+				 "--ipv4-gateway=%s: expected an address, e.g. 10.0.0.1", shown(gw, b));
 			return -1;
 		}
 		if (!cfg->have_ipv4) {
@@ -80,8 +98,8 @@ int net_config_from_args(int argc, char **argv, struct net_config *cfg, char *er
 		}
 		if (((cfg->gateway ^ cfg->addr) & mask) != 0 || cfg->gateway == cfg->addr) {
 			snprintf(err, errlen,
-				 "--ipv4-gateway=%.40s: not another host on --ipv4=%.40s's subnet",
-				 gw, ipv4);
+				 "--ipv4-gateway=%s: not another host on --ipv4=%s's subnet",
+				 shown(gw, b), shown(ipv4, a));
 			return -1;
 		}
 	}

@@ -51,6 +51,10 @@ TEST(each_mistake_has_its_message)
 	CHECK(strstr(err, "twice") != NULL);
 	CHECK_EQ(parse(&cfg, err, "--ipv4", "10.0.0.2/24"), -1);
 	CHECK(strstr(err, "needs a value") != NULL);
+	/* Control characters from the outside never reach the console. */
+	CHECK_EQ(parse(&cfg, err, "--ipv4=10.0\n\033[2J/24", NULL), -1);
+	CHECK(strchr(err, '\n') == NULL && strchr(err, '\033') == NULL);
+	CHECK(strstr(err, "10.0??[2J/24") != NULL);
 }
 
 TEST(configure_applies_the_address)
