@@ -69,7 +69,7 @@ static inline uint64_t stop_bytes(uint64_t v, uint64_t pattern)
 
 /* Copies the text at p up to its first byte equal to c or NUL into o and
  * returns the address of that byte: klibc_strchrnul() and emit() in one
- * pass, 8 bytes a step where o allows it (format.h, wlimit). It reads the
+ * pass, 8 bytes a step where o allows it (format.h, wend). It reads the
  * first 8 bytes at p if they lie in p's page, then whole aligned words, so
  * it never reads past the page that holds the stop byte. Each word it
  * stores may carry bytes past the stop, which lie beyond o->len and are
@@ -80,12 +80,12 @@ copy_until(struct klibc_out *o, const char *p, int c)
 {
 	const uint64_t pattern = (unsigned char)c * KLIBC_ONES;
 	char *d = o->buf + o->len;
-	const uintptr_t limit = (uintptr_t)o->wlimit; /* 0: never */
+	const uintptr_t wend = (uintptr_t)o->wend; /* 0: never */
 	uint64_t v, m;
 	const char *stop;
 	size_t step;
 
-	if (limit == 0 || (uintptr_t)d > limit || ((uintptr_t)p & 4095) > 4096 - 8)
+	if ((uintptr_t)d >= wend || ((uintptr_t)p & 4095) > 4096 - 8)
 		goto bytewise;
 	/* The first 8 bytes, unaligned; then on from the next aligned word
 	 * (the bytes stored twice are stored alike). */
@@ -99,7 +99,7 @@ copy_until(struct klibc_out *o, const char *p, int c)
 		for (;;) {
 			v = *(const klibc_aword *)p;
 			m = stop_bytes(v, pattern);
-			if ((uintptr_t)d > limit)
+			if ((uintptr_t)d >= wend)
 				goto bytewise;
 			*(klibc_uword *)d = v;
 			if (m != 0)

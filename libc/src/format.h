@@ -19,10 +19,10 @@ struct klibc_out {
 	void (*flush)(struct klibc_out *o);
 	/* Where buf[len, cap) is scratch (the console's buffer), literal text
 	 * and %s strings are copied 8 bytes a step, each store of 8 bytes
-	 * starting at or below wlimit (buf + cap - 8). NULL: only the bytes
-	 * of the output are ever written (snprintf, whose caller's buffer
-	 * beyond the NUL must stay as it was). */
-	char *wlimit;
+	 * starting below wend (buf + cap - 7). NULL: only the bytes of the
+	 * output are ever written (snprintf, whose caller's buffer beyond the
+	 * NUL must stay as it was): no address is below it. */
+	char *wend;
 };
 
 /* Formats fmt with ap into o; returns the number of bytes produced,

@@ -30,7 +30,7 @@ static void console_full(struct klibc_out *o)
 static inline int console_format(const char *fmt, va_list *ap)
 {
 	struct klibc_console *c = &klibc_console;
-	struct klibc_out o = {c->buf, c->len, c->cap, 0, console_full, c->buf + c->cap - 8};
+	struct klibc_out o = {c->buf, c->len, c->cap, 0, console_full, c->buf + c->cap - 7};
 	int n = klibc_format(&o, fmt, ap);
 
 	c->len = o.len;

@@ -17,15 +17,10 @@ struct klibc_console klibc_console = {console_buf, 0, sizeof(console_buf)};
 
 /* No stack protector: no array here, only the PUTS struct whose address
  * the monitor reads, and the guard's check would be ~5 more instructions
- * (each ~1 us here) on every flush, hello's exit among them. */
+ * (each ~1 us here) on every flush. */
 __attribute__((no_stack_protector)) void kiln_console_flush(void)
 {
-	struct hvt_hc_puts p = {(uint64_t)(uintptr_t)console_buf, klibc_console.len};
-
-	if (p.len == 0)
-		return;
-	hvt_hypercall(HVT_HYPERCALL_PUTS, &p);
-	klibc_console.len = 0;
+	hvt_console_flush();
 }
 
 void kiln_console_write(const char *buf, size_t len)

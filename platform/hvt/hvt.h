@@ -7,6 +7,7 @@
 
 #include <kiln/hvt_abi.h>
 #include <kiln/platform.h>
+#include <kiln_libc.h>
 
 /* The main stack: from the top of RAM down, below it the heap. kiln's
  * engines are event-driven and fibers get their own stacks from the heap, so
@@ -36,6 +37,18 @@ static inline uint64_t hvt_rdtsc(void)
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+/* Sends what the console's buffer holds (console.c) in one PUTS. Inline so
+ * that kiln_exit() costs a dozen instructions fewer (each ~1 us here). */
+static inline __attribute__((always_inline)) void hvt_console_flush(void)
+{
+	struct hvt_hc_puts p = {(uint64_t)(uintptr_t)klibc_console.buf, klibc_console.len};
+
+	if (p.len == 0)
+		return;
+	hvt_hypercall(HVT_HYPERCALL_PUTS, &p);
+	klibc_console.len = 0;
 }
 
 /* A hypercall's ret as a kiln_result (the values are equal, hvt-abi.md 5);
