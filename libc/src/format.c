@@ -271,7 +271,14 @@ static inline void bare_int(struct klibc_out *o, intmax_t v)
 {
 	char buf[1 + 3 * sizeof(uintmax_t)];
 	uintmax_t mag = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
-	size_t nd = digits(buf + sizeof(buf), mag, 10, 0);
+	size_t nd;
+
+	if (mag < 10 && v >= 0) { /* counts and small numbers: no divide loop */
+		buf[0] = (char)('0' + mag);
+		emit(o, buf, 1);
+		return;
+	}
+	nd = digits(buf + sizeof(buf), mag, 10, 0);
 
 	if (v < 0)
 		buf[sizeof(buf) - ++nd] = '-';
