@@ -67,20 +67,22 @@ static inline uint64_t stop_bytes(uint64_t v, uint64_t pattern)
 	return ((v - KLIBC_ONES) | ((v ^ pattern) - KLIBC_ONES)) & ~v & KLIBC_HIGHS;
 }
 
-/* Copies the text at p up to its first byte equal to c or NUL into o and
- * returns the address of that byte: klibc_strchrnul() and emit() in one
- * pass, 8 bytes a step where o allows it (format.h, wend). It reads the
- * first 8 bytes at p if they lie in p's page, then whole aligned words, so
- * it never reads past the page that holds the stop byte. Each word it
- * stores may carry bytes past the stop, which lie beyond o->len and are
- * overwritten by what follows. Inlined with a constant c (0 for %s).
- * c must be below 0x80 (stop_bytes). */
+/* Copies the text at p up to its first byte equal to c or NUL to *dp, the
+ * end of o's output, and returns the address of that byte: klibc_strchrnul()
+ * and emit() in one pass, 8 bytes a step where o allows it (wend, below
+ * which an 8-byte store may start: o->wend, or 0 for never; format.h). It
+ * reads the first 8 bytes at p if they lie in p's page, then whole aligned
+ * words, so it never reads past the page that holds the stop byte. Each
+ * word it stores may carry bytes past the stop, which lie beyond the output
+ * and are overwritten by what follows. The caller keeps the output's end in
+ * *dp (a register, once inlined) and o->len in step only around other
+ * calls; so does this function around emit(). Inlined with a constant c (0
+ * for %s); c must be below 0x80 (stop_bytes). */
 static inline __attribute__((always_inline)) KLIBC_WORD_READER const char *
-copy_until(struct klibc_out *o, const char *p, int c)
+copy_until(struct klibc_out *o, char **dp, uintptr_t wend, const char *p, int c)
 {
 	const uint64_t pattern = (unsigned char)c * KLIBC_ONES;
-	char *d = o->buf + o->len;
-	const uintptr_t wend = (uintptr_t)o->wend; /* 0: never */
+	char *d = *dp;
 	uint64_t v, m;
 	const char *stop;
 	size_t step;
@@ -109,15 +111,14 @@ copy_until(struct klibc_out *o, const char *p, int c)
 		}
 	}
 	step = (size_t)__builtin_ctzll(m) / 8;
-	stop = p + step;
-	d += step;
-	o->len = (size_t)(d - o->buf);
-	return stop;
+	*dp = d + step;
+	return p + step;
 
 bytewise: /* too close to the end of o's buffer or of p's page, or no scratch room */
 	o->len = (size_t)(d - o->buf);
 	stop = klibc_strchrnul(p, c);
 	emit(o, p, (size_t)(stop - p));
+	*dp = o->buf + o->len;
 	return stop;
 }
 
@@ -266,8 +267,10 @@ static enum length length(const char **p)
 	}
 }
 
-/* A bare %d of v: no sign flag, width or precision. */
-static inline void bare_int(struct klibc_out *o, intmax_t v)
+/* A bare %d of v (or %ld, %zd...): no sign flag, width or precision. Not
+ * inlined: it has two callers and the hello image's code sits just under a
+ * page boundary (each page is 4 KB of image). */
+static __attribute__((noinline)) void bare_int(struct klibc_out *o, intmax_t v)
 {
 	char buf[1 + 3 * sizeof(uintmax_t)];
 	uintmax_t mag = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
@@ -285,29 +288,13 @@ static inline void bare_int(struct klibc_out *o, intmax_t v)
 	emit(o, buf + sizeof(buf) - nd, nd);
 }
 
-/* A bare %s: no width or precision. */
-static inline __attribute__((always_inline)) KLIBC_WORD_READER void
-bare_str(struct klibc_out *o, const char *s)
-{
-	copy_until(o, s != NULL ? s : "(null)", 0);
-}
-
-/* One conversion starting after '%'; returns the position after it.
- * KLIBC_WORD_READER: copy_until reads whole words of %s strings. */
-static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p, va_list *ap)
+/* One conversion starting after '%'; returns the position after it. A bare
+ * %s or %d never comes here (klibc_format). */
+static const char *convert(struct klibc_out *o, const char *p, va_list *ap)
 {
 	int flags = 0, width = 0, prec = -1;
 	enum length len = L_INT;
 
-	/* The two most common conversions, bare, before any parsing. */
-	if (*p == 's') {
-		bare_str(o, va_arg(*ap, const char *));
-		return p + 1;
-	}
-	if (*p == 'd') {
-		bare_int(o, va_arg(*ap, int));
-		return p + 1;
-	}
 	/* Flags, width, precision and length, unless a letter comes first. */
 	if (*p < 'a') {
 		for (;; p++) {
@@ -342,6 +329,9 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 	}
 	len = length(&p);
 
+	if (*p == '\0')
+		return p; /* a lone '%' at the end: print nothing more */
+	/* Not a case of the switch: its jump table then starts at '%', not 0. */
 	switch (*p) {
 	case 'd':
 	case 'i': {
@@ -383,8 +373,6 @@ static KLIBC_WORD_READER const char *convert(struct klibc_out *o, const char *p,
 		/* No floating point in a kiln guest; see stdio.h. */
 		put_str(o, "<float?>", 8, flags, width);
 		break;
-	case '\0':
-		return p; /* a lone '%' at the end: print nothing more */
 	default:
 		/* %n and unknown conversions: shown, not executed. */
 		emit(o, "<%", 2);
@@ -399,13 +387,36 @@ KLIBC_WORD_READER int klibc_format(struct klibc_out *o, const char *fmt, va_list
 {
 	const char *p = fmt;
 	size_t base = o->len, total;
+	const uintptr_t wend = (uintptr_t)o->wend;
+	char *d = o->buf + o->len; /* the output's end; o->len is synced around calls */
 
 	for (;;) {
-		const char *q = copy_until(o, p, '%');
+		const char *q = copy_until(o, &d, wend, p, '%');
 		if (*q == '\0')
 			break;
+		if (q[1] == 's') { /* a bare %s, the commonest conversion: in place */
+			const char *s = va_arg(*ap, const char *);
+			copy_until(o, &d, wend, s != NULL ? s : "(null)", 0);
+			p = q + 2;
+			continue;
+		}
+		if (q[1] == 'd') { /* a bare %d; one digit (a count, a status) in place */
+			int v = va_arg(*ap, int);
+			if ((unsigned)v < 10 && (uintptr_t)d < wend) {
+				*d++ = (char)('0' + v);
+			} else {
+				o->len = (size_t)(d - o->buf);
+				bare_int(o, v);
+				d = o->buf + o->len;
+			}
+			p = q + 2;
+			continue;
+		}
+		o->len = (size_t)(d - o->buf);
 		p = convert(o, q + 1, ap);
+		d = o->buf + o->len;
 	}
+	o->len = (size_t)(d - o->buf);
 	total = o->total + o->len - base;
 	if (total > INT_MAX) {
 		errno = EOVERFLOW;
