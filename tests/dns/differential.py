@@ -91,7 +91,8 @@ for n in ['web.' + origin, 'sub.' + origin, 'other.test.']:
 if rand_zone:
     rfile, rorigin, seed = rand_zone
     rng = random.Random(seed)
-    rtypes = ['A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR', 'CAA', 'NS', 'CNAME', 'SOA', 'ANY', 'DS']
+    rtypes = ['A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR', 'CAA', 'NS', 'CNAME', 'SOA', 'ANY', 'DS',
+              'HINFO', 'TYPE65280', 'TYPE4321']
     rnames = set()
     for line in open(rfile):
         if line.startswith('$') or not line.strip():

@@ -18,8 +18,24 @@ def rname(depth):
     return '.'.join(rng.choice(words) for _ in range(depth))
 
 
+spelling = {}
+
+
 def mixcase(n):
-    return ''.join(c.upper() if rng.random() < 0.3 else c for c in n)
+    # One spelling per name, and a name's spelling ends with its parent's:
+    # kiln compresses only exact-case suffixes (it never changes a name's
+    # case), NSD lower-cases everything, so a zone that spells one name two
+    # ways makes kiln's responses a few octets longer than NSD's, which moves
+    # where optional data stops. docs/dns.md notes this; here names are
+    # spelt consistently so that the comparison stays exact.
+    if n == '':
+        return ''
+    low = n.lower()
+    if low not in spelling:
+        first, _, parent = n.partition('.')
+        first = ''.join(c.upper() if rng.random() < 0.3 else c.lower() for c in first)
+        spelling[low] = first + ('.' + mixcase(parent) if parent else '')
+    return spelling[low]
 
 
 names = sorted({rname(rng.randint(1, 4)) for _ in range(140)})
@@ -41,34 +57,50 @@ for n in names:
     r = rng.random()
     if r < 0.12:
         cuts.append(low)
-        out.append('%s NS ns.%s' % (owner, low))
-        out.append('%s NS %s' % (owner, rng.choice(['ns1', 'ns9.elsewhere.', rng.choice(names)])))
+        out.append('%s NS ns.%s' % (owner, owner))
+        out.append('%s NS %s' % (owner, rng.choice(['ns1', 'ns9.elsewhere.', mixcase(rng.choice(names))])))
         if rng.random() < 0.7:
-            out.append('ns.%s A 203.0.113.%d' % (low, rng.randint(1, 254)))
+            out.append('ns.%s A 203.0.113.%d' % (owner, rng.randint(1, 254)))
         if rng.random() < 0.4:
-            out.append('ns.%s AAAA 2001:db8::%x' % (low, rng.randint(1, 0xffff)))
+            out.append('ns.%s AAAA 2001:db8::%x' % (owner, rng.randint(1, 0xffff)))
         continue
     if r < 0.30:
-        target = rng.choice([rng.choice(names), rname(2), 'out.elsewhere.', n])
+        target = rng.choice([mixcase(rng.choice(names)), mixcase(rname(2)), 'out.elsewhere.', owner])
         out.append('%s CNAME %s' % (owner, target))
         continue
     for _ in range(rng.randint(1, 4)):
-        t = rng.choice(['A', 'A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR', 'CAA', 'NS-target-A'])
+        t = rng.choice(['A', 'A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR', 'CAA', 'NS-target-A',
+                        'TXT-escapes', 'HINFO', 'GENERIC'])
         if t == 'A':
             for _ in range(rng.choice([1, 1, 2, 3, 35])):
                 out.append('%s A 192.0.2.%d' % (owner, rng.randint(1, 254)))
         elif t == 'AAAA':
             out.append('%s AAAA 2001:db8:%x::%x' % (owner, rng.randint(0, 0xffff), rng.randint(1, 0xffff)))
         elif t == 'MX':
-            out.append('%s MX %d %s' % (owner, rng.randint(0, 50), rng.choice([rng.choice(names), 'mx.elsewhere.', 'ns1'])))
+            out.append('%s MX %d %s' % (owner, rng.randint(0, 50), rng.choice([mixcase(rng.choice(names)), 'mx.elsewhere.', 'ns1'])))
         elif t == 'TXT':
             out.append('%s TXT "%s" "%s"' % (owner, 'x' * rng.randint(0, 250), 'y' * rng.randint(0, 120)))
         elif t == 'SRV':
-            out.append('%s SRV %d %d %d %s' % (owner, rng.randint(0, 9), rng.randint(0, 9), rng.randint(1, 65535), rng.choice(names)))
+            out.append('%s SRV %d %d %d %s' % (owner, rng.randint(0, 9), rng.randint(0, 9), rng.randint(1, 65535), mixcase(rng.choice(names))))
         elif t == 'PTR':
-            out.append('%s PTR %s' % (owner, rng.choice(names)))
+            out.append('%s PTR %s' % (owner, mixcase(rng.choice(names))))
         elif t == 'CAA':
             out.append('%s CAA 0 issue "ca%d.example"' % (owner, rng.randint(0, 9)))
+        elif t == 'TXT-escapes':
+            def esc(b):
+                if b in (34, 92):
+                    return '\\' + chr(b)
+                if b < 32 or b > 126 or rng.random() < 0.1:
+                    return '\\%03d' % b
+                return chr(b)
+            body = ''.join(esc(rng.randint(0, 255)) for _ in range(rng.randint(0, 40)))
+            out.append('%s TXT "%s" ""' % (owner, body))
+        elif t == 'HINFO':
+            out.append('%s HINFO "cpu %d" os%d' % (owner, rng.randint(0, 9), rng.randint(0, 9)))
+        elif t == 'GENERIC':
+            n = rng.randint(0, 12)
+            out.append('%s TYPE%d \\# %d %s' % (owner, rng.choice([65000, 65280, 4321]), n,
+                                               ''.join('%02x' % rng.randint(0, 255) for _ in range(n))))
         else:
             out.append('%s A 192.0.2.%d' % (owner, rng.randint(1, 254)))
 print('\n'.join(out))
