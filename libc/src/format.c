@@ -110,7 +110,7 @@ copy_until(struct klibc_out *o, char **dp, uintptr_t wend, const char *p, int c)
 			d += 8;
 		}
 	}
-	step = (size_t)__builtin_ctzll(m) / 8;
+	step = (unsigned)__builtin_ctzll(m) / 8; /* unsigned: no sign extension */
 	*dp = d + step;
 	return p + step;
 
