@@ -2,7 +2,9 @@
  *
  * Boot arguments: --ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR] (else DHCP);
  * --max-conns=N (HTTP connections held at once, default 1024);
- * --tcp-buf=KIB (each connection's send and receive buffer bound, default 256).
+ * --tcp-buf=KIB (each connection's send and receive buffer bound, default 256);
+ * --tcp-rto-min-ms=N (TCP's lower bound on the retransmission timeout, default
+ * lib/tcp's 200 ms; a LAN-only appliance may lower it).
  *
  * Routes:
  *   GET /bytes/N   N bytes (N < 2^40), byte i = 'a' + i % 26 with a newline
@@ -93,10 +95,13 @@ static int stats_handler(struct http_request *req, struct http_response *resp)
 	httpd_get_stats(httpd, &hs);
 	int n = snprintf(text, sizeof(text),
 			 "heap_used %zu\nfibers_live %zu\nfibers_dormant %zu\nfiber_stack_bytes %zu\n"
-			 "tcp_conns %u\ntcp_mem %zu\ntcp_retransmits %llu\n"
+			 "tcp_conns %u\ntcp_mem %zu\ntcp_retransmits %llu\ntcp_rto_expired %llu\n"
+			 "tcp_fast_retransmits %llu\ntcp_sack_retransmits %llu\n"
 			 "httpd_open %u\nhttpd_active %u\nhttpd_accepted %llu\nhttpd_refused %llu\n",
 			 heap_used(), fs.live, fs.dormant, fs.stack_bytes, ti.conns, ti.mem,
-			 (unsigned long long)ts->retransmits, hs.open, hs.active,
+			 (unsigned long long)ts->retransmits, (unsigned long long)ts->rto_expired,
+			 (unsigned long long)ts->fast_retransmits,
+			 (unsigned long long)ts->sack_retransmits, hs.open, hs.active,
 			 (unsigned long long)hs.accepted, (unsigned long long)hs.refused);
 	http_response_field(resp, "Content-Type", "text/plain");
 	http_response_field(resp, "Cache-Control", "no-store");
@@ -131,10 +136,13 @@ int kiln_main(int argc, char **argv)
 {
 	unsigned long max_conns = arg_num(argc, argv, "--max-conns", 1024);
 	unsigned long buf_kib = arg_num(argc, argv, "--tcp-buf", 256);
+	unsigned long rto_min_ms = arg_num(argc, argv, "--tcp-rto-min-ms", 0);
 	int err = 0;
 
-	if (max_conns < 1 || max_conns > 100000 || buf_kib < 4 || buf_kib > 65536) {
-		printf("www: --max-conns is 1..100000, --tcp-buf 4..65536 (KiB)\n");
+	if (max_conns < 1 || max_conns > 100000 || buf_kib < 4 || buf_kib > 65536 ||
+	    rto_min_ms > 60000) {
+		printf("www: --max-conns is 1..100000, --tcp-buf 4..65536 (KiB), "
+		       "--tcp-rto-min-ms 1..60000\n");
 		return 2;
 	}
 	if (dhcp_net_up(&net, &dhcp, "service", argc, argv) < 0)
@@ -145,6 +153,7 @@ int kiln_main(int argc, char **argv)
 	tc.max_conns = (uint32_t)(max_conns + max_conns / 4 + 64);
 	tc.sndbuf = tc.rcvbuf = (uint32_t)(buf_kib * 1024);
 	tc.syn_queue = 1024;
+	tc.rto_min = (kiln_time_t)rto_min_ms * 1000000ull; /* 0: lib/tcp's default */
 	tcp = net_tcp_open(&net, &tc);
 	if (!tcp)
 		return 1;
