@@ -252,6 +252,7 @@ void fiber_discard(struct fiber *f)
 	fiber_stack_free(f);
 	free(f);
 	S->stats.live--;
+	fiber_heap_trim(S->stats.live);
 }
 
 void fiber_exit(void)

@@ -36,6 +36,25 @@ bool fiber_heap_reserve(size_t n)
 	return true;
 }
 
+void fiber_heap_trim(size_t live)
+{
+	struct fiber **h;
+	size_t cap = S->heap_cap;
+
+	if (cap <= 16 || live * 4 >= cap)
+		return;
+	while (cap > 16 && live * 4 < cap)
+		cap /= 2;
+	h = malloc(cap * sizeof(*h));
+	if (!h)
+		return;
+	if (S->heap_len) /* heap_len <= live <= cap */
+		memcpy(h, S->heap, S->heap_len * sizeof(*h));
+	free(S->heap);
+	S->heap = h;
+	S->heap_cap = cap;
+}
+
 void fiber_heap_release(void)
 {
 	free(S->heap);

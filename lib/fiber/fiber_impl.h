@@ -60,6 +60,11 @@ void fiber_heap_push(struct fiber *f, kiln_time_t deadline);
 void fiber_heap_remove(struct fiber *f);
 struct fiber *fiber_heap_min(void);
 void fiber_heap_release(void);
+/* Halve the array while fewer than a quarter of it could be used (live
+ * fibers), so a burst of 10,000 connections does not keep 80 KB for ever;
+ * the gap between growing (full) and shrinking (a quarter) keeps a steady
+ * load from reallocating back and forth. Failure to allocate keeps it. */
+void fiber_heap_trim(size_t live);
 
 /* fiber_stack.c: stacks, canary, painting, the overflow report. */
 bool fiber_stack_alloc(struct fiber *f);
