@@ -290,7 +290,7 @@ static __attribute__((noinline)) void bare_int(struct klibc_out *o, intmax_t v)
 
 /* One conversion starting after '%'; returns the position after it. A bare
  * %s or %d never comes here (klibc_format). */
-static const char *convert(struct klibc_out *o, const char *p, va_list *ap)
+static __attribute__((noinline)) const char *convert(struct klibc_out *o, const char *p, va_list *ap)
 {
 	int flags = 0, width = 0, prec = -1;
 	enum length len = L_INT;
