@@ -2,14 +2,15 @@
  *
  * The libc writes through kiln_console_write() (printf straight into the
  * console's buffer, below) and ends through kiln_exit() and kiln_abort()
- * (include/kiln/platform.h). Its heap is one region the
- * platform hands over once at boot, before kiln_main(): on hvt from the
- * image's end symbol to below the stack (docs/hvt-guest.md). Until then
- * malloc() returns NULL.
+ * (include/kiln/platform.h). Its heap is one region the platform hands
+ * over with klibc_heap_init() or gives when first asked (klibc_heap_region):
+ * on hvt from the image's end symbol to below the stack (docs/hvt-guest.md).
+ * Without either, malloc() returns NULL.
  */
 #ifndef KLIBC_KILN_LIBC_H
 #define KLIBC_KILN_LIBC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The console's output buffer, owned by the platform (on hvt
@@ -32,6 +33,13 @@ extern struct klibc_console klibc_console;
  * the first malloc(), so an appliance that never allocates never touches
  * it. Only the first call counts. */
 void klibc_heap_init(void *start, size_t len);
+
+/* Or the platform defines this, and the allocator asks it for the region
+ * on the first malloc() if klibc_heap_init() was never called: then boot
+ * spends nothing at all on the heap (on hvt, platform/hvt/boot.c). Returns
+ * false if there is no heap. A weak reference: platforms without it (the
+ * host tests) hand the region over with klibc_heap_init(). */
+bool klibc_heap_region(void **start, size_t *len) __attribute__((weak));
 
 /* Bytes the allocator has handed out and not had back (payload plus
  * headers), and the free bytes left; for statistics and tests. */

@@ -74,17 +74,26 @@ void klibc_heap_init(void *start, size_t len)
 	region_len = len;
 }
 
-/* Builds the heap from the recorded region; false if there is none or it is
- * too small. Runs once. */
+/* Builds the heap from the recorded region, or the one the platform gives
+ * (klibc_heap_region); false if there is none or it is too small. */
 static bool heap_setup(void)
 {
-	uintptr_t lo = (region_start + UNIT - 1) & ~(uintptr_t)(UNIT - 1);
-	uintptr_t hi = (region_start + region_len) & ~(uintptr_t)(UNIT - 1);
+	uintptr_t lo, hi;
 	struct chunk *c;
 
 	if (heap_lo != NULL)
 		return true;
-	if (!region_given || region_len > UINTPTR_MAX - region_start || hi < lo + 4 * UNIT)
+	if (!region_given && klibc_heap_region != NULL) {
+		void *start;
+		size_t len;
+		if (klibc_heap_region(&start, &len))
+			klibc_heap_init(start, len);
+	}
+	if (!region_given || region_len > UINTPTR_MAX - region_start)
+		return false;
+	lo = (region_start + UNIT - 1) & ~(uintptr_t)(UNIT - 1);
+	hi = (region_start + region_len) & ~(uintptr_t)(UNIT - 1);
+	if (hi < lo + 4 * UNIT)
 		return false;
 	if ((hi - lo) / UNIT > UINT32_MAX) /* units are 32 bits: 64 GiB */
 		hi = lo + (uintptr_t)UINT32_MAX * UNIT;

@@ -50,15 +50,23 @@ static int split_args(const char *src)
 	return argc;
 }
 
+/* The heap, asked for by the allocator on the first malloc() (kiln_libc.h):
+ * from the image's end to below the main stack. Boot spends nothing on it. */
+bool klibc_heap_region(void **start, size_t *len)
+{
+	uintptr_t heap = (uintptr_t)_end, top = hvt_bi->mem_size - HVT_STACK_SIZE;
+
+	if (hvt_bi->mem_size < HVT_STACK_SIZE || top <= heap)
+		return false;
+	*start = (void *)heap;
+	*len = top - heap;
+	return true;
+}
+
 void hvt_boot(const struct hvt_boot_info *bi) __attribute__((noreturn));
 void hvt_boot(const struct hvt_boot_info *bi)
 {
-	uintptr_t heap = (uintptr_t)_end, top = bi->mem_size - HVT_STACK_SIZE;
-
 	hvt_bi = bi;
-	/* Only recorded: malloc() sets the heap up on its first call. */
-	if (top > heap)
-		klibc_heap_init((void *)heap, top - heap);
 	int argc = split_args((const char *)(uintptr_t)bi->cmdline);
 	kiln_exit(kiln_main(argc, argv));
 }
