@@ -6,7 +6,10 @@
 # case-insensitively except where the query's case must be kept).
 # Malformed and non-QUERY messages are sent raw over UDP.
 #
-#   differential.py NSD_PORT KILN_PORT ZONEFILE ORIGIN [ZONEFILE ORIGIN...]
+#   differential.py [--kiln-addr ADDR] NSD_PORT KILN_PORT ZONEFILE ORIGIN [ZONEFILE ORIGIN...]
+#
+# NSD is asked on 127.0.0.1; kiln on 127.0.0.1 too unless --kiln-addr names
+# the appliance's address (tests/dns/appliance_diff.sh).
 #
 # Prints one "PASS: dns: differential: ..." or "FAIL: ..." line per query and
 # exits 1 if any failed. Run by tests/dns/differential.sh; see docs/dns.md
@@ -26,7 +29,17 @@ if '--rand' in args:  # --rand ZONEFILE ORIGIN SEED: a zone from randzone.py
     k = args.index('--rand')
     rand_zone = (args[k + 1], args[k + 2].rstrip('.') + '.', int(args[k + 3]))
     args = args[:k] + args[k + 4:]
+kiln_addr = '127.0.0.1'
+if '--kiln-addr' in args:  # --kiln-addr ADDR: kiln's server elsewhere (an appliance)
+    k = args.index('--kiln-addr')
+    kiln_addr = args[k + 1]
+    args = args[:k] + args[k + 2:]
 nsd_port, kiln_port = int(args[0]), int(args[1])
+
+
+def addr_of(port):
+    return kiln_addr if port == kiln_port else '127.0.0.1'
+
 zones = [(args[i], args[i + 1].rstrip('.') + '.') for i in range(2, len(args), 2)]
 origin = zones[0][1]
 
@@ -108,7 +121,7 @@ if rand_zone:
 
 
 def kdig(port, name, qtype, opts):
-    cmd = ['kdig', '@127.0.0.1', '-p', str(port), '+norec', '+json', '+ignore', '+timeout=2',
+    cmd = ['kdig', '@' + addr_of(port), '-p', str(port), '+norec', '+json', '+ignore', '+timeout=2',
            '+retry=1'] + opts + [name, qtype]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout
     try:
@@ -203,7 +216,7 @@ def wire_name(n):
 def raw(port, msg):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(1.0)
-    s.sendto(msg, ('127.0.0.1', port))
+    s.sendto(msg, (addr_of(port), port))
     try:
         r = s.recv(65535)
     except socket.timeout:
