@@ -5,7 +5,8 @@
  * Boot arguments: --ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR] (else DHCP);
  * --zone=KEY[:ORIGIN] (repeatable) to serve only those keys of the image's
  * files (default: every ORIGIN.zone); --tcp-conns=N (TCP connections served
- * at once, default 64); --quit-after=N (tests: stop after N UDP queries and
+ * at once, default 64); --tcp-idle-ms=N (a TCP connection's idle timeout,
+ * default 10000); --quit-after=N (tests: stop after N UDP queries and
  * print the counters; 0 = serve forever).
  * A zone that does not parse prints "dnsd: FILE:LINE: problem" and the
  * appliance exits with status 1. */
@@ -40,13 +41,15 @@ int kiln_main(int argc, char **argv)
 {
 	struct dnsd_config cfg = {0};
 	unsigned long conns = arg_num(argc, argv, "--tcp-conns", DNSD_TCP_CONNS_DEFAULT);
+	unsigned long idle_ms = arg_num(argc, argv, "--tcp-idle-ms", DNSD_TCP_IDLE_DEFAULT / 1000000);
 	unsigned long quit_after = arg_num(argc, argv, "--quit-after", 0);
 
-	if (conns < 1 || conns > 10000) {
-		printf("dns: --tcp-conns is 1..10000\n");
+	if (conns < 1 || conns > 10000 || idle_ms < 1 || idle_ms > 3600000) {
+		printf("dns: --tcp-conns is 1..10000, --tcp-idle-ms 1..3600000\n");
 		return 2;
 	}
 	cfg.tcp_conns = (unsigned)conns;
+	cfg.tcp_idle = (kiln_time_t)idle_ms * 1000000ull;
 	dns_server_init(&server);
 	server.stats = &server_stats;
 	int nz = dnsd_load_zones(&server, &kiln_files, argc, argv);
