@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# tests/dns/hvt.sh: `kiln run -t hvt examples/dns` (the tender, user-mode
+# networking, kiln.conf's forwards udp and tcp 5353 -> 53) answers dig on
+# 127.0.0.1:5353: run inside a test namespace so the forward collides with
+# nothing. A handful of queries: the guest runs ~1000x slower here.
+AREA=dns; . "$(dirname "$0")/../lib.sh"
+what="hvt"
+command -v dig >/dev/null || { skip "$what" "dig is not installed (scripts/deps)"; exit 0; }
+need_kvm "$what" || exit 0
+need_root "$what (a namespace for the port forward)" || exit 0
+out=$("$KILN" build -t hvt "$KILN_ROOT/examples/dns" 2>&1) || { fail "$what: build" "$(echo "$out" | tail -n 1)"; finish; }
+ns=$(netns_new) || { fail "$what: namespace"; finish; }
+log=$(tmpdir_new)/hvt.log
+bg_start ip netns exec "$ns" "$KILN" run -t hvt "$KILN_ROOT/examples/dns" >"$log" 2>&1
+if ! wait_for 120 grep -q "dns: serving" "$log"; then fail "$what: boots and serves" "$(tail -n 1 "$log")"; finish; fi
+grep -q "reachable at udp 127.0.0.1:5353" "$log" && pass "$what: kiln run prints where it is reachable ($(grep -o 'udp 127.0.0.1:5353[^,]*' "$log"))" ||
+	fail "$what: kiln run prints where it is reachable" "$(grep reachable "$log")"
+q() { # WHAT ARGS PATTERN...
+	local w=$1 args=$2 o p; shift 2
+	o=$(ip netns exec "$ns" dig @127.0.0.1 -p 5353 +norec +time=10 +tries=2 $args 2>&1)
+	for p in "$@"; do
+		echo "$o" | grep -Eq -- "$p" || { fail "$what: $w" "'$p' missing: $(echo "$o" | grep -E 'status|flags|IN' | head -n 4 | tr '\n' '|')"; return; }
+	done
+	pass "$what: $w"
+}
+q "dig www.example.test (CNAME, A)" "www.example.test" "status: NOERROR" "flags: qr aa" "CNAME\s+web\.example\.test\." "IN\s+A\s+192\.0\.2\.80"
+q "MX with additional data" "example.test MX" "MX\s+10 mail\.example\.test\." "^mail\.example\.test\..*192\.0\.2\.25"
+q "NXDOMAIN" "nothere.example.test A" "status: NXDOMAIN" "IN\s+SOA"
+q "a referral with glue" "host.sub.example.test A" "flags: qr;" "^ns\.sub\.example\.test\..*192\.0\.2\.99"
+q "TC, then TCP through the tcp forward" "+bufsize=512 big.example.test TXT" "Truncated, retrying in TCP mode" "ANSWER: 3,"
+q "over TCP" "+tcp example.test SOA" "status: NOERROR" "SOA\s+ns1\.example\.test\."
+finish
