@@ -4,7 +4,8 @@
  * --max-conns=N (HTTP connections held at once, default 1024);
  * --tcp-buf=KIB (each connection's send and receive buffer bound, default 256);
  * --tcp-rto-min-ms=N (TCP's lower bound on the retransmission timeout, default
- * lib/tcp's 200 ms; a LAN-only appliance may lower it).
+ * lib/tcp's 200 ms; a LAN-only appliance may lower it);
+ * --paint-stacks (measure: /stats then shows the deepest fiber stack use).
  *
  * Routes:
  *   GET /bytes/N   N bytes (N < 2^40), byte i = 'a' + i % 26 with a newline
@@ -97,12 +98,14 @@ static int stats_handler(struct http_request *req, struct http_response *resp)
 			 "heap_used %zu\nfibers_live %zu\nfibers_dormant %zu\nfiber_stack_bytes %zu\n"
 			 "tcp_conns %u\ntcp_mem %zu\ntcp_retransmits %llu\ntcp_rto_expired %llu\n"
 			 "tcp_fast_retransmits %llu\ntcp_sack_retransmits %llu\n"
-			 "httpd_open %u\nhttpd_active %u\nhttpd_accepted %llu\nhttpd_refused %llu\n",
+			 "httpd_open %u\nhttpd_active %u\nhttpd_accepted %llu\nhttpd_refused %llu\n"
+			 "fiber_max_stack_used %zu\n",
 			 heap_used(), fs.live, fs.dormant, fs.stack_bytes, ti.conns, ti.mem,
 			 (unsigned long long)ts->retransmits, (unsigned long long)ts->rto_expired,
 			 (unsigned long long)ts->fast_retransmits,
 			 (unsigned long long)ts->sack_retransmits, hs.open, hs.active,
-			 (unsigned long long)hs.accepted, (unsigned long long)hs.refused);
+			 (unsigned long long)hs.accepted, (unsigned long long)hs.refused,
+			 fs.max_stack_used);
 	http_response_field(resp, "Content-Type", "text/plain");
 	http_response_field(resp, "Cache-Control", "no-store");
 	http_response_body(resp, view_make(text, n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0));
@@ -145,6 +148,9 @@ int kiln_main(int argc, char **argv)
 		       "--tcp-rto-min-ms 1..60000\n");
 		return 2;
 	}
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--paint-stacks") == 0)
+			fiber_paint_stacks(true);
 	if (dhcp_net_up(&net, &dhcp, "service", argc, argv) < 0)
 		return 1;
 	struct tcp_config tc = {0};

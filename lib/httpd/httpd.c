@@ -84,7 +84,6 @@ static void serve(void *arg)
 	void *body = NULL;
 	int r;
 
-again:
 	if (!tcp_readable(hc->t)) { /* a wake is a hint; or the idle time is up */
 		if (kiln_clock_monotonic() < hc->idle_until) {
 			if (go_dormant(hc))
@@ -96,7 +95,6 @@ again:
 		conn_end(hc);
 		return;
 	}
-	body = NULL;
 	c = malloc(sizeof(*c));
 	if (c && h->cfg.body_max)
 		body = malloc(h->cfg.body_max);
@@ -107,17 +105,31 @@ again:
 		return;
 	}
 	h->stats.active++;
-	http_conn_init(c, h->srv, &tcp_io, hc, body, h->cfg.body_max);
-	c->return_when_idle = 1;
-	r = http_conn_serve(c);
+	for (;;) {
+		http_conn_init(c, h->srv, &tcp_io, hc, body, h->cfg.body_max);
+		c->return_when_idle = 1;
+		r = http_conn_serve(c);
+		if (r != HTTP_CONN_IDLE)
+			break;
+		/* Between requests. A keep-alive client usually sends the next
+		 * one within a round trip: wait that long with the stack and
+		 * the http_conn, rather than giving both back and taking them
+		 * again (a stack is a mapping on unix: syscalls per request). */
+		if (!tcp_readable(hc->t))
+			wait_on(tcp_read_waitq(hc->t), kiln_clock_monotonic() + h->cfg.linger);
+		if (!tcp_readable(hc->t))
+			break;
+	}
 	h->stats.active--;
 	free(body);
 	free(c);
 	if (r == HTTP_CONN_IDLE) {
-		/* Between requests: the next may be here already (pipelined
-		 * beyond the read buffer); else give the stack back. */
+		/* Idle: give the stack back; a dormant fiber waits instead (or
+		 * one starts at once if the next request came in meanwhile). */
 		hc->idle_until = kiln_clock_monotonic() + h->cfg.idle_timeout;
-		goto again;
+		if (go_dormant(hc))
+			return;
+		h->stats.no_memory++;
 	}
 	conn_end(hc);
 }
@@ -196,6 +208,8 @@ struct httpd *httpd_start(struct tcp_stack *tcp, struct http_server *srv,
 		h->cfg.idle_timeout = HTTPD_IDLE_TIMEOUT_DEFAULT;
 	if (!h->cfg.io_timeout)
 		h->cfg.io_timeout = HTTPD_IO_TIMEOUT_DEFAULT;
+	if (!h->cfg.linger)
+		h->cfg.linger = HTTPD_LINGER_DEFAULT;
 	r = tcp_listen(tcp, cfg->port, h->cfg.backlog, &h->l);
 	if (r != 0) {
 		if (err)
