@@ -62,4 +62,26 @@ else
 			fail "hvt over user-mode networking: files byte-exact" "$bad of $nfiles differ"
 	fi
 fi
+
+# `kiln run examples/www` as a user types it (hvt where KVM works, else unix;
+# user-mode networking): it prints the URL, and the URL serves the site. In
+# a namespace of its own, so port 8080 is free.
+if need_root "kiln run examples/www"; then
+	ns=$(netns_new)
+	log=$(tmpdir_new)/run.log
+	bg_start ip netns exec "$ns" "$KILN" run "$WWW_DIR" >"$log" 2>&1
+	if ! wait_for 180 grep -q "www: serving" "$log"; then
+		fail "kiln run examples/www: serves" "$(tail -n 1 "$log")"
+	else
+		url=$(grep -o "^kiln: http://127.0.0.1:[0-9]*/" "$log" | cut -c7-)
+		target=$(grep -o "^kiln: target [a-z]*" "$log" | cut -d' ' -f3)
+		if [ "$url" != "http://127.0.0.1:8080/" ]; then
+			fail "kiln run examples/www prints http://127.0.0.1:8080/" "got '${url}'"
+		else
+			bad=$(fetch_all "${url%/}" ip netns exec "$ns")
+			[ "$bad" = 0 ] && pass "kiln run examples/www ($target) prints $url and serves all $nfiles files byte-exact" ||
+				fail "kiln run examples/www: files byte-exact at $url" "$bad of $nfiles differ"
+		fi
+	fi
+fi
 finish

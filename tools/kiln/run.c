@@ -299,6 +299,16 @@ static int net_options(struct run_opts *o, const struct kiln_conf *c, char **cmd
 			"behind a NAT; no root needed); no port is forwarded: add 'forward = "
 			"HOSTPORT:GUESTPORT' to kiln.conf or --port-forward=HOSTPORT:GUESTPORT\n",
 			c->name, first_user);
+	/* A web server: the address to paste into a browser (examples/www). */
+	for (unsigned i = 0; i < nfwd; i++) {
+		struct conf_forward f;
+		char why[128];
+		if (conf_parse_forward(strchr(fwd[i], '=') + 1, &f, why, sizeof why) == 0 &&
+		    f.tcp && f.guest_port == 80) {
+			fprintf(stderr, "kiln: http://127.0.0.1:%u/\n", f.host_port);
+			break;
+		}
+	}
 	return 0;
 }
 
