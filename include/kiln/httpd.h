@@ -8,7 +8,7 @@
  *
  * Shape (docs/fibers.md, "Memory per fiber, and idle connections"):
  *   - an acceptor fiber takes connections from a TCP listener on cfg.port;
- *   - each connection gets a small record (struct httpd_conn, under 64 bytes)
+ *   - each connection gets a small record (struct httpd_conn, 24 bytes)
  *     and a *dormant* fiber (fiber_spawn_on on tcp_read_waitq): no stack
  *     until the client sends something;
  *   - when it is readable, the fiber starts, allocates a struct http_conn
