@@ -106,7 +106,7 @@ fuzzers: $(FUZZERS)
 # kiln builds the archives the appliance reaches itself, so run needs only the
 # tools: an unrelated library that does not compile cannot stop it.
 run: deps tools
-	$(B)/bin/kiln run examples/hello
+	$(B)/bin/kiln run examples/www
 
 test: all
 	@scripts/deps test
