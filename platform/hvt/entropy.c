@@ -1,6 +1,7 @@
 /* entropy.c: kiln_entropy (include/kiln/platform.h): RDRAND when the CPU has it,
- * else the jitter of TSC readings, which trap into the hypervisor here and so
- * vary with host scheduling, folded through a 64-bit mixing function. */
+ * else the jitter of TSC readings, which are emulated here like every guest
+ * instruction and so vary with host scheduling, folded through a 64-bit
+ * mixing function. */
 #include <string.h>
 
 #include <kiln/platform.h>
