@@ -6,9 +6,14 @@
 AREA=dns; . "$(dirname "$0")/../lib.sh"
 what="hvt"
 command -v dig >/dev/null || { skip "$what" "dig is not installed (scripts/deps)"; exit 0; }
-need_kvm "$what" || exit 0
-need_root "$what (a namespace for the port forward)" || exit 0
 out=$("$KILN" build -t hvt "$KILN_ROOT/examples/dns" 2>&1) || { fail "$what: build" "$(echo "$out" | tail -n 1)"; finish; }
+img=$(echo "$out" | tail -n 1); case $img in /*) ;; *) img=$PWD/$img ;; esac
+out=$("$KILN" build -t hvt "$KILN_ROOT/examples/resolve" 2>&1) || { fail "$what: build resolve" "$(echo "$out" | tail -n 1)"; finish; }
+img2=$(echo "$out" | tail -n 1); case $img2 in /*) ;; *) img2=$PWD/$img2 ;; esac
+check "$what: examples/dns and examples/resolve hvt images hold no SSE/x87 ($(stat -c %s "$img") and $(stat -c %s "$img2") bytes)" \
+	"$KILN_ROOT/scripts/check-sse" "$img" "$img2"
+need_kvm "$what" || finish
+need_root "$what (a namespace for the port forward)" || finish
 ns=$(netns_new) || { fail "$what: namespace"; finish; }
 log=$(tmpdir_new)/hvt.log
 bg_start ip netns exec "$ns" "$KILN" run -t hvt "$KILN_ROOT/examples/dns" >"$log" 2>&1
