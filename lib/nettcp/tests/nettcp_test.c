@@ -1,4 +1,4 @@
-/* nettcp_test.c: TCP over two whole kiln IPv4 stacks on lib/net's in-memory link (include/kiln/nettcp.h): handshake after ARP, data both ways intact over a clean and an impaired link, nothing left behind. */
+/* nettcp_test.c: TCP over two whole kiln IPv4 stacks on lib/net's in-memory link (include/kiln/nettcp.h): handshake after ARP, data both ways intact over a clean and an impaired link, simultaneous close, resets, a dropped segment resent, a zero window probed and reopened; nothing left behind. */
 #include "harness.h"
 #include "../../core/tests/fake_platform.h"
 
@@ -15,12 +15,14 @@ static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0x0b};
 static struct net_memlink link;
 static struct net a, b;
 static struct tcp_stack *ta, *tb;
+static size_t live0; /* pbufs alive before the case */
 
 static void up(const struct net_memlink_impair *imp)
 {
 	struct eth_dev da, db;
 	fake_reset();
 	fake_now = 1 * SEC;
+	live0 = pbuf_live();
 	net_memlink_init(&link, 1500, imp);
 	da = net_memlink_dev(&link, 0);
 	db = net_memlink_dev(&link, 1);
@@ -57,7 +59,7 @@ static bool down(void)
 	net_memlink_destroy(&link);
 	net_destroy(&a);
 	net_destroy(&b);
-	return ia.conns == 0 && ib.conns == 0;
+	return ia.conns == 0 && ib.conns == 0 && pbuf_live() == live0;
 }
 
 static bool transfer(size_t len)
@@ -125,5 +127,160 @@ TEST(protocol_6_taken_twice_is_refused)
 {
 	up(NULL);
 	CHECK(net_tcp_open(&a, NULL) == NULL);
+	CHECK(down());
+}
+
+/* Connect a to b:80 over the whole stack; both ends established. */
+static bool connect_pair(struct tcp_listener **l, struct tcp_conn **c, struct tcp_conn **s)
+{
+	*s = NULL;
+	if (tcp_listen(tb, 80, 4, l) != 0 || tcp_connect_nb(ta, IP_A, IP_B, 80, c) != 0)
+		return false;
+	for (int i = 0; i < 3000 && !*s; i++) {
+		step();
+		*s = tcp_accept_nb(*l);
+	}
+	return *s && tcp_conn_status(*c) == 0;
+}
+
+static enum tcp_state state_of(struct tcp_conn *c)
+{
+	struct tcp_conn_info ci;
+	tcp_conn_info(c, &ci);
+	return ci.state;
+}
+
+TEST(simultaneous_close)
+{
+	struct tcp_listener *l;
+	struct tcp_conn *c, *s;
+	char buf[8];
+	up(NULL);
+	CHECK(connect_pair(&l, &c, &s));
+	CHECK_EQ(tcp_write_nb(c, "ping", 4), 4);
+	CHECK_EQ(tcp_write_nb(s, "pong", 4), 4);
+	for (int i = 0; i < 20; i++)
+		step();
+	CHECK_EQ(tcp_read_nb(s, buf, sizeof(buf)), 4);
+	CHECK_EQ(tcp_read_nb(c, buf, sizeof(buf)), 4);
+	CHECK_EQ(tcp_shutdown_write(c), 0); /* both FINs leave in the same step */
+	CHECK_EQ(tcp_shutdown_write(s), 0);
+	for (int i = 0; i < 20; i++)
+		step();
+	/* Both sides closed first: each ends in TIME_WAIT (RFC 9293 3.6, case 3). */
+	CHECK_EQ(state_of(c), TCP_TIME_WAIT);
+	CHECK_EQ(state_of(s), TCP_TIME_WAIT);
+	CHECK_EQ(tcp_read_nb(c, buf, sizeof(buf)), 0);
+	tcp_close(c);
+	tcp_close(s);
+	tcp_listener_close(l);
+	CHECK(down());
+}
+
+TEST(resets_refused_and_aborted)
+{
+	struct tcp_listener *l;
+	struct tcp_conn *c, *s, *x = NULL;
+	char buf[8];
+	up(NULL);
+	/* No listener on port 81: the SYN is answered with RST. */
+	CHECK_EQ(tcp_connect_nb(ta, IP_A, IP_B, 81, &x), 0);
+	for (int i = 0; i < 50 && tcp_conn_status(x) == -TCP_EINPROGRESS; i++)
+		step();
+	CHECK_EQ(tcp_conn_status(x), -TCP_ECONNREFUSED);
+	tcp_close(x);
+	/* An abort resets the peer, whose next read says so. */
+	CHECK(connect_pair(&l, &c, &s));
+	tcp_abort(s);
+	for (int i = 0; i < 20; i++)
+		step();
+	CHECK_EQ(tcp_read_nb(c, buf, sizeof(buf)), -TCP_ECONNRESET);
+	CHECK(tcp_stack_stats(ta)->rst_received >= 2);
+	tcp_close(c);
+	tcp_listener_close(l);
+	CHECK(down());
+}
+
+static int drop_budget;
+static bool drop_one_data_frame(void *ctx, int from, struct view frame)
+{
+	(void)ctx;
+	if (from == 0 && frame.len > 200 && drop_budget > 0) {
+		drop_budget--;
+		return false;
+	}
+	return true;
+}
+
+TEST(dropped_segment_is_resent)
+{
+	struct tcp_listener *l;
+	struct tcp_conn *c, *s;
+	static uint8_t out[20000], in[20000];
+	size_t got = 0;
+	up(NULL);
+	CHECK(connect_pair(&l, &c, &s));
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 7);
+	drop_budget = 1;
+	link.filter = drop_one_data_frame;
+	CHECK_EQ(tcp_write_nb(c, out, sizeof(out)), (long)sizeof(out));
+	for (int i = 0; i < 3000 && got < sizeof(in); i++) {
+		long n = tcp_read_nb(s, in + got, sizeof(in) - got);
+		if (n > 0)
+			got += (size_t)n;
+		step();
+	}
+	CHECK_EQ(drop_budget, 0);
+	CHECK_EQ(got, sizeof(in));
+	CHECK_MEM(in, out, sizeof(out));
+	CHECK(tcp_stack_stats(ta)->retransmits >= 1);
+	link.filter = NULL;
+	tcp_close(c);
+	tcp_close(s);
+	tcp_listener_close(l);
+	CHECK(down());
+}
+
+TEST(zero_window_is_probed_and_reopened)
+{
+	struct tcp_listener *l;
+	struct tcp_conn *c, *s;
+	struct tcp_config small = {.rcvbuf = 8192, .sndbuf = 65536};
+	static uint8_t out[100000], in[100000];
+	size_t sent = 0, got = 0;
+	up(NULL);
+	net_tcp_close(&b, tb); /* b again, with a small receive buffer */
+	tb = net_tcp_open(&b, &small);
+	CHECK(tb != NULL);
+	CHECK(connect_pair(&l, &c, &s));
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 13);
+	/* b reads nothing for 5 s: its window closes and a probes it. */
+	for (int i = 0; i < 5000; i++) {
+		long n = tcp_write_nb(c, out + sent, sizeof(out) - sent);
+		if (n > 0)
+			sent += (size_t)n;
+		step();
+	}
+	struct tcp_conn_info ci;
+	tcp_conn_info(c, &ci);
+	CHECK_EQ(ci.snd_wnd, 0);
+	CHECK(tcp_stack_stats(ta)->zero_window_probes >= 1);
+	CHECK(sent < sizeof(out));
+	/* Reading reopens the window; everything arrives in order. */
+	for (int i = 0; i < 20000 && got < sizeof(in); i++) {
+		long n = tcp_read_nb(s, in + got, sizeof(in) - got);
+		if (n > 0)
+			got += (size_t)n;
+		if (sent < sizeof(out) && (n = tcp_write_nb(c, out + sent, sizeof(out) - sent)) > 0)
+			sent += (size_t)n;
+		step();
+	}
+	CHECK_EQ(got, sizeof(in));
+	CHECK_MEM(in, out, sizeof(out));
+	tcp_close(c);
+	tcp_close(s);
+	tcp_listener_close(l);
 	CHECK(down());
 }
