@@ -4,8 +4,11 @@
 # from a dnsmasq in that namespace, which also hands out the appliance's
 # address and the DNS server by DHCP: A, several A, AAAA, a CNAME, NXDOMAIN,
 # a failing server (REFUSED -> SERVFAIL error), a silent server (timeout),
-# and the TTL cache answering a repeat without a query.
+# and the TTL cache answering a repeat without a query. Then against
+# examples/dns (on a second tap, routed through the namespace): an answer
+# too big for UDP comes back TC and is asked again over TCP.
 AREA=dns; . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/dns_lib.sh"
 what="resolver"
 command -v dnsmasq >/dev/null || { skip "$what" "dnsmasq is not installed (scripts/deps)"; exit 0; }
 need_root "$what" || exit 0
@@ -73,4 +76,21 @@ run "$tmp/s.log" --ipv4=10.54.0.6/24 --dns=10.54.0.99 --dns=10.54.0.1 --timeout-
 got=$(grep -m1 "^resolve: web.kiln.test A" "$tmp/s.log")
 echo "$got" | grep -q "A 10.1.2.3$" && pass "$what: next server after a silent one ($got)" ||
 	fail "$what: next server after a silent one" "got '${got:-nothing}'"
+
+# TC -> TCP: examples/dns baking a zone whose name holds 100 A records
+# (1,600+ octets: over the resolver's EDNS size of 1232).
+zones=$(tmpdir_new)
+{ printf '$TTL 300\n@ SOA ns h 1 2 3 4 60\n NS ns\nns A 192.0.2.1\n'
+  for i in $(seq 1 100); do printf 'huge A 10.9.%d.%d\n' $((i / 250)) $((i % 250)); done; } >"$zones/big.test.zone"
+if ! dns_build unix "$zones"; then fail "$what: build examples/dns with a big zone" "see above"
+elif ! dns_start_unix "$ns" rslvtap1 10.55.9 --ipv4-gateway=10.55.9.1; then fail "$what: examples/dns starts" "$(tail -n 1 "$DNS_LOG")"
+else
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+	run "$tmp/tc.log" --ipv4=10.54.0.7/24 --ipv4-gateway=10.54.0.1 --dns="$DNS_IP" huge.big.test
+	got=$(grep -m1 "^resolve: huge.big.test A" "$tmp/tc.log")
+	n=$(echo "$got" | wc -w)
+	if [ "$n" = 11 ] && grep -q "udp 1 tcp 1 .*truncated 1" "$tmp/tc.log"; then
+		pass "$what: a TC answer retried over TCP (100 A records, the first 8 kept: $(echo "$got" | cut -d' ' -f4-5) ...)"
+	else fail "$what: a TC answer retried over TCP" "got '${got:-nothing}'; $(tail -n 1 "$tmp/tc.log")"; fi
+fi
 finish
