@@ -21,7 +21,8 @@
  * own that reads 2-byte-length-framed queries, answers them in order (a
  * client may pipeline several queries on one connection) and writes the
  * framed responses. A connection ends when the client closes, when it has
- * been idle (no complete query) for cfg.tcp_idle, when a frame announces a
+ * been idle (no complete query: bytes that do not finish one do not count)
+ * for cfg.tcp_idle, when a frame announces a
  * query longer than DNSD_TCP_QUERY_MAX, or on a TCP error. At most
  * cfg.tcp_conns connections are served at once; one more is reset at accept
  * (the client retries, as after any refused connection).

@@ -44,6 +44,9 @@ static void serve_conn(void *arg)
 	struct conn *c = arg;
 	struct dnsd *d = c->d;
 	bool clean = true;
+	/* Idle means no complete query (RFC 7766 6.2.3): bytes that trickle in
+	 * without finishing one do not push the deadline back. */
+	kiln_time_t idle_until = kiln_clock_monotonic() + d->cfg.tcp_idle;
 
 	/* Each round reads at least one byte or ends: bounded by the stream. */
 	for (;;) {
@@ -57,6 +60,8 @@ static void serve_conn(void *arg)
 						    &d->stats.tcp_answers);
 			memmove(c->in, c->in + used, c->have - used);
 			c->have -= used;
+			if (used)
+				idle_until = kiln_clock_monotonic() + d->cfg.tcp_idle;
 			if (out_len && !send_all(c, d->tcp_out, out_len,
 						 kiln_clock_monotonic() + d->cfg.tcp_idle)) {
 				d->stats.tcp_errors++;
@@ -69,8 +74,9 @@ static void serve_conn(void *arg)
 			clean = false;
 			break;
 		}
-		long n = tcp_read(c->t, c->in + c->have, sizeof(c->in) - c->have,
-				  kiln_clock_monotonic() + d->cfg.tcp_idle);
+		/* Room is left: a frame is at most sizeof(c->in) bytes, so a full
+		 * buffer always holds a complete query, answered above. */
+		long n = tcp_read(c->t, c->in + c->have, sizeof(c->in) - c->have, idle_until);
 		if (n == 0)
 			break; /* the client closed */
 		if (n == -TCP_ETIMEDOUT) {

@@ -101,6 +101,7 @@ probe() { local w=$1 out; shift
 probe "pipelining" pipeline 20
 probe "split query" split
 probe "idle timeout" idle 1.5
+probe "idle timeout with bytes trickling in" trickle 1.5
 probe "connection bound" limit 4
 probe "over-long frame" toolong
 kill -0 "$DNS_PID" 2>/dev/null && pass "$what: still serving after all of it" ||

@@ -2,7 +2,7 @@
 # tcp_probe.py: DNS over TCP (RFC 7766) behaviours dig cannot show, against
 # a server at ADDR port 53: pipelining, a query split across segments,
 # idle timeout, the connection bound, an over-long frame.
-#   tcp_probe.py ADDR pipeline N | split | idle | limit K | toolong
+#   tcp_probe.py ADDR pipeline N | split | idle S | trickle S | limit K | toolong
 # Prints one result line; exits 1 when the behaviour is not as expected.
 import socket
 import struct
@@ -78,6 +78,27 @@ elif mode == 'idle':
         r = b''
     el = time.monotonic() - t0
     done(r == b'' and el < limit + 3, 'idle connection closed by the server after %.1f s' % el)
+elif mode == 'trickle':
+    # Bytes that never finish a query do not keep the connection open.
+    limit = float(sys.argv[3])
+    s = conn(timeout=limit + 10)
+    t0 = time.monotonic()
+    closed = False
+    try:
+        s.sendall(struct.pack('>H', 100))
+        while time.monotonic() - t0 < limit + 5:
+            time.sleep(0.25)
+            s.sendall(b'\0')
+    except OSError:
+        closed = True
+    if not closed:
+        try:
+            s.settimeout(1)
+            closed = s.recv(1) == b''
+        except (OSError, socket.timeout):
+            closed = False
+    el = time.monotonic() - t0
+    done(closed and el < limit + 3, 'a query trickling in a byte per 0.25 s closed after %.1f s' % el)
 elif mode == 'limit':
     k = int(sys.argv[3])
     socks = []
