@@ -6,11 +6,11 @@
 #   WWW_BULK_MIB (default 256): the size each way, and from Linux to the
 #   appliance on the impaired link; WWW_BULK_IMPAIRED_DOWN_MIB (default 8):
 #   from the appliance to Linux on the impaired link. That direction is
-#   slow: lib/tcp as the sender recovers most losses at 5% by retransmission
-#   timeout (>= 200 ms each; it has no limited transmit, RFC 3042, nor
-#   SACK-based loss detection, RFC 6675), ~0.2 MB/s here, so 256 MiB would
-#   take ~20 minutes; Linux as the sender moves 256 MiB through the same
-#   impairment in ~16 s.
+#   slow: lib/tcp as the sender recovers most losses by retransmission
+#   timeout (>= 200 ms each; it does not count Linux's duplicate ACKs, whose
+#   window grows, as duplicates: docs/www.md), ~0.2 MB/s here, so 256 MiB
+#   would take ~20 minutes; Linux as the sender moves 256 MiB through the
+#   same impairment in ~5 s.
 AREA=www; . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/www_lib.sh"
 
