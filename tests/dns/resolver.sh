@@ -89,7 +89,9 @@ else
 	run "$tmp/tc.log" --ipv4=10.54.0.7/24 --ipv4-gateway=10.54.0.1 --dns="$DNS_IP" huge.big.test
 	got=$(grep -m1 "^resolve: huge.big.test A" "$tmp/tc.log")
 	n=$(echo "$got" | wc -w)
-	if [ "$n" = 11 ] && grep -q "udp 1 tcp 1 .*truncated 1" "$tmp/tc.log"; then
+	# (A first try may time out: the appliance's first frames can go out
+	# before the new tap carries; the resolver's retry covers it.)
+	if [ "$n" = 11 ] && grep -Eq "tcp [1-9][0-9]* .*truncated [1-9]" "$tmp/tc.log"; then
 		pass "$what: a TC answer retried over TCP (100 A records, the first 8 kept: $(echo "$got" | cut -d' ' -f4-5) ...)"
 	else fail "$what: a TC answer retried over TCP" "got '${got:-nothing}'; $(tail -n 1 "$tmp/tc.log")"; fi
 fi
