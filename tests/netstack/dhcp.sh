@@ -3,7 +3,7 @@
 # namespace, leases an address to examples/echo (unix target, and hvt where
 # KVM works); the appliance answers ping on it; restarted, it gets the same
 # lease again (its MAC is stable across restarts; docs/hostnet.md).
-AREA=net . "$(dirname "$0")/../lib.sh"
+AREA=netstack . "$(dirname "$0")/../lib.sh"
 need_root "dhcp" || finish
 command -v dnsmasq >/dev/null || { skip "dhcp" "dnsmasq is not installed (scripts/deps test)"; finish; }
 
