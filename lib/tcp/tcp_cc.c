@@ -48,6 +48,22 @@ static void retransmit_first(struct tcp_conn *c, kiln_time_t now)
 	tcp_rtx_arm(c, now);
 }
 
+/* RFC 3042: each of the first two duplicate ACKs lets one new segment out
+ * (a segment has left the network), within the peer's window: enough
+ * ACKs then come back for fast retransmit even with a small window. Not
+ * while going back after a timeout (that would resend, not send new). */
+static void limited_transmit(struct tcp_conn *c, kiln_time_t now)
+{
+	uint32_t cwnd = c->cwnd;
+
+	if (c->snd_nxt != c->snd_max || c->snd.len <= c->snd_nxt - c->snd_una ||
+	    tcp_flight(c) >= cwnd + (uint32_t)c->dupacks * c->snd_mss)
+		return;
+	c->cwnd = tcp_flight(c) + c->snd_mss; /* one segment, no more */
+	tcp_output(c, now);
+	c->cwnd = cwnd;
+}
+
 void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 {
 	if (c->flags & TF_RECOVERY) {
@@ -56,10 +72,17 @@ void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 		tcp_output(c, now);
 		return;
 	}
-	if (++c->dupacks < 3)
+	if (c->dupacks < 255)
+		c->dupacks++;
+	if (c->dupacks < 3) {
+		limited_transmit(c, now);
 		return;
-	/* RFC 6582 3.2 step 2: only if this loss is past the last recovery. */
-	if (SEQ_LT(c->snd_una, c->recover))
+	}
+	/* RFC 6582 3.2 step 2: only if this loss is past the last recovery
+	 * (after a timeout, duplicates may echo the go-back resends). SACK
+	 * blocks tell real holes from echoes: with them, recover now rather
+	 * than by one timeout per lost segment (as Linux's CA_Loss does). */
+	if (SEQ_LT(c->snd_una, c->recover) && !((c->flags & TF_SACK) && c->sb_n))
 		return;
 	c->stack->st.fast_retransmits++;
 	loss_window(c);

@@ -251,9 +251,14 @@ static bool ack_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t 
 			}
 		}
 	} else if (h->ack == c->snd_una && sg->payload.len == 0 &&
-		   !(h->flags & (TCP_SYN | TCP_FIN)) && !window_changed &&
+		   !(h->flags & (TCP_SYN | TCP_FIN)) &&
+		   (!window_changed || ((c->flags & TF_SACK) && (h->opts.has & TCP_HAS_SACK))) &&
 		   c->snd_max != c->snd_una && c->state != TCP_TIME_WAIT) {
-		tcp_cc_dupack(c, now); /* RFC 5681 2: a duplicate ACK */
+		/* RFC 5681 2: a duplicate ACK. One that carries SACK blocks
+		 * is one whatever its window (RFC 6675 2: it reports a
+		 * segment that arrived): Linux's grow their window as its
+		 * application reads, and were not counted. */
+		tcp_cc_dupack(c, now);
 	}
 	return true;
 }

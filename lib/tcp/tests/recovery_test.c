@@ -1,0 +1,190 @@
+/* recovery_test.c: the sender's loss recovery against scripted ACKs: SACK duplicate ACKs whose window changes (Linux's), limited transmit (RFC 3042), fast retransmit after a timeout, several holes per ACK (RFC 6675). */
+#include "pair.h"
+#include "tcp_priv.h"
+
+/* Every data segment A sends is recorded and lost; B's segments are lost
+ * too: A hears only the ACKs a test injects. */
+struct capture {
+	int n;
+	struct { uint32_t seq, len; } seg[256];
+};
+static bool capture_all(struct pair *p, uint32_t src, uint32_t dst, const struct tcp_seg *s)
+{
+	struct capture *cap = p->filter_ctx;
+	(void)dst;
+	if (src == A_ADDR && s->payload.len && cap->n < 256) {
+		cap->seg[cap->n].seq = s->h.seq;
+		cap->seg[cap->n].len = (uint32_t)s->payload.len;
+		cap->n++;
+	}
+	return false;
+}
+
+/* Segments captured from index from on whose sequence is seq. */
+static int sent_at(const struct capture *cap, int from, uint32_t seq)
+{
+	int n = 0;
+	for (int i = from; i < cap->n; i++)
+		n += cap->seg[i].seq == seq;
+	return n;
+}
+
+/* An ACK from B to A: ack, a window of wnd bytes, nsack blocks. */
+static void ack_to_a(struct pair *p, struct tcp_conn *ca, uint32_t ack, uint32_t wnd,
+		     const struct tcp_sack_block *sack, unsigned nsack)
+{
+	uint8_t seg[128];
+	struct tcp_hdr h;
+	unsigned n;
+	memset(&h, 0, sizeof(h));
+	h.sport = ca->rport;
+	h.dport = ca->lport;
+	h.seq = ca->rcv_nxt;
+	h.ack = ack;
+	h.flags = TCP_ACK;
+	h.wnd = (uint16_t)(wnd >> ca->snd_wscale);
+	if (ca->flags & TF_TS) {
+		h.opts.has |= TCP_HAS_TS;
+		h.opts.tsval = ca->ts_recent + 1;
+		h.opts.tsecr = 0; /* no RTT sample */
+	}
+	if (nsack) {
+		h.opts.has |= TCP_HAS_SACK;
+		h.opts.nsack = (uint8_t)nsack;
+		for (unsigned i = 0; i < nsack; i++)
+			h.opts.sack[i] = sack[i];
+	}
+	n = tcp_hdr_encode(&h, seg);
+	tcp_seg_checksum_set(seg, n, B_ADDR, A_ADDR);
+	tcp_input(p->a, B_ADDR, A_ADDR, view_make(seg, n), p->now);
+}
+
+/* Connected, then A writes segs full segments; its first window (10
+ * segments, RFC 6928) is out and lost. */
+static void setup(struct pair *p, struct capture *cap, struct tcp_listener **l,
+		  struct tcp_conn **ca, struct tcp_conn **cb, unsigned segs)
+{
+	static uint8_t data[100 * 1460];
+	pair_init(p, NULL, NULL, 41);
+	CHECK(pair_connect(p, 80, l, ca, cb));
+	memset(cap, 0, sizeof(*cap));
+	p->filter = capture_all;
+	p->filter_ctx = cap;
+	CHECK_EQ((*ca)->snd_mss, 1448); /* 1460 less the timestamp option */
+	CHECK_EQ(tcp_write_nb(*ca, data, segs * (*ca)->snd_mss), (long)(segs * (*ca)->snd_mss));
+	CHECK_EQ(cap->n, 10);
+}
+
+static void teardown(struct pair *p, struct tcp_listener *l, struct tcp_conn *ca,
+		     struct tcp_conn *cb)
+{
+	tcp_abort(ca);
+	tcp_abort(cb);
+	tcp_listener_close(l);
+	p->filter = NULL;
+	pair_run_for(p, 10 * SECS);
+	CHECK_PAIR_CLEAN(p);
+	pair_free(p);
+}
+
+/* Linux's duplicate ACKs carry a window that grows as the application
+ * reads; with SACK blocks they are duplicates all the same (RFC 6675 2). */
+TEST(sack_dupacks_with_a_growing_window_start_fast_retransmit)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una, mss;
+
+	setup(&p, &cap, &l, &ca, &cb, 12);
+	una = ca->snd_una;
+	mss = ca->snd_mss;
+	for (uint32_t k = 1; k <= 3; k++) {
+		struct tcp_sack_block b = {una + mss, una + (k + 1) * mss};
+		ack_to_a(&p, ca, una, 60000 + k * 4096, &b, 1);
+	}
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	CHECK_EQ(sent_at(&cap, 10, una), 1);
+	CHECK(ca->flags & TF_RECOVERY);
+	teardown(&p, l, ca, cb);
+}
+
+/* RFC 3042: the first two duplicate ACKs each let one new segment out. */
+TEST(limited_transmit_sends_new_data_on_the_first_two_dupacks)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una, mss;
+
+	setup(&p, &cap, &l, &ca, &cb, 20);
+	una = ca->snd_una;
+	mss = ca->snd_mss;
+	struct tcp_sack_block b1 = {una + mss, una + 2 * mss};
+	ack_to_a(&p, ca, una, 60000, &b1, 1);
+	CHECK_EQ(cap.n, 11);
+	CHECK_EQ(cap.seg[10].seq, una + 10 * mss);
+	CHECK_EQ(cap.seg[10].len, mss);
+	struct tcp_sack_block b2 = {una + mss, una + 3 * mss};
+	ack_to_a(&p, ca, una, 60000, &b2, 1);
+	CHECK_EQ(cap.n, 12);
+	CHECK_EQ(cap.seg[11].seq, una + 11 * mss);
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 0);
+	/* The third starts recovery with the first segment. */
+	struct tcp_sack_block b3 = {una + mss, una + 4 * mss};
+	ack_to_a(&p, ca, una, 60000, &b3, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	CHECK_EQ(sent_at(&cap, 12, una), 1);
+	teardown(&p, l, ca, cb);
+}
+
+/* Without SACK the same duplicates do not send (RFC 3042 holds for any
+ * duplicate, but a window that changes makes an ACK no duplicate). */
+TEST(window_updates_without_sack_are_not_duplicates)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una;
+
+	setup(&p, &cap, &l, &ca, &cb, 20);
+	una = ca->snd_una;
+	for (uint32_t k = 1; k <= 3; k++)
+		ack_to_a(&p, ca, una, 60000 + k * 4096, NULL, 0);
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 0);
+	CHECK_EQ(cap.n, 10);
+	teardown(&p, l, ca, cb);
+}
+
+/* After a timeout, SACK blocks that show holes start fast recovery again
+ * (NewReno alone must wait for snd_una to pass the old snd_max, RFC 6582
+ * 4.1: its duplicates could be echoes of the go-back retransmissions). */
+TEST(fast_retransmit_after_a_timeout_with_sack)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una, mss;
+	int n0;
+
+	setup(&p, &cap, &l, &ca, &cb, 20);
+	una = ca->snd_una;
+	mss = ca->snd_mss;
+	pair_run_for(&p, 250 * MSEC); /* one RTO (the 200 ms floor) */
+	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 1);
+	CHECK_EQ(sent_at(&cap, 10, una), 1);
+	/* The first was lost again; everything from the third arrives. */
+	n0 = cap.n;
+	for (uint32_t k = 1; k <= 3; k++) {
+		struct tcp_sack_block b = {una + 2 * mss, una + (k + 2) * mss};
+		ack_to_a(&p, ca, una, 60000, &b, 1);
+	}
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	CHECK_EQ(sent_at(&cap, n0, una), 1);
+	CHECK(ca->flags & TF_RECOVERY);
+	teardown(&p, l, ca, cb);
+}
