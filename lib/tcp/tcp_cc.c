@@ -64,11 +64,50 @@ static void limited_transmit(struct tcp_conn *c, kiln_time_t now)
 	c->cwnd = cwnd;
 }
 
+/* One segment of new data (or of the go-back after a timeout) if the
+ * peer's window and Nagle let it out now. True if it went. */
+static bool send_one(struct tcp_conn *c, kiln_time_t now)
+{
+	uint32_t cwnd = c->cwnd, nxt = c->snd_nxt;
+
+	c->cwnd = (c->snd_nxt - c->snd_una) + c->snd_mss;
+	tcp_output(c, now);
+	c->cwnd = cwnd;
+	return c->snd_nxt != nxt;
+}
+
+/* SACK recovery (RFC 6675 5 (C), on scoreboard ranges): while the pipe
+ * leaves a segment's room in cwnd, send by NextSeg's rules: the lost
+ * holes not yet resent (rule 1), new data (rule 2), then holes below the
+ * highest SACK not yet deemed lost (rule 3). Several per ACK, so that a
+ * burst of losses is repaired in one round trip, not one hole per ACK. */
+static void sack_recovery_send(struct tcp_conn *c, kiln_time_t now)
+{
+	for (int n = 0; n < TCP_OUTPUT_BURST; n++) {
+		if (tcp_sack_pipe(c) + c->snd_mss > c->cwnd)
+			break;
+		if (tcp_sack_rtx_hole(c, tcp_sack_lost_edge(c), now))
+			continue;
+		if (send_one(c, now))
+			continue;
+		if (!tcp_sack_rtx_hole(c, c->snd_max, now))
+			break;
+	}
+}
+
+static bool sack_recovery(const struct tcp_conn *c)
+{
+	return (c->flags & TF_SACK) && c->sb_n;
+}
+
 void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 {
 	if (c->flags & TF_RECOVERY) {
+		if (sack_recovery(c)) {
+			sack_recovery_send(c, now);
+			return;
+		}
 		c->cwnd += c->snd_mss; /* inflate (RFC 6582 3.2 step 3) */
-		tcp_sack_rtx_hole(c, now); /* one more hole per ACK (RFC 6675 5) */
 		tcp_output(c, now);
 		return;
 	}
@@ -89,6 +128,11 @@ void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 	c->recover = c->snd_max;
 	c->flags |= TF_RECOVERY;
 	retransmit_first(c, now);
+	if (sack_recovery(c)) {
+		c->cwnd = c->ssthresh; /* RFC 6675 5 (4.2): the pipe, not inflation */
+		sack_recovery_send(c, now);
+		return;
+	}
 	c->cwnd = c->ssthresh + 3u * c->snd_mss;
 	tcp_output(c, now);
 }
@@ -107,11 +151,14 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 		/* Partial ACK: the next hole is lost too; resend it and
 		 * deflate by what was acked (step 4). With SACK, the next
 		 * hole not yet resent, which may lie beyond snd_una. */
-		if (!(c->flags & TF_SACK) || !c->sb_n || SEQ_LEQ(c->rtx_next, c->snd_una))
+		if (!sack_recovery(c) || SEQ_LEQ(c->rtx_next, c->snd_una))
 			retransmit_first(c, now);
-		else
-			tcp_sack_rtx_hole(c, now);
 		tcp_rtx_arm(c, now);
+		if (sack_recovery(c)) {
+			/* cwnd stays ssthresh; the pipe shrank by what was acked. */
+			sack_recovery_send(c, now);
+			return;
+		}
 		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 		if (acked >= c->snd_mss)
 			c->cwnd += c->snd_mss;

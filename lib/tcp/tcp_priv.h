@@ -241,7 +241,9 @@ void tcp_cc_timeout(struct tcp_conn *c);
 /* tcp_sack.c: the sender's scoreboard and hole retransmission. */
 void tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
 void tcp_sack_trim(struct tcp_conn *c);
-bool tcp_sack_rtx_hole(struct tcp_conn *c, kiln_time_t now);
+bool tcp_sack_rtx_hole(struct tcp_conn *c, uint32_t limit, kiln_time_t now);
+uint32_t tcp_sack_lost_edge(const struct tcp_conn *c);
+uint32_t tcp_sack_pipe(const struct tcp_conn *c);
 unsigned tcp_sack_fill(const struct tcp_conn *c, struct tcp_opts *o);
 uint32_t tcp_flight(const struct tcp_conn *c);
 

@@ -88,9 +88,63 @@ void tcp_sack_trim(struct tcp_conn *c)
 		c->rtx_next = c->snd_una;
 }
 
-/* Resend the next hole below the highest SACKed byte that this recovery
- * has not resent yet. False if there is none. */
-bool tcp_sack_rtx_hole(struct tcp_conn *c, kiln_time_t now)
+/* SACKed bytes of the scoreboard inside [a, b). */
+static uint32_t sacked_in(const struct tcp_conn *c, uint32_t a, uint32_t b)
+{
+	uint32_t n = 0;
+	for (uint8_t i = 0; i < c->sb_n; i++) {
+		uint32_t s = c->sb[i].start, e = c->sb[i].end;
+		if (SEQ_LT(s, a))
+			s = a;
+		if (SEQ_GT(e, b))
+			e = b;
+		if (SEQ_LT(s, e))
+			n += e - s;
+	}
+	return n;
+}
+
+/* RFC 6675 4 IsLost, on ranges: the bytes not SACKed below the returned
+ * edge have more than (DupThresh - 1) * SMSS bytes SACKed above them. The
+ * blocks do not overlap (sb_add merges), so walking them from the highest
+ * adds each once. snd_una when nothing is deemed lost. */
+uint32_t tcp_sack_lost_edge(const struct tcp_conn *c)
+{
+	uint32_t above = 0, top = c->snd_max;
+
+	for (uint8_t pass = 0; pass < c->sb_n; pass++) {
+		int8_t best = -1;
+		for (uint8_t i = 0; i < c->sb_n; i++)
+			if (SEQ_LT(c->sb[i].start, top) &&
+			    (best < 0 || SEQ_GT(c->sb[i].start, c->sb[best].start)))
+				best = (int8_t)i;
+		if (best < 0)
+			break;
+		above += c->sb[best].end - c->sb[best].start;
+		top = c->sb[best].start;
+		if (above > 2u * c->snd_mss)
+			return top;
+	}
+	return c->snd_una;
+}
+
+/* RFC 6675 4 SetPipe, on ranges: what is outstanding, less what was
+ * SACKed, less the lost holes not yet resent (rtx_next is how far this
+ * recovery has resent holes; a resent hole is in the network again). */
+uint32_t tcp_sack_pipe(const struct tcp_conn *c)
+{
+	uint32_t edge = tcp_sack_lost_edge(c), flight = tcp_flight(c);
+	uint32_t from = SEQ_GT(c->rtx_next, c->snd_una) ? c->rtx_next : c->snd_una;
+	uint32_t out = sacked_in(c, c->snd_una, c->snd_max);
+
+	if (SEQ_LT(from, edge))
+		out += (edge - from) - sacked_in(c, from, edge);
+	return flight > out ? flight - out : 0;
+}
+
+/* Resend the next hole below limit and below the highest SACKed byte
+ * that this recovery has not resent yet. False if there is none. */
+bool tcp_sack_rtx_hole(struct tcp_conn *c, uint32_t limit, kiln_time_t now)
 {
 	uint32_t s = SEQ_GT(c->rtx_next, c->snd_una) ? c->rtx_next : c->snd_una;
 	uint32_t high = c->snd_una, e, len;
@@ -100,6 +154,8 @@ bool tcp_sack_rtx_hole(struct tcp_conn *c, kiln_time_t now)
 	for (uint8_t i = 0; i < c->sb_n; i++)
 		if (SEQ_GT(c->sb[i].end, high))
 			high = c->sb[i].end;
+	if (SEQ_LT(limit, high))
+		high = limit;
 	/* Skip SACKed blocks at s: each pass moves past one (<= TCP_SB_MAX). */
 	for (uint8_t pass = 0; pass <= TCP_SB_MAX; pass++) {
 		bool moved = false;

@@ -188,3 +188,39 @@ TEST(fast_retransmit_after_a_timeout_with_sack)
 	CHECK(ca->flags & TF_RECOVERY);
 	teardown(&p, l, ca, cb);
 }
+
+/* RFC 6675: every hole deemed lost is resent as soon as the pipe leaves
+ * room in cwnd, several per ACK, not one per ACK. */
+TEST(several_lost_holes_resent_per_ack_within_the_pipe)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una, m;
+	int n0;
+
+	setup(&p, &cap, &l, &ca, &cb, 20);
+	una = ca->snd_una;
+	m = ca->snd_mss;
+	/* Segments 2, 5, 8 and 9 arrived; 0-1, 3-4 and 6-7 are holes. */
+	struct tcp_sack_block b[3] = {{una + 8 * m, una + 10 * m}, {una + 5 * m, una + 6 * m},
+				      {una + 2 * m, una + 3 * m}};
+	for (int k = 0; k < 3; k++)
+		ack_to_a(&p, ca, una, 60000, b, 3);
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	CHECK_EQ(cap.n, 12 + 2); /* limited transmit: 10, 11; then 0 and 1 */
+	CHECK_EQ(sent_at(&cap, 12, una), 1);
+	CHECK_EQ(sent_at(&cap, 12, una + m), 1);
+	/* Segment 10 arrives: 3 segments SACKed above 8, so 6-7 are lost
+	 * too; the pipe (12 out, 5 SACKed, 4 lost) leaves 3 of ssthresh 6. */
+	n0 = cap.n;
+	b[0].end = una + 11 * m;
+	ack_to_a(&p, ca, una, 60000, b, 3);
+	CHECK_EQ(cap.n - n0, 3);
+	CHECK_EQ(sent_at(&cap, n0, una + 3 * m), 1);
+	CHECK_EQ(sent_at(&cap, n0, una + 4 * m), 1);
+	CHECK_EQ(sent_at(&cap, n0, una + 6 * m), 1);
+	CHECK(tcp_sack_pipe(ca) <= ca->cwnd);
+	teardown(&p, l, ca, cb);
+}
