@@ -114,6 +114,8 @@ struct tcp_stats {
 	uint64_t rto_expired;       /* retransmission timeouts */
 	uint64_t fast_retransmits;  /* entries into fast recovery */
 	uint64_t sack_retransmits;  /* holes resent from the SACK scoreboard */
+	uint64_t lost_retransmits;  /* resent holes found lost again by SACK */
+	uint64_t tail_loss_probes;  /* probes sent at 2 SRTT (RFC 8985 7) */
 	uint64_t conns_active, conns_passive; /* opened by connect / accepted */
 	uint64_t conns_reset;       /* closed by a RST from the peer */
 	uint64_t conns_timed_out;   /* retransmission/keepalive gave up */

@@ -45,6 +45,7 @@ static void retransmit_first(struct tcp_conn *c, kiln_time_t now)
 	c->flags &= ~TF_RTT; /* Karn */
 	tcp_send_data(c, c->snd_una, len, fin, now);
 	c->rtx_next = c->snd_una + len;
+	c->rtx_high = c->snd_max;
 	tcp_rtx_arm(c, now);
 }
 
@@ -83,6 +84,8 @@ static bool send_one(struct tcp_conn *c, kiln_time_t now)
  * burst of losses is repaired in one round trip, not one hole per ACK. */
 static void sack_recovery_send(struct tcp_conn *c, kiln_time_t now)
 {
+	if (tcp_sack_rtx_lost(c))
+		c->stack->st.lost_retransmits++;
 	for (int n = 0; n < TCP_OUTPUT_BURST; n++) {
 		if (tcp_sack_pipe(c) + c->snd_mss > c->cwnd)
 			break;
@@ -93,6 +96,18 @@ static void sack_recovery_send(struct tcp_conn *c, kiln_time_t now)
 		if (!tcp_sack_rtx_hole(c, c->snd_max, now))
 			break;
 	}
+}
+
+static void enter_recovery(struct tcp_conn *c, kiln_time_t now);
+
+/* SACK shows snd_una lost: RFC 6675 IsLost (more than 2 SMSS SACKed
+ * above it), or a tail loss probe sent 2 SRTT after the rest came back
+ * SACKed while snd_una did not (reordering that long is unlikely, RFC
+ * 8985 7.4). Fast recovery needs no 3 duplicates then. */
+static bool sack_lost(const struct tcp_conn *c)
+{
+	return (c->flags & TF_SACK) && c->sb_n &&
+	       ((c->flags & TF_TLP_SENT) || SEQ_GT(tcp_sack_lost_edge(c), c->snd_una));
 }
 
 static bool sack_recovery(const struct tcp_conn *c)
@@ -123,6 +138,11 @@ void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 	 * than by one timeout per lost segment (as Linux's CA_Loss does). */
 	if (SEQ_LT(c->snd_una, c->recover) && !((c->flags & TF_SACK) && c->sb_n))
 		return;
+	enter_recovery(c, now);
+}
+
+static void enter_recovery(struct tcp_conn *c, kiln_time_t now)
+{
 	c->stack->st.fast_retransmits++;
 	loss_window(c);
 	c->recover = c->snd_max;
@@ -140,18 +160,23 @@ void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 {
 	c->dupacks = 0;
+	c->flags &= ~TF_TLP_SENT;
 	if (c->flags & TF_RECOVERY) {
 		if (SEQ_GEQ(c->snd_una, c->recover)) {
-			/* Full ACK: deflate (step 3, option 1). */
+			/* Full ACK: deflate (step 3, option 1). With SACK, to
+			 * ssthresh (RFC 6675 5 (A)): the pipe kept the sending
+			 * in check, and a cwnd of one segment after a recovery
+			 * that emptied the pipe makes the next loss a timeout. */
 			uint32_t f = tcp_flight(c) + c->snd_mss;
-			c->cwnd = c->ssthresh < f ? c->ssthresh : f;
+			c->cwnd = c->ssthresh < f || (c->flags & TF_SACK) ? c->ssthresh : f;
 			c->flags &= ~TF_RECOVERY;
 			return;
 		}
 		/* Partial ACK: the next hole is lost too; resend it and
 		 * deflate by what was acked (step 4). With SACK, the next
 		 * hole not yet resent, which may lie beyond snd_una. */
-		if (!sack_recovery(c) || SEQ_LEQ(c->rtx_next, c->snd_una))
+		if (!sack_recovery(c) || (SEQ_LEQ(c->rtx_next, c->snd_una) &&
+					  !tcp_sack_sacked(c, c->snd_una, c->snd_una + 1)))
 			retransmit_first(c, now);
 		tcp_rtx_arm(c, now);
 		if (sack_recovery(c)) {
@@ -179,4 +204,42 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 	}
 	if (c->cwnd > (1u << 30))
 		c->cwnd = 1u << 30;
+}
+
+void tcp_cc_sack_check(struct tcp_conn *c, kiln_time_t now)
+{
+	if ((c->flags & (TF_SACK | TF_RECOVERY)) != TF_SACK || !c->sb_n ||
+	    c->snd_una == c->snd_max || c->state == TCP_TIME_WAIT)
+		return;
+	if (sack_lost(c))
+		enter_recovery(c, now);
+}
+
+/* RFC 8985 7.3: one segment, new data if the peer's window lets it out
+ * (whatever cwnd says), else the last segment sent. Its ACK, with SACK,
+ * shows what is missing. In recovery, the lost retransmissions: the holes
+ * are resent from the start again. */
+void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now)
+{
+	uint32_t len, end;
+
+	if (c->snd_una == c->snd_max)
+		return;
+	c->stack->st.tail_loss_probes++;
+	if (c->flags & TF_RECOVERY) {
+		c->rtx_next = c->snd_una;
+		if (tcp_sack_rtx_hole(c, c->snd_max, now))
+			return;
+	}
+	if (c->snd_nxt == c->snd_max && c->snd.len > tcp_flight(c) &&
+	    tcp_flight(c) + c->snd_mss <= c->snd_wnd && send_one(c, now))
+		return;
+	/* The last segment of data sent (not a FIN alone). */
+	end = c->snd_una + (c->snd.len < tcp_flight(c) ? c->snd.len : tcp_flight(c));
+	len = end - c->snd_una < c->snd_mss ? end - c->snd_una : c->snd_mss;
+	if (!len)
+		return;
+	c->stack->st.retransmits++;
+	c->flags &= ~TF_RTT; /* Karn */
+	tcp_send_data(c, end - len, len, false, now);
 }

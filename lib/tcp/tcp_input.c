@@ -260,6 +260,7 @@ static bool ack_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t 
 		 * application reads, and were not counted. */
 		tcp_cc_dupack(c, now);
 	}
+	tcp_cc_sack_check(c, now);
 	return true;
 }
 

@@ -29,6 +29,13 @@
  * every connection expires at once; the rest run on the next tick. */
 #define TCP_TICK_MAX 4096
 
+/* Least probe timeout for a tail loss probe (RFC 8985 7.2; Linux's
+ * floor): below it, a delayed ACK would look like a loss. */
+#define TCP_TLP_MIN (10ull * 1000000)
+/* Added to it when one segment is out, whose ACK the peer may delay
+ * (RFC 8985 7.2's WCDelAckT): then the probe comes no sooner than the RTO. */
+#define TCP_TLP_DELACK (200ull * 1000000)
+
 /* Least time between ACKs sent in answer to unacceptable segments without
  * data (see tcp_input.c): bounds an ACK war to 10 segments a second. */
 #define TCP_OOW_ACK_GAP (100ull * 1000000)
@@ -71,6 +78,8 @@ enum {
 	TF_REXMIT_SYN = 1 << 14, /* the SYN was retransmitted: no RTT sample (Karn) */
 	TF_ORPHAN = 1 << 15,   /* the app closed it: data arriving now gets a RST */
 	TF_SACK = 1 << 16,     /* SACK permitted both ways (RFC 2018) */
+	TF_TLP = 1 << 17,      /* t_rtx is a tail loss probe timeout (RFC 8985 7) */
+	TF_TLP_SENT = 1 << 18, /* a probe went out; snd_una has not moved since */
 };
 
 struct tcp_listener {
@@ -132,6 +141,7 @@ struct tcp_conn {
 	 * (its block goes first); the sender's scoreboard and how far this
 	 * recovery has resent holes. */
 	uint32_t sack_recent, rtx_next;
+	uint32_t rtx_high;         /* snd_max when a hole was last resent */
 	uint8_t sb_n;
 	struct tcp_sack_block sb[TCP_SB_MAX];
 
@@ -238,12 +248,19 @@ void tcp_cc_init(struct tcp_conn *c);
 void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now);
 void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now);
 void tcp_cc_timeout(struct tcp_conn *c);
+/* After the ACK: SACK shows snd_una lost (RFC 6675 IsLost) or the tail
+ * loss probe came back without it: recover now, without 3 duplicates. */
+void tcp_cc_sack_check(struct tcp_conn *c, kiln_time_t now);
+void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now);
 /* tcp_sack.c: the sender's scoreboard and hole retransmission. */
 void tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
 void tcp_sack_trim(struct tcp_conn *c);
 bool tcp_sack_rtx_hole(struct tcp_conn *c, uint32_t limit, kiln_time_t now);
 uint32_t tcp_sack_lost_edge(const struct tcp_conn *c);
 uint32_t tcp_sack_pipe(const struct tcp_conn *c);
+bool tcp_sack_rtx_lost(struct tcp_conn *c);
+/* SACKed bytes of the scoreboard inside [a, b). */
+uint32_t tcp_sack_sacked(const struct tcp_conn *c, uint32_t a, uint32_t b);
 unsigned tcp_sack_fill(const struct tcp_conn *c, struct tcp_opts *o);
 uint32_t tcp_flight(const struct tcp_conn *c);
 

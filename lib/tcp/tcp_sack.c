@@ -89,7 +89,7 @@ void tcp_sack_trim(struct tcp_conn *c)
 }
 
 /* SACKed bytes of the scoreboard inside [a, b). */
-static uint32_t sacked_in(const struct tcp_conn *c, uint32_t a, uint32_t b)
+uint32_t tcp_sack_sacked(const struct tcp_conn *c, uint32_t a, uint32_t b)
 {
 	uint32_t n = 0;
 	for (uint8_t i = 0; i < c->sb_n; i++) {
@@ -135,10 +135,10 @@ uint32_t tcp_sack_pipe(const struct tcp_conn *c)
 {
 	uint32_t edge = tcp_sack_lost_edge(c), flight = tcp_flight(c);
 	uint32_t from = SEQ_GT(c->rtx_next, c->snd_una) ? c->rtx_next : c->snd_una;
-	uint32_t out = sacked_in(c, c->snd_una, c->snd_max);
+	uint32_t out = tcp_sack_sacked(c, c->snd_una, c->snd_max);
 
 	if (SEQ_LT(from, edge))
-		out += (edge - from) - sacked_in(c, from, edge);
+		out += (edge - from) - tcp_sack_sacked(c, from, edge);
 	return flight > out ? flight - out : 0;
 }
 
@@ -185,5 +185,22 @@ bool tcp_sack_rtx_hole(struct tcp_conn *c, uint32_t limit, kiln_time_t now)
 	c->flags &= ~TF_RTT; /* Karn */
 	tcp_send_data(c, s, len, false, now);
 	c->rtx_next = s + len;
+	c->rtx_high = c->snd_max;
+	return true;
+}
+
+/* A lost retransmission (Linux's tcp_mark_lost_retrans, RACK's idea in
+ * RFC 8985 on ranges): more than 2 SMSS sent after the latest resent hole
+ * have been SACKed, yet holes resent before it are not: those resends were
+ * lost too. Start resending the holes again instead of waiting for the
+ * timeout. True if it did. */
+bool tcp_sack_rtx_lost(struct tcp_conn *c)
+{
+	if (!SEQ_GT(c->rtx_next, c->snd_una) || !SEQ_LT(c->rtx_high, c->snd_max) ||
+	    SEQ_LT(c->rtx_high, c->snd_una) ||
+	    tcp_sack_sacked(c, c->rtx_high, c->snd_max) <= 2u * c->snd_mss)
+		return false;
+	c->rtx_next = c->snd_una;
+	c->rtx_high = c->snd_max;
 	return true;
 }

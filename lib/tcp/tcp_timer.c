@@ -117,7 +117,27 @@ void tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
 
 void tcp_rtx_arm(struct tcp_conn *c, kiln_time_t now)
 {
-	c->t_rtx = now + (kiln_time_t)c->rto * US;
+	kiln_time_t rto = (kiln_time_t)c->rto * US;
+
+	/* With SACK, a probe first (RFC 8985 7): at 2 SRTT it sends one
+	 * segment whose SACK shows what was lost, so that a loss at the
+	 * tail of a flight, or of a retransmission, is repaired by fast
+	 * recovery in a few round trips instead of a timeout (>= 200 ms). */
+	c->flags &= ~TF_TLP;
+	if ((c->flags & (TF_SACK | TF_TLP_SENT)) == TF_SACK && c->srtt &&
+	    (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)) {
+		kiln_time_t pto = (kiln_time_t)(c->srtt >> 2) * US; /* 2 SRTT */
+		if (pto < TCP_TLP_MIN)
+			pto = TCP_TLP_MIN;
+		/* One segment out: its ACK may be delayed (RFC 8985 7.2). */
+		if (c->snd_max - c->snd_una <= c->snd_mss)
+			pto += TCP_TLP_DELACK;
+		if (pto < rto) {
+			rto = pto;
+			c->flags |= TF_TLP;
+		}
+	}
+	c->t_rtx = now + rto;
 }
 
 static void rto_backoff(struct tcp_conn *c)
@@ -160,6 +180,13 @@ static bool on_rtx(struct tcp_conn *c, kiln_time_t now)
 	struct tcp_stack *s = c->stack;
 
 	c->t_rtx = KILN_TIME_NEVER;
+	if (c->flags & TF_TLP) {
+		c->flags &= ~TF_TLP;
+		c->flags |= TF_TLP_SENT;
+		tcp_cc_tail_probe(c, now);
+		tcp_rtx_arm(c, now); /* the full RTO now */
+		return true;
+	}
 	s->st.rto_expired++;
 	c->rtx_count++;
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) {

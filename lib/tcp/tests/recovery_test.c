@@ -189,8 +189,10 @@ TEST(fast_retransmit_after_a_timeout_with_sack)
 	teardown(&p, l, ca, cb);
 }
 
-/* RFC 6675: every hole deemed lost is resent as soon as the pipe leaves
- * room in cwnd, several per ACK, not one per ACK. */
+/* RFC 6675: snd_una deemed lost by the SACK blocks (more than 2 SMSS
+ * SACKed above it) starts recovery without waiting for 3 duplicates, and
+ * every hole deemed lost is resent as soon as the pipe leaves room in
+ * cwnd, several per ACK, not one per ACK. */
 TEST(several_lost_holes_resent_per_ack_within_the_pipe)
 {
 	struct pair p;
@@ -203,24 +205,99 @@ TEST(several_lost_holes_resent_per_ack_within_the_pipe)
 	setup(&p, &cap, &l, &ca, &cb, 20);
 	una = ca->snd_una;
 	m = ca->snd_mss;
-	/* Segments 2, 5, 8 and 9 arrived; 0-1, 3-4 and 6-7 are holes. */
+	/* Segments 2, 5, 8 and 9 arrived; 0-1, 3-4 and 6-7 are holes, those
+	 * below 5 deemed lost (3 segments SACKed above). */
 	struct tcp_sack_block b[3] = {{una + 8 * m, una + 10 * m}, {una + 5 * m, una + 6 * m},
 				      {una + 2 * m, una + 3 * m}};
-	for (int k = 0; k < 3; k++)
-		ack_to_a(&p, ca, una, 60000, b, 3);
-	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
-	CHECK_EQ(cap.n, 12 + 2); /* limited transmit: 10, 11; then 0 and 1 */
-	CHECK_EQ(sent_at(&cap, 12, una), 1);
-	CHECK_EQ(sent_at(&cap, 12, una + m), 1);
-	/* Segment 10 arrives: 3 segments SACKed above 8, so 6-7 are lost
-	 * too; the pipe (12 out, 5 SACKed, 4 lost) leaves 3 of ssthresh 6. */
-	n0 = cap.n;
-	b[0].end = una + 11 * m;
 	ack_to_a(&p, ca, una, 60000, b, 3);
-	CHECK_EQ(cap.n - n0, 3);
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	/* Limited transmit sent 10 first; ssthresh is half of 11 segments. */
+	CHECK_EQ(cap.seg[10].seq, una + 10 * m);
+	CHECK_EQ(ca->cwnd, 11 * m / 2);
+	/* 0 first; then the pipe (11 out, 4 SACKed, 1, 3 and 4 lost) = 4
+	 * leaves room for 1 in the same ACK. */
+	CHECK_EQ(cap.n, 11 + 2);
+	CHECK_EQ(sent_at(&cap, 11, una), 1);
+	CHECK_EQ(sent_at(&cap, 11, una + m), 1);
+	CHECK(tcp_sack_pipe(ca) <= ca->cwnd && tcp_sack_pipe(ca) + m > ca->cwnd);
+	/* A duplicate: the pipe is full, nothing more. */
+	ack_to_a(&p, ca, una, 60000, b, 3);
+	CHECK_EQ(cap.n, 13);
+	/* 0 and 1 arrive: the pipe drops to 3 (9 out, 4 SACKed, 3 and 4
+	 * lost): both lost holes go in one ACK. */
+	n0 = cap.n;
+	ack_to_a(&p, ca, una + 2 * m, 60000, b, 3);
+	CHECK_EQ(cap.n - n0, 2);
 	CHECK_EQ(sent_at(&cap, n0, una + 3 * m), 1);
 	CHECK_EQ(sent_at(&cap, n0, una + 4 * m), 1);
-	CHECK_EQ(sent_at(&cap, n0, una + 6 * m), 1);
-	CHECK(tcp_sack_pipe(ca) <= ca->cwnd);
+	CHECK(ca->flags & TF_RECOVERY);
+	teardown(&p, l, ca, cb);
+}
+
+/* A resent hole lost again: data sent after it is SACKed (3 segments),
+ * it is not. It is resent at once, not after the timeout. */
+TEST(a_lost_retransmission_is_resent_without_a_timeout)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una, m;
+
+	setup(&p, &cap, &l, &ca, &cb, 40);
+	una = ca->snd_una;
+	m = ca->snd_mss;
+	/* Only segment 0 is lost; 1-9 arrive (10 left by limited transmit). */
+	struct tcp_sack_block b = {una + m, una + 10 * m};
+	ack_to_a(&p, ca, una, 60000, &b, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	CHECK_EQ(sent_at(&cap, 10, una), 1);
+	/* New data (10, 11, ...) goes out as the pipe allows; it arrives,
+	 * segment 0's resend does not. */
+	for (uint32_t k = 11; k <= 16 && sent_at(&cap, 0, una + (k - 1) * m) &&
+			      !tcp_stack_stats(p.a)->lost_retransmits; k++) {
+		b.end = una + k * m;
+		ack_to_a(&p, ca, una, 60000, &b, 1);
+	}
+	CHECK_EQ(b.end, una + 14 * m); /* 11, 12, 13 SACKed after the resend */
+	CHECK_EQ(tcp_stack_stats(p.a)->lost_retransmits, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
+	CHECK_EQ(sent_at(&cap, 10, una), 2);
+	teardown(&p, l, ca, cb);
+}
+
+/* RFC 8985 7: a loss at the tail of a flight (no more data to send, no
+ * duplicates come back) is probed at 2 SRTT; the probe's SACK starts fast
+ * recovery, well before the 200 ms RTO. */
+TEST(tail_loss_probe_turns_a_tail_loss_into_fast_recovery)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una, m;
+	kiln_time_t t0;
+
+	setup(&p, &cap, &l, &ca, &cb, 10);
+	una = ca->snd_una;
+	m = ca->snd_mss;
+	t0 = p.now;
+	/* 0-7 arrive, 8 and 9 are lost: two ACKs, no duplicate. */
+	ack_to_a(&p, ca, una + 4 * m, 60000, NULL, 0);
+	ack_to_a(&p, ca, una + 8 * m, 60000, NULL, 0);
+	CHECK_EQ(cap.n, 10);
+	pair_run_for(&p, 50 * MSEC);
+	CHECK_EQ(tcp_stack_stats(p.a)->tail_loss_probes, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
+	CHECK_EQ(cap.n, 11);
+	CHECK_EQ(cap.seg[10].seq, una + 9 * m); /* the last segment again */
+	CHECK(ca->t_rtx - t0 >= 200 * MSEC);     /* then the full RTO */
+	/* Its ACK SACKs 9, not 8: recovery resends 8 at once. */
+	struct tcp_sack_block b = {una + 9 * m, una + 10 * m};
+	ack_to_a(&p, ca, una + 8 * m, 60000, &b, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	CHECK_EQ(cap.n, 12);
+	CHECK_EQ(cap.seg[11].seq, una + 8 * m);
+	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
 	teardown(&p, l, ca, cb);
 }
