@@ -4,19 +4,18 @@
 # link and again with the appliance's own seeded impairment
 # (--net-impair=loss:5,reorder:10,dup:1,seed:1, docs/hostnet.md).
 #   WWW_BULK_MIB (default 256): the size each way, and from Linux to the
-#   appliance on the impaired link; WWW_BULK_IMPAIRED_DOWN_MIB (default 8):
+#   appliance on the impaired link; WWW_BULK_IMPAIRED_DOWN_MIB (default 256):
 #   from the appliance to Linux on the impaired link. That direction is
-#   slow: lib/tcp as the sender recovers most losses by retransmission
-#   timeout (>= 200 ms each; it does not count Linux's duplicate ACKs, whose
-#   window grows, as duplicates: docs/www.md), ~0.2 MB/s here, so 256 MiB
-#   would take ~20 minutes; Linux as the sender moves 256 MiB through the
+#   the slower one: lib/tcp as the sender still recovers some losses by
+#   retransmission timeout (>= 200 ms each; docs/tcp.md, "Loss recovery"),
+#   ~67 s for 256 MiB here; Linux as the sender moves 256 MiB through the
 #   same impairment in ~5 s.
 AREA=www; . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/www_lib.sh"
 
 MIB=${WWW_BULK_MIB:-256}
 BYTES=$((MIB * 1024 * 1024))
-IMP_DOWN_MIB=${WWW_BULK_IMPAIRED_DOWN_MIB:-8}
+IMP_DOWN_MIB=${WWW_BULK_IMPAIRED_DOWN_MIB:-256}
 need_root "bulk" || finish
 www_build unix || { fail "build" "see above"; finish; }
 tmp=$(tmpdir_new)
