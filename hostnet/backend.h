@@ -28,6 +28,9 @@ struct backend {
 	bool (*readable)(struct hostnet *net);
 	unsigned (*fds)(const struct hostnet *net, int *fds, unsigned max);
 	void (*close)(struct hostnet *net);
+	/* Hand frames written since the last wait to the network; called first
+	 * in hostnet_wait(). NULL if write() sends at once. */
+	void (*flush)(struct hostnet *net);
 };
 
 struct hostnet {

@@ -211,6 +211,8 @@ uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_n
 
 	for (i = 0; i < n; i++) {
 		release_held_tx(nets[i]); /* a held frame waits for no one */
+		if (nets[i]->b->flush)
+			nets[i]->b->flush(nets[i]);
 		if (readable(nets[i]))
 			timeout_ns = 0; /* frames already queued: only a quick poll */
 	}

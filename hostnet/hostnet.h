@@ -126,6 +126,7 @@ unsigned hostnet_fds(const struct hostnet *net, int *fds, unsigned max);
 /* Counters: frames each way, and frames dropped because the queue was full. */
 struct hostnet_stats {
 	uint64_t tx_frames, rx_frames, rx_dropped;
+	uint64_t tx_dropped; /* user-mode: more frames written between two waits than its queue holds */
 	uint64_t impair_lost, impair_reordered, impair_duplicated;
 };
 struct hostnet_stats hostnet_stats(const struct hostnet *net);

@@ -85,7 +85,7 @@ static void tap_close(struct hostnet *net)
 }
 
 static const struct backend tap_backend = {
-	tap_write, tap_read, tap_prepare, tap_dispatch, tap_readable, tap_fds, tap_close,
+	tap_write, tap_read, tap_prepare, tap_dispatch, tap_readable, tap_fds, tap_close, NULL,
 };
 
 /* The interface's MTU (HOSTNET_MTU if it cannot be read; it always can for

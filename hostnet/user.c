@@ -40,6 +40,16 @@ struct user {
 		uint8_t data[HOSTNET_MAX_FRAME];
 	} queue[HOSTNET_USER_QUEUE];
 	unsigned head, count;
+	/* Frames from the appliance, handed to slirp in the next wait rather
+	 * than at once: slirp_input() runs its whole TCP/IP stack (~68 KB of
+	 * stack measured), too deep for the small fiber stack of whichever
+	 * task sent the frame on the unix target. hostnet_wait() runs on the
+	 * loop's own stack. */
+	struct {
+		uint16_t len;
+		uint8_t data[HOSTNET_MAX_FRAME];
+	} txq[HOSTNET_USER_QUEUE];
+	unsigned tx_head, tx_count;
 	struct user_timer timers[MAX_TIMERS];
 };
 
@@ -121,8 +131,28 @@ static const SlirpCb callbacks = {
 static int user_write(struct hostnet *net, const uint8_t *frame, size_t len)
 {
 	struct user *u = net->state;
-	slirp_input(u->slirp, frame, (int)len);
+	if (u->tx_count == HOSTNET_USER_QUEUE) {
+		net->stats.tx_dropped++; /* as a full NIC ring drops; TCP recovers */
+		return 0;
+	}
+	unsigned slot = (u->tx_head + u->tx_count) % HOSTNET_USER_QUEUE;
+	memcpy(u->txq[slot].data, frame, len);
+	u->txq[slot].len = (uint16_t)len;
+	u->tx_count++;
 	return 0;
+}
+
+static void user_flush(struct hostnet *net)
+{
+	struct user *u = net->state;
+	/* Bounded: each turn takes one queued frame; slirp's answers go to
+	 * the receive ring, not back here. */
+	while (u->tx_count) {
+		unsigned slot = u->tx_head;
+		u->tx_head = (u->tx_head + 1) % HOSTNET_USER_QUEUE;
+		u->tx_count--;
+		slirp_input(u->slirp, u->txq[slot].data, u->txq[slot].len);
+	}
 }
 
 static ssize_t user_read(struct hostnet *net, uint8_t *buf, size_t cap)
@@ -223,6 +253,7 @@ static void user_close(struct hostnet *net)
 
 static const struct backend user_backend = {
 	user_write, user_read, user_prepare, user_dispatch, user_readable, user_fds, user_close,
+	user_flush,
 };
 
 int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err, size_t errlen)

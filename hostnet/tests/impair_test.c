@@ -34,7 +34,7 @@ static bool mem_readable(struct hostnet *n) { (void)n; return read_pos < nto_rea
 static unsigned mem_fds(const struct hostnet *n, int *f, unsigned m) { (void)n; (void)f; (void)m; return 0; }
 static void mem_close(struct hostnet *n) { (void)n; }
 static const struct backend mem = {mem_write, mem_read, mem_prepare, mem_dispatch,
-				   mem_readable, mem_fds, mem_close};
+				   mem_readable, mem_fds, mem_close, NULL};
 
 static struct hostnet *mem_net(const char *impair)
 {
