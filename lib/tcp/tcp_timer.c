@@ -125,7 +125,7 @@ void tcp_rtx_arm(struct tcp_conn *c, kiln_time_t now)
 	 * recovery in a few round trips instead of a timeout (>= 200 ms). */
 	c->flags &= ~TF_TLP;
 	if ((c->flags & (TF_SACK | TF_TLP_SENT)) == TF_SACK && c->srtt &&
-	    (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)) {
+	    c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
 		kiln_time_t pto = (kiln_time_t)(c->srtt >> 2) * US; /* 2 SRTT */
 		if (pto < TCP_TLP_MIN)
 			pto = TCP_TLP_MIN;

@@ -301,3 +301,29 @@ TEST(tail_loss_probe_turns_a_tail_loss_into_fast_recovery)
 	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
 	teardown(&p, l, ca, cb);
 }
+
+/* The tail of a response is often sent as the connection closes: the
+ * probe works in FIN_WAIT_1 too. */
+TEST(tail_loss_probe_after_close)
+{
+	struct pair p;
+	struct capture cap;
+	struct tcp_listener *l;
+	struct tcp_conn *ca, *cb;
+	uint32_t una, m;
+
+	setup(&p, &cap, &l, &ca, &cb, 10);
+	una = ca->snd_una;
+	m = ca->snd_mss;
+	CHECK_EQ(tcp_shutdown_write(ca), 0);
+	ack_to_a(&p, ca, una + 8 * m, 60000, NULL, 0);
+	CHECK_EQ(ca->state, TCP_FIN_WAIT_1);
+	pair_run_for(&p, 50 * MSEC);
+	CHECK_EQ(tcp_stack_stats(p.a)->tail_loss_probes, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
+	CHECK_EQ(cap.seg[cap.n - 1].seq, una + 9 * m);
+	/* Its ACK covers everything and the FIN. */
+	ack_to_a(&p, ca, una + 10 * m + 1, 60000, NULL, 0);
+	CHECK_EQ(ca->state, TCP_FIN_WAIT_2);
+	teardown(&p, l, ca, cb);
+}
