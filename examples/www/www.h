@@ -6,16 +6,10 @@
 #include <stdint.h>
 #include <kiln/tcp.h>
 
-/* Fiber stacks. On unix a device write can run libslirp's whole receive
- * path (user-mode networking) on the sending fiber's stack, deeper than
- * FIBER_STACK_DEFAULT's 16 KiB; only touched pages become resident there,
- * so 256 KiB costs nothing more (measured: 64 KiB overflowed inside
- * libslirp). On hvt the default (8 KiB) fits. */
-#if defined(KILN_TARGET_HVT)
+/* Fiber stacks: the library default (FIBER_STACK_DEFAULT) on every target.
+ * (Frames a fiber sends reach user-mode networking from the loop's stack,
+ * not the fiber's: hostnet/user.c.) */
 #define WWW_STACK 0
-#else
-#define WWW_STACK (256u * 1024)
-#endif
 
 /* The /bytes/N content from offset off: byte i is '\n' when i % 64 == 63,
  * else 'a' + i % 26 (a period of 832 bytes, easy to make again in a test). */
