@@ -8,7 +8,7 @@
 #   from the appliance to Linux on the impaired link. That direction is
 #   the slower one: lib/tcp as the sender still recovers some losses by
 #   retransmission timeout (>= 200 ms each; docs/tcp.md, "Loss recovery"),
-#   ~67 s for 256 MiB here; Linux as the sender moves 256 MiB through the
+#   ~70 s for 256 MiB here; Linux as the sender moves 256 MiB through the
 #   same impairment in ~5 s.
 AREA=www; . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/www_lib.sh"
