@@ -27,11 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(KILN_TARGET_HVT)
-#include <kiln_libc.h>
-#else
-#include <malloc.h>
-#endif
 
 #include "www.h"
 
@@ -72,16 +67,6 @@ static int bytes_handler(struct http_request *req, struct http_response *resp)
 	return 0;
 }
 
-static size_t heap_used(void)
-{
-#if defined(KILN_TARGET_HVT)
-	return klibc_heap_used();
-#else
-	struct mallinfo2 m = mallinfo2();
-	return m.uordblks + m.hblkhd;
-#endif
-}
-
 static int stats_handler(struct http_request *req, struct http_response *resp)
 {
 	static char text[1024];
@@ -100,7 +85,7 @@ static int stats_handler(struct http_request *req, struct http_response *resp)
 			 "tcp_fast_retransmits %llu\ntcp_sack_retransmits %llu\n"
 			 "httpd_open %u\nhttpd_active %u\nhttpd_accepted %llu\nhttpd_refused %llu\n"
 			 "fiber_max_stack_used %zu\n",
-			 heap_used(), fs.live, fs.dormant, fs.stack_bytes, ti.conns, ti.mem,
+			 kiln_heap_used(), fs.live, fs.dormant, fs.stack_bytes, ti.conns, ti.mem,
 			 (unsigned long long)ts->retransmits, (unsigned long long)ts->rto_expired,
 			 (unsigned long long)ts->fast_retransmits,
 			 (unsigned long long)ts->sack_retransmits, hs.open, hs.active,

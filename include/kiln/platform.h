@@ -123,6 +123,15 @@ enum kiln_result kiln_block_write(kiln_handle_t handle, uint64_t offset,
 enum kiln_result kiln_block_read(kiln_handle_t handle, uint64_t offset,
 				 uint8_t *buf, size_t size);
 
+/* --- Memory -------------------------------------------------------------- */
+
+/* Bytes of heap (malloc) handed out and not yet freed, for statistics pages
+ * and tests that check memory returns to where it started. On hvt kiln's
+ * allocator counts exactly (payload and headers); on unix it is glibc's
+ * mallinfo2() (in-use arena bytes plus mmapped blocks). Compare values from
+ * one target only. */
+size_t kiln_heap_used(void);
+
 /* --- Entropy ------------------------------------------------------------- */
 
 /* Fill buf with len bytes from the best source the target has (getrandom on
