@@ -10,6 +10,7 @@
  * print the counters; 0 = serve forever).
  * A zone that does not parse prints "dnsd: FILE:LINE: problem" and the
  * appliance exits with status 1. */
+#include <kiln/args.h>
 #include <kiln/dhcp.h>
 #include <kiln/dnsd.h>
 #include <kiln/fiber.h>
@@ -28,21 +29,12 @@ static struct dns_server server;
 static struct dns_server_stats server_stats;
 static struct dnsd dnsd;
 
-static unsigned long arg_num(int argc, char **argv, const char *name, unsigned long dflt)
-{
-	size_t len = strlen(name);
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=')
-			return strtoul(argv[i] + len + 1, NULL, 10);
-	return dflt;
-}
-
 int kiln_main(int argc, char **argv)
 {
 	struct dnsd_config cfg = {0};
-	unsigned long conns = arg_num(argc, argv, "--tcp-conns", DNSD_TCP_CONNS_DEFAULT);
-	unsigned long idle_ms = arg_num(argc, argv, "--tcp-idle-ms", DNSD_TCP_IDLE_DEFAULT / 1000000);
-	unsigned long quit_after = arg_num(argc, argv, "--quit-after", 0);
+	unsigned long conns = args_ulong(argc, argv, "--tcp-conns", DNSD_TCP_CONNS_DEFAULT);
+	unsigned long idle_ms = args_ulong(argc, argv, "--tcp-idle-ms", DNSD_TCP_IDLE_DEFAULT / 1000000);
+	unsigned long quit_after = args_ulong(argc, argv, "--quit-after", 0);
 
 	if (conns < 1 || conns > 10000 || idle_ms < 1 || idle_ms > 3600000) {
 		printf("dns: --tcp-conns is 1..10000, --tcp-idle-ms 1..3600000\n");

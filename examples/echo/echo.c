@@ -5,6 +5,7 @@
  * forever). A datagram holding exactly "kiln:counters" is answered with the
  * stack's counters, which are also printed on the console; they are printed
  * again when the service stops. */
+#include <kiln/args.h>
 #include <kiln/dhcp.h>
 #include <kiln/net.h>
 
@@ -34,17 +35,10 @@ static void add_counter(void *ctx, const char *layer, const char *name, uint64_t
 					   "%s.%s=%llu\n", layer, name, (unsigned long long)value);
 }
 
-static long parse_count(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--count=", 8) == 0)
-			return strtol(argv[i] + 8, NULL, 10);
-	return 0;
-}
-
 int kiln_main(int argc, char **argv)
 {
-	long count = parse_count(argc, argv), served = 0;
+	const char *count_arg = args_value(argc, argv, "--count");
+	long count = count_arg ? strtol(count_arg, NULL, 10) : 0, served = 0;
 	uint32_t from;
 	uint16_t port;
 

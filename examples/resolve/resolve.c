@@ -11,6 +11,7 @@
  * --aaaa to ask for IPv6 addresses too; --timeout-ms=N per name (default
  * 5000); --repeat=N to resolve the list N times (the cache answers the
  * rest). Exit status 0 if every name resolved, 3 if some did not. */
+#include <kiln/args.h>
 #include <kiln/dhcp.h>
 #include <kiln/net.h>
 #include <kiln/nettcp.h>
@@ -23,23 +24,6 @@
 static struct net net;
 static struct dhcp_net dhcp;
 static struct resolver res;
-
-static unsigned long arg_num(int argc, char **argv, const char *name, unsigned long dflt)
-{
-	size_t len = strlen(name);
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=')
-			return strtoul(argv[i] + len + 1, NULL, 10);
-	return dflt;
-}
-
-static bool has_flag(int argc, char **argv, const char *flag)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], flag) == 0)
-			return true;
-	return false;
-}
 
 /* IPv6 text (RFC 5952: lower case, the longest run of zero groups as ::). */
 static void format_ipv6(const uint8_t a[16], char *buf, size_t cap)
@@ -69,9 +53,9 @@ static void format_ipv6(const uint8_t a[16], char *buf, size_t cap)
 
 int kiln_main(int argc, char **argv)
 {
-	unsigned long timeout_ms = arg_num(argc, argv, "--timeout-ms", 5000);
-	unsigned long repeat = arg_num(argc, argv, "--repeat", 1);
-	bool aaaa = has_flag(argc, argv, "--aaaa");
+	unsigned long timeout_ms = args_ulong(argc, argv, "--timeout-ms", 5000);
+	unsigned long repeat = args_ulong(argc, argv, "--repeat", 1);
+	bool aaaa = args_flag(argc, argv, "--aaaa");
 	int ok = 0, failed = 0;
 
 	if (dhcp_net_up(&net, &dhcp, "service", argc, argv) < 0)

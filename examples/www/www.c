@@ -16,6 +16,7 @@
  *   GET /...       the baked site; "/" is index.html.
  * Port 81: send anything, shut down writing, and get back "CRC LENGTH\n", the
  * POSIX cksum of what arrived (compare with `cksum < file`). */
+#include <kiln/args.h>
 #include <kiln/dhcp.h>
 #include <kiln/fiber.h>
 #include <kiln/http.h>
@@ -111,20 +112,11 @@ static const struct http_route routes[] = {
 static struct http_server server = {routes, sizeof(routes) / sizeof(routes[0]), "kiln",
 				    wall_clock, {0}, 0, {0}};
 
-static unsigned long arg_num(int argc, char **argv, const char *name, unsigned long dflt)
-{
-	size_t len = strlen(name);
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=')
-			return strtoul(argv[i] + len + 1, NULL, 10);
-	return dflt;
-}
-
 int kiln_main(int argc, char **argv)
 {
-	unsigned long max_conns = arg_num(argc, argv, "--max-conns", 1024);
-	unsigned long buf_kib = arg_num(argc, argv, "--tcp-buf", 256);
-	unsigned long rto_min_ms = arg_num(argc, argv, "--tcp-rto-min-ms", 0);
+	unsigned long max_conns = args_ulong(argc, argv, "--max-conns", 1024);
+	unsigned long buf_kib = args_ulong(argc, argv, "--tcp-buf", 256);
+	unsigned long rto_min_ms = args_ulong(argc, argv, "--tcp-rto-min-ms", 0);
 	int err = 0;
 
 	if (max_conns < 1 || max_conns > 100000 || buf_kib < 4 || buf_kib > 65536 ||
@@ -133,9 +125,8 @@ int kiln_main(int argc, char **argv)
 		       "--tcp-rto-min-ms 1..60000\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--paint-stacks") == 0)
-			fiber_paint_stacks(true);
+	if (args_flag(argc, argv, "--paint-stacks"))
+		fiber_paint_stacks(true);
 	if (dhcp_net_up(&net, &dhcp, "service", argc, argv) < 0)
 		return 1;
 	struct tcp_config tc = {0};
