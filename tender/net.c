@@ -214,13 +214,6 @@ void tender_hc_poll(struct mft *m, struct hvt_hc_poll *p)
 	p->ret = nready;
 }
 
-#define ALLOW(f, sys, ...)                                                             \
-	do {                                                                           \
-		int r_ = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sys), __VA_ARGS__); \
-		if (r_ < 0)                                                            \
-			tender_die("seccomp: cannot allow %s: %s", #sys, strerror(-r_)); \
-	} while (0)
-#define FD_IS(fd) SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)(fd))
 
 /* What libslirp does while it serves the guest's connections: seen running
  * user-mode traffic under strace -f -c (UDP and TCP to forwarded ports:

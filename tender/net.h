@@ -41,6 +41,18 @@ void tender_hc_poll(struct mft *m, struct hvt_hc_poll *p);
 
 /* Adds to f what the net devices need after setup: a tap's descriptor, the
  * capture's, and for user-mode networking the socket calls libslirp makes. */
+/* Filter-building helpers for seccomp.c and this file's own rules: allow
+ * system call sys (with optional argument conditions) or end the tender
+ * with one line; FD_IS(fd) limits a call to one descriptor. Users include
+ * tender.h (tender_die) and <string.h>. */
+#define ALLOW(f, sys, ...)                                                             \
+	do {                                                                           \
+		int r_ = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sys), __VA_ARGS__); \
+		if (r_ < 0)                                                            \
+			tender_die("seccomp: cannot allow %s: %s", #sys, strerror(-r_)); \
+	} while (0)
+#define FD_IS(fd) SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)(fd))
+
 void tender_net_seccomp(scmp_filter_ctx f, const struct mft *m);
 
 #endif

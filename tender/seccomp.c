@@ -11,14 +11,7 @@
 #include "net.h"
 #include "tender.h"
 
-#define ALLOW(f, sys, ...)                                                             \
-	do {                                                                           \
-		int r_ = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sys), __VA_ARGS__); \
-		if (r_ < 0)                                                            \
-			tender_die("seccomp: cannot allow %s: %s", #sys, strerror(-r_)); \
-	} while (0)
 
-#define FD_IS(fd) SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)(fd))
 
 /* Every x86_64 system call's name by number, generated from the kernel's
  * headers (tender/build.mk), for the one line a violation prints. */
