@@ -1,11 +1,12 @@
 /* encode.c: building DNS messages: header, question, records with RDATA
  * name compression, OPT; TCP length framing (RFC 1035 4.1-4.2, RFC 3597 4,
  * RFC 6891 6.1.2, RFC 7766 8). */
+#include "name_int.h"
 #include "rdata_fields.h"
 
 #include <string.h>
 
-static void put(struct dns_encoder *e, const void *p, size_t n)
+void dns_enc_put(struct dns_encoder *e, const void *p, size_t n)
 {
 	if (e->failed || n > e->cap - e->len) {
 		e->failed = true;
@@ -19,14 +20,14 @@ static void put16(struct dns_encoder *e, uint16_t x)
 {
 	uint8_t b[2];
 	store_be16(b, x);
-	put(e, b, 2);
+	dns_enc_put(e, b, 2);
 }
 
 static void put32(struct dns_encoder *e, uint32_t x)
 {
 	uint8_t b[4];
 	store_be32(b, x);
-	put(e, b, 4);
+	dns_enc_put(e, b, 4);
 }
 
 void dns_enc_header(struct dns_encoder *e, const struct dns_header *h)
@@ -84,7 +85,7 @@ void dns_enc_rr(struct dns_encoder *e, const struct dns_name *owner, uint16_t ty
 		if (dns_rd_next(&it, &f, &done) != DNS_OK) {
 			/* Not valid for its type (the zone checks this, so
 			 * only a caller's bug gets here): send it opaque. */
-			put(e, rdata.data, rdata.len);
+			dns_enc_put(e, rdata.data, rdata.len);
 			break;
 		}
 		if (done)
@@ -92,7 +93,7 @@ void dns_enc_rr(struct dns_encoder *e, const struct dns_name *owner, uint16_t ty
 		if (f.kind == 'n' || f.kind == 'N')
 			dns_enc_name(e, &f.name, f.kind == 'n');
 		else
-			put(e, f.raw.data, f.raw.len);
+			dns_enc_put(e, f.raw.data, f.raw.len);
 	}
 	if (e->failed)
 		return;
@@ -108,7 +109,7 @@ void dns_enc_opt(struct dns_encoder *e, uint16_t udp_size, uint8_t ext_rcode,
 		 uint8_t version, bool dnssec_ok)
 {
 	uint8_t root = 0;
-	put(e, &root, 1);
+	dns_enc_put(e, &root, 1);
 	put16(e, DNS_TYPE_OPT);
 	put16(e, udp_size);
 	put32(e, (uint32_t)ext_rcode << 24 | (uint32_t)version << 16 | (dnssec_ok ? 0x8000u : 0));

@@ -6,6 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct dns_encoder;
+
+/* Append n bytes to e, or set its sticky failure if they do not fit
+ * (encode.c; the name encoder in name_wire.c uses it too). */
+void dns_enc_put(struct dns_encoder *e, const void *p, size_t n);
+
 /* a and b are well-formed uncompressed names of alen and blen octets. */
 int dns_wire_name_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 

@@ -2,6 +2,8 @@
  * following, and compression on encode (RFC 1035 4.1.4). */
 #include <kiln/dns.h>
 
+#include "name_int.h"
+
 #include <string.h>
 
 enum dns_err dns_name_decode(struct view msg, size_t off, struct dns_name *out, size_t *end)
@@ -95,16 +97,6 @@ static bool suffix_matches(const struct dns_encoder *e, size_t off, const uint8_
 	return false;
 }
 
-static void put(struct dns_encoder *e, const void *p, size_t n)
-{
-	if (e->failed || n > e->cap - e->len) {
-		e->failed = true;
-		return;
-	}
-	memcpy(e->buf + e->len, p, n);
-	e->len += n;
-}
-
 void dns_enc_name(struct dns_encoder *e, const struct dns_name *n, bool compress)
 {
 	unsigned i = 0;
@@ -115,7 +107,7 @@ void dns_enc_name(struct dns_encoder *e, const struct dns_name *n, bool compress
 				if (suffix_matches(e, e->comp[k], s)) {
 					uint8_t ptr[2] = {(uint8_t)(0xc0 | e->comp[k] >> 8),
 							  (uint8_t)e->comp[k]};
-					put(e, ptr, 2);
+					dns_enc_put(e, ptr, 2);
 					return;
 				}
 			}
@@ -126,9 +118,9 @@ void dns_enc_name(struct dns_encoder *e, const struct dns_name *n, bool compress
 		 * may treat as opaque should not be pointed into. */
 		if (compress && !e->failed && e->len <= 0x3fff && e->ncomp < DNS_COMPRESS_MAX)
 			e->comp[e->ncomp++] = (uint16_t)e->len;
-		put(e, s, 1u + s[0]);
+		dns_enc_put(e, s, 1u + s[0]);
 		i += 1u + s[0];
 	}
 	uint8_t zero = 0;
-	put(e, &zero, 1);
+	dns_enc_put(e, &zero, 1);
 }
