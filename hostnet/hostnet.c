@@ -202,7 +202,10 @@ static bool readable(struct hostnet *net)
 	return (net->rx && net->rx->held_len) || net->b->readable(net);
 }
 
-uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns)
+/* One poll: returns the readable mask; *failed when ppoll failed for a
+ * reason other than a signal (EINTR only ends this one poll). */
+static uint64_t wait_once(struct hostnet *const *nets, unsigned n, int64_t timeout_ns,
+			  bool *failed)
 {
 	static struct pollset ps; /* 4 KiB: kept off the caller's stack */
 	uint64_t ready = 0;
@@ -225,12 +228,41 @@ uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_n
 		struct timespec ts = {timeout_ns / 1000000000, timeout_ns % 1000000000};
 		rc = ppoll(ps.fds, ps.n, &ts, NULL);
 	}
+	*failed = rc < 0 && errno != EINTR;
 	for (i = 0; i < n; i++)
 		nets[i]->b->dispatch(nets[i], &ps, rc < 0 && errno != EINTR);
 	for (i = 0; i < n && i < 64; i++)
 		if (readable(nets[i]))
 			ready |= 1ull << i;
 	return ready;
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns)
+{
+	int64_t deadline = timeout_ns < 0 ? -1 : monotonic_ns() + timeout_ns;
+	bool failed;
+
+	/* A poll can wake because user-mode networking served a host socket or
+	 * a timer, with no frame for the appliance: wait on until there is one
+	 * or the time is up. Each turn sleeps or serves, so this ends. */
+	for (;;) {
+		int64_t left = -1;
+		if (deadline >= 0) {
+			left = deadline - monotonic_ns();
+			if (left < 0)
+				left = 0;
+		}
+		uint64_t ready = wait_once(nets, n, left, &failed);
+		if (ready || failed || left == 0)
+			return ready;
+	}
 }
 
 unsigned hostnet_fds(const struct hostnet *net, int *fds, unsigned max)

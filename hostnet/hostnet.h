@@ -115,8 +115,9 @@ ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap);
 
 /* Wait until one of nets[0..n-1] has a frame to read or timeout_ns passes
  * (0: just poll; negative: forever), servicing user-mode networking's
- * sockets and timers meanwhile. Returns a mask of the readable ones (bit i =
- * nets[i]), 0 on timeout. EINTR counts as a timeout. */
+ * sockets and timers meanwhile (that alone does not end the wait).
+ * Returns a mask of the readable ones (bit i = nets[i]), 0 on timeout.
+ * EINTR counts as a timeout. */
 uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns);
 
 /* The file descriptors the backend may wait on, for a seccomp policy or a

@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -170,18 +169,11 @@ void tender_hc_net(struct tender_vm *vm, struct mft *m, struct hvt_hc_net_io *io
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* POLL is hostnet_wait() over the net devices, until one has a frame or the
+/* POLL is hostnet_wait() over the net devices: until one has a frame or the
  * guest's timeout passes. */
 void tender_hc_poll(struct mft *m, struct hvt_hc_poll *p)
 {
-	struct hostnet *nets[MFT_MAX_ENTRIES];
+	struct hostnet *nets[MFT_MAX_ENTRIES] = {0}; /* 0 devices: none read */
 	unsigned handle[MFT_MAX_ENTRIES];
 	unsigned n = 0;
 
@@ -192,28 +184,18 @@ void tender_hc_poll(struct mft *m, struct hvt_hc_poll *p)
 			handle[n++] = h;
 		}
 	}
-	uint64_t t = p->timeout_nsecs, start = now_ns();
-	uint64_t deadline = t > UINT64_MAX - start ? UINT64_MAX : start + t;
+	uint64_t t = p->timeout_nsecs;
+	uint64_t mask = hostnet_wait(nets, n, t > (uint64_t)INT64_MAX ? -1 : (int64_t)t);
 	uint64_t ready = 0;
 	int nready = 0;
-	/* hostnet_wait() also returns when user-mode networking only served a
-	 * host socket or a timer: wait on until a frame or the deadline. */
-	for (;;) {
-		uint64_t now = now_ns();
-		uint64_t left = deadline > now ? deadline - now : 0;
-		uint64_t mask = hostnet_wait(nets, n, left > (uint64_t)INT64_MAX ? -1 : (int64_t)left);
-		for (unsigned i = 0; i < n; i++)
-			if (mask & (1ull << i)) {
-				ready |= 1ull << handle[i];
-				nready++;
-			}
-		if (mask || left == 0 || now_ns() >= deadline)
-			break;
-	}
+	for (unsigned i = 0; i < n; i++)
+		if (mask & (1ull << i)) {
+			ready |= 1ull << handle[i];
+			nready++;
+		}
 	p->ready_set = ready;
 	p->ret = nready;
 }
-
 
 /* What libslirp does while it serves the guest's connections: seen running
  * user-mode traffic under strace -f -c (UDP and TCP to forwarded ports:

@@ -71,24 +71,14 @@ static kiln_handle_set_t host_wait(kiln_time_t deadline)
 			handle[n++] = h;
 		}
 	}
-	/* hostnet_wait() also returns when user-mode networking served a host
-	 * socket or a timer without a frame for the appliance: wait on until
-	 * there is one or the deadline passes. Each turn sleeps or serves. */
-	for (;;) {
-		kiln_time_t now = kiln_clock_monotonic();
-		kiln_time_t left = deadline > now ? deadline - now : 0;
-		int64_t timeout = left > (kiln_time_t)INT64_MAX ? -1 : (int64_t)left;
-		uint64_t mask = hostnet_wait(nets, n, timeout);
-		if (mask) {
-			kiln_handle_set_t ready = 0;
-			for (unsigned i = 0; i < n; i++)
-				if (mask & (1ull << i))
-					ready |= (kiln_handle_set_t)1 << handle[i];
-			return ready;
-		}
-		if (left == 0 || kiln_clock_monotonic() >= deadline)
-			return 0;
-	}
+	kiln_time_t now = kiln_clock_monotonic();
+	kiln_time_t left = deadline > now ? deadline - now : 0;
+	uint64_t mask = hostnet_wait(nets, n, left > (kiln_time_t)INT64_MAX ? -1 : (int64_t)left);
+	kiln_handle_set_t ready = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (mask & (1ull << i))
+			ready |= (kiln_handle_set_t)1 << handle[i];
+	return ready;
 }
 
 static const struct unix_net_backend host_backend = {
