@@ -2,6 +2,7 @@
 #ifndef WWW_H
 #define WWW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <kiln/tcp.h>
@@ -13,6 +14,7 @@
 
 /* The /bytes/N content from offset off: byte i is '\n' when i % 64 == 63,
  * else 'a' + i % 26 (a period of 832 bytes, easy to make again in a test). */
+#define WWW_PATTERN_PERIOD 832
 void www_pattern(uint8_t *buf, uint64_t off, size_t len);
 
 /* The checksum service: every connection to port gets back "CRC LENGTH\n",
