@@ -31,6 +31,10 @@ struct backend {
 	/* Hand frames written since the last wait to the network; called first
 	 * in hostnet_wait(). NULL if write() sends at once. */
 	void (*flush)(struct hostnet *net);
+	/* Write a frame asking for offloads; NULL if the backend has none. */
+	int (*write_offload)(struct hostnet *net, const struct hostnet_offload *o,
+			     const uint8_t *frame, size_t len);
+	unsigned offloads; /* HOSTNET_OFFLOAD_* write_offload takes */
 };
 
 struct hostnet {

@@ -109,6 +109,30 @@ const char *hostnet_describe(const struct hostnet *net);
  * (a frame the host cannot take now is dropped, as a wire would: 0). */
 int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len);
 
+/* Offloads (platform.h's KILN_NET_OFFLOAD_*, the same bits): what a device
+ * does for the appliance's frames. A tap completes checksums and cuts TCP
+ * super-frames into segments (the kernel does, through the virtio-net
+ * header of IFF_VNET_HDR), unless --pcap or --net-impair is on: a capture
+ * should show the frames a wire would carry, and faults hit single frames.
+ * User-mode networking offers none. */
+#define HOSTNET_OFFLOAD_CSUM 1u
+#define HOSTNET_OFFLOAD_TSO4 2u
+#define HOSTNET_TSO_MAX_FRAME (14 + 65535)
+unsigned hostnet_offloads(const struct hostnet *net);
+
+/* What an offloaded frame asks (platform.h's struct kiln_net_offload). */
+struct hostnet_offload {
+	uint16_t csum_start, csum_offset; /* csum_start 0: none */
+	uint16_t seg_size, hdr_len;       /* seg_size 0: no segmentation */
+};
+
+/* hostnet_write() of a frame asking for offloads the device offered. A
+ * frame may be up to HOSTNET_TSO_MAX_FRAME bytes when it asks for
+ * segmentation. -EINVAL for what the device did not offer or offsets
+ * outside the frame; else as hostnet_write(). */
+int hostnet_write_offload(struct hostnet *net, const struct hostnet_offload *o,
+			  const uint8_t *frame, size_t len);
+
 /* Receive one frame for the appliance: its length, -EAGAIN if none waits,
  * -EMSGSIZE if it did not fit in cap (the frame is dropped), other -errno. */
 ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap);
@@ -127,6 +151,7 @@ unsigned hostnet_fds(const struct hostnet *net, int *fds, unsigned max);
 /* Counters: frames each way, and frames dropped because the queue was full. */
 struct hostnet_stats {
 	uint64_t tx_frames, rx_frames, rx_dropped;
+	uint64_t tx_offloaded; /* frames that left work to the host (of tx_frames) */
 	uint64_t tx_dropped; /* user-mode: more frames written between two waits than its queue holds */
 	uint64_t impair_lost, impair_reordered, impair_duplicated;
 };

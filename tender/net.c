@@ -260,10 +260,12 @@ void tender_net_seccomp(scmp_filter_ctx f, const struct mft *m)
 		const struct hostnet *h = (const struct hostnet *)(uintptr_t)e->b;
 		int fds[4];
 		unsigned k = hostnet_fds(h, fds, 4);
-		/* A tap: frames are read with readv (hostnet/tap.c) and written. */
+		/* A tap: frames cross it with readv and writev, behind a
+		 * virtio-net header (hostnet/tap.c). */
 		for (unsigned j = 0; j < k; j++) {
 			ALLOW(f, readv, 1, FD_IS(fds[j]));
 			ALLOW(f, write, 1, FD_IS(fds[j]));
+			ALLOW(f, writev, 1, FD_IS(fds[j]));
 		}
 		user |= strncmp(hostnet_describe(h), "user-mode", 9) == 0;
 	}

@@ -2,7 +2,10 @@
  *
  * Boot arguments: --ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR] (else DHCP);
  * --max-conns=N (HTTP connections held at once, default 1024);
- * --tcp-buf=KIB (each connection's send and receive buffer bound, default 256);
+ * --tcp-sndbuf=KIB (each connection's send buffer bound, default 4096 as
+ * Linux's tcp_wmem; a connection fills at most twice its congestion window);
+ * --tcp-rcvbuf=KIB (its receive buffer and window, default 256);
+ * --tcp-buf=KIB (both);
  * --tcp-rto-min-ms=N (TCP's lower bound on the retransmission timeout, default
  * lib/tcp's 200 ms; a LAN-only appliance may lower it);
  * --paint-stacks (measure: /stats then shows the deepest fiber stack use).
@@ -92,13 +95,14 @@ static int stats_handler(struct http_request *req, struct http_response *resp)
 			 "tcp_conns %u\ntcp_mem %zu\ntcp_retransmits %llu\ntcp_rto_expired %llu\n"
 			 "tcp_fast_retransmits %llu\ntcp_sack_retransmits %llu\n"
 			 "httpd_open %u\nhttpd_active %u\nhttpd_accepted %llu\nhttpd_refused %llu\n"
-			 "fiber_max_stack_used %zu\n",
+			 "fiber_max_stack_used %zu\ntcp_segs_out %llu\ntcp_tso_sends %llu\n",
 			 kiln_heap_used(), fs.live, fs.dormant, fs.stack_bytes, ti.conns, ti.mem,
 			 (unsigned long long)ts->retransmits, (unsigned long long)ts->rto_expired,
 			 (unsigned long long)ts->fast_retransmits,
 			 (unsigned long long)ts->sack_retransmits, hs.open, hs.active,
 			 (unsigned long long)hs.accepted, (unsigned long long)hs.refused,
-			 fs.max_stack_used);
+			 fs.max_stack_used, (unsigned long long)ts->segs_out,
+			 (unsigned long long)ts->tso_sends);
 	http_response_field(resp, "Content-Type", "text/plain");
 	http_response_field(resp, "Cache-Control", "no-store");
 	http_response_body(resp, view_make(text, n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0));
@@ -122,13 +126,16 @@ static struct http_server server = {routes, sizeof(routes) / sizeof(routes[0]), 
 int kiln_main(int argc, char **argv)
 {
 	unsigned long max_conns = args_ulong(argc, argv, "--max-conns", 1024);
-	unsigned long buf_kib = args_ulong(argc, argv, "--tcp-buf", 256);
+	unsigned long buf_kib = args_ulong(argc, argv, "--tcp-buf", 0);
+	unsigned long snd_kib = args_ulong(argc, argv, "--tcp-sndbuf", buf_kib ? buf_kib : 4096);
+	unsigned long rcv_kib = args_ulong(argc, argv, "--tcp-rcvbuf", buf_kib ? buf_kib : 256);
 	unsigned long rto_min_ms = args_ulong(argc, argv, "--tcp-rto-min-ms", 0);
 	int err = 0;
 
-	if (max_conns < 1 || max_conns > 100000 || buf_kib < 4 || buf_kib > 65536 ||
-	    rto_min_ms > 60000) {
-		printf("www: --max-conns is 1..100000, --tcp-buf 4..65536 (KiB), "
+	if (max_conns < 1 || max_conns > 100000 || snd_kib < 4 || snd_kib > 65536 ||
+	    rcv_kib < 4 || rcv_kib > 65536 || rto_min_ms > 60000) {
+		printf("www: --max-conns is 1..100000, --tcp-buf, --tcp-sndbuf and "
+		       "--tcp-rcvbuf 4..65536 (KiB), "
 		       "--tcp-rto-min-ms 1..60000\n");
 		return 2;
 	}
@@ -140,7 +147,8 @@ int kiln_main(int argc, char **argv)
 	/* Room for every HTTP connection, the checksum service's and the
 	 * TIME_WAITs of connections the appliance closed. */
 	tc.max_conns = (uint32_t)(max_conns + max_conns / 4 + 64);
-	tc.sndbuf = tc.rcvbuf = (uint32_t)(buf_kib * 1024);
+	tc.sndbuf = (uint32_t)(snd_kib * 1024);
+	tc.rcvbuf = (uint32_t)(rcv_kib * 1024);
 	tc.syn_queue = 1024;
 	tc.rto_min = (kiln_time_t)rto_min_ms * 1000000ull; /* 0: lib/tcp's default */
 	tcp = net_tcp_open(&net, &tc);

@@ -1,5 +1,6 @@
 /* impair_test.c: --net-impair drops, reorders and duplicates at the asked
- * rates, loses nothing else, and is reproducible from its seed. */
+ * rates, loses nothing else, and is reproducible from its seed; offloads are
+ * offered only on a clean link, and only requests that fit their frame. */
 #include "harness.h"
 
 #include "backend.h"
@@ -33,8 +34,19 @@ static void mem_dispatch(struct hostnet *n, struct pollset *p, bool f) { (void)n
 static bool mem_readable(struct hostnet *n) { (void)n; return read_pos < nto_read; }
 static unsigned mem_fds(const struct hostnet *n, int *f, unsigned m) { (void)n; (void)f; (void)m; return 0; }
 static void mem_close(struct hostnet *n) { (void)n; }
+static struct hostnet_offload last_offload;
+static unsigned noffloaded;
+static int mem_write_offload(struct hostnet *n, const struct hostnet_offload *o,
+			     const uint8_t *f, size_t len)
+{
+	(void)n; (void)f; (void)len;
+	last_offload = *o;
+	noffloaded++;
+	return 0;
+}
 static const struct backend mem = {mem_write, mem_read, mem_prepare, mem_dispatch,
-				   mem_readable, mem_fds, mem_close, NULL};
+				   mem_readable, mem_fds, mem_close, NULL, mem_write_offload,
+				   HOSTNET_OFFLOAD_CSUM | HOSTNET_OFFLOAD_TSO4};
 
 static struct hostnet *mem_net(const char *impair)
 {
@@ -153,4 +165,51 @@ TEST(impair_values)
 	CHECK(!hostnet_parse_impair("loss:5.55", &o, err, sizeof(err)));
 	CHECK(!hostnet_parse_impair("loss", &o, err, sizeof(err)));
 	CHECK(!hostnet_parse_impair("seed:x", &o, err, sizeof(err)));
+}
+
+/* Offloads: offered on a clean link only (faults and captures act on the
+ * frames a wire would carry), and a request must fit its frame. */
+TEST(offload_only_on_a_clean_link)
+{
+	static struct hostnet clean;
+	static uint8_t frame[HOSTNET_TSO_MAX_FRAME];
+	struct hostnet_offload tso = {34, 16, 1448, 66};
+	struct hostnet *impaired = mem_net("loss:1,seed:1");
+
+	CHECK(impaired != NULL);
+	CHECK_EQ(hostnet_offloads(impaired), 0u);
+	CHECK_EQ(hostnet_write_offload(impaired, &tso, frame, 20000), -EINVAL);
+	memset(&clean, 0, sizeof(clean));
+	clean.b = &mem;
+	CHECK_EQ(hostnet_offloads(&clean), HOSTNET_OFFLOAD_CSUM | HOSTNET_OFFLOAD_TSO4);
+	noffloaded = 0;
+	CHECK_EQ(hostnet_write_offload(&clean, &tso, frame, 20000), 0);
+	CHECK_EQ(noffloaded, 1u);
+	CHECK_EQ(last_offload.seg_size, 1448);
+	CHECK_EQ(hostnet_stats(&clean).tx_offloaded, 1u);
+}
+
+TEST(offload_request_must_fit_the_frame)
+{
+	static struct hostnet clean;
+	static uint8_t frame[HOSTNET_TSO_MAX_FRAME + 1];
+	struct hostnet_offload csum_past_end = {34, 16, 0, 0};
+	struct hostnet_offload tso_no_csum = {0, 0, 1448, 66};
+	struct hostnet_offload hdr_past_end = {34, 16, 1448, 200};
+	struct hostnet_offload tso = {34, 16, 1448, 66};
+
+	memset(&clean, 0, sizeof(clean));
+	clean.b = &mem;
+	noffloaded = 0;
+	CHECK_EQ(hostnet_write_offload(&clean, &csum_past_end, frame, 40), -EINVAL);
+	CHECK_EQ(hostnet_write_offload(&clean, &tso_no_csum, frame, 20000), -EINVAL);
+	CHECK_EQ(hostnet_write_offload(&clean, &hdr_past_end, frame, 100), -EINVAL);
+	CHECK_EQ(hostnet_write_offload(&clean, &tso, frame, HOSTNET_TSO_MAX_FRAME + 1), -EINVAL);
+	CHECK_EQ(hostnet_write_offload(&clean, &csum_past_end, frame, 20000), -EINVAL);
+	CHECK_EQ(noffloaded, 0u);
+	/* Without segmentation a frame is one MTU at most. */
+	csum_past_end.csum_offset = 6;
+	CHECK_EQ(hostnet_write_offload(&clean, &csum_past_end, frame, HOSTNET_MAX_FRAME), 0);
+	CHECK_EQ(hostnet_write_offload(&clean, &csum_past_end, frame, HOSTNET_MAX_FRAME + 1), -EINVAL);
+	CHECK_EQ(noffloaded, 1u);
 }

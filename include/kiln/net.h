@@ -74,6 +74,10 @@ struct net {
 	struct icmp icmp;
 	struct udp udp;
 	struct net_counters counters;
+	/* KILN_NET_OFFLOAD_* the device below takes (platform.h): set by
+	 * net_open() from the device, 0 after net_init() (a test link may set
+	 * it). TCP reads it when it is attached (nettcp.h). */
+	unsigned offloads;
 	/* Platform binding (net_open); unused by net_init(). */
 	kiln_handle_t handle;
 	bool opened;
@@ -118,6 +122,11 @@ void net_counters_foreach(const struct net *n, net_counter_fn fn, void *ctx);
  *     net0: ipv4.rx_bad_checksum = 3 (dropped: header checksum wrong)
  * For the appliance to call on exit or on request. */
 void net_print_counters(const struct net *n);
+
+/* The device request for a frame whose pbuf asks for offloads (pbuf.h):
+ * the offsets of its checksum and its headers, counted from the frame's
+ * first byte. False if the pbuf's offload fields do not fit the frame. */
+bool net_offload_request(const struct pbuf *frame, struct kiln_net_offload *o);
 
 /* --- On a platform device ------------------------------------------------ */
 

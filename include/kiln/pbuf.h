@@ -19,7 +19,20 @@
 
 #define PBUF_HEADROOM 160
 
+/* Work an outgoing packet leaves to the device (platform.h,
+ * KILN_NET_OFFLOAD_*). Offsets count back from the packet's end, which
+ * stays put while each layer pushes its header in front. All zero: none. */
+struct pbuf_offload {
+	uint32_t l4_len;     /* 0: checksums complete. Else the bytes from the TCP
+			      * or UDP header to the end: its checksum field holds
+			      * the pseudo-header sum, for the device to complete */
+	uint8_t csum_field;  /* the checksum's offset in that header (TCP 16, UDP 6) */
+	uint8_t l4_hdr_len;  /* that header's length, options included */
+	uint16_t seg_size;   /* 0: one packet; else TCP payload bytes per segment (TSO) */
+};
+
 struct pbuf {
+	struct pbuf_offload offload;
 	uint8_t *data;     /* first byte of the packet */
 	size_t len;        /* bytes of packet at data */
 	size_t headroom;   /* bytes free before data */

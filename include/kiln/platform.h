@@ -86,7 +86,40 @@ void kiln_yield(kiln_time_t deadline, kiln_handle_set_t *ready_set);
 struct kiln_net_info {
 	uint8_t mac_address[6]; /* the device's Ethernet address */
 	size_t mtu;             /* largest payload; a frame is at most mtu + 14 bytes */
+	unsigned offloads;      /* KILN_NET_OFFLOAD_* the device takes; 0 on most */
 };
+
+/* Work a device may do for the stack on frames it sends, as a NIC or a
+ * virtio device does (what kiln_net_write_offload() may ask for):
+ *   CSUM: a TCP or UDP checksum left partial is completed by the device;
+ *   TSO4: a TCP/IPv4 frame of up to KILN_NET_TSO_MAX_FRAME bytes is cut by
+ *         the device into segments of a given payload size, each with its
+ *         own headers (sequence numbers, IPv4 identification and lengths,
+ *         checksums; FIN and PSH on the last only). Needs CSUM.
+ * One write per 64 KiB instead of per 1.5 KiB is what lets an appliance on
+ * a Linux tap keep up with Linux (docs/offload.md). */
+#define KILN_NET_OFFLOAD_CSUM 1u
+#define KILN_NET_OFFLOAD_TSO4 2u
+#define KILN_NET_TSO_MAX_FRAME (14 + 65535) /* Ethernet + the largest IPv4 packet */
+
+/* What a frame asks of the device (all zero: nothing, as kiln_net_write()). */
+struct kiln_net_offload {
+	/* Checksum: over the bytes from csum_start (from the frame's first
+	 * byte) to the end, stored at csum_start + csum_offset, where the
+	 * sender left the pseudo-header's sum (folded, not complemented).
+	 * csum_start 0: the frame's checksums are complete. */
+	uint16_t csum_start, csum_offset;
+	/* Segmentation (TSO4): payload bytes per segment, 0 for none, and the
+	 * length of the Ethernet, IPv4 and TCP headers every segment repeats. */
+	uint16_t seg_size, hdr_len;
+};
+
+/* kiln_net_write() with offloads: o may ask only for what info.offloads
+ * offered, and a frame may exceed mtu + 14 (up to KILN_NET_TSO_MAX_FRAME)
+ * only when it asks for segmentation; KILN_EINVAL otherwise, or if o's
+ * offsets fall outside the frame. */
+enum kiln_result kiln_net_write_offload(kiln_handle_t handle, const struct kiln_net_offload *o,
+					const uint8_t *buf, size_t size);
 
 /* Look up a network device declared in kiln.conf by name. Returns KILN_EINVAL
  * for a name the appliance did not declare. */

@@ -84,7 +84,9 @@ struct tcp_config {
 	uint8_t secret[16];
 
 	uint16_t mss;          /* largest payload we receive: 1460 (MTU 1500) */
-	uint32_t sndbuf;       /* send buffer per connection: 64 KiB (max 64 MiB) */
+	uint32_t sndbuf;       /* send buffer per connection at most: 64 KiB (max 64 MiB);
+				* a connection may fill twice its congestion window
+				* of it, and 64 KiB whatever the window */
 	uint32_t rcvbuf;       /* receive buffer per connection: 64 KiB (max 64 MiB) */
 	uint32_t max_conns;    /* connections of every state, incl. TIME_WAIT: 1024 */
 	size_t mem_max;        /* bytes of connection state + buffers: 64 MiB */
@@ -105,11 +107,19 @@ struct tcp_config {
 	bool no_wscale;        /* do not offer/accept window scaling */
 	bool no_syncookies;    /* drop SYNs when the SYN queue is full */
 	bool no_sack;          /* do not offer/accept selective ACKs (RFC 2018) */
+	/* KILN_NET_OFFLOAD_* the device below takes (platform.h): with CSUM,
+	 * segments leave their checksum to it; with TSO4 as well, a burst
+	 * goes down as one super-segment of up to ~64 KiB that the device
+	 * cuts into snd_mss-sized segments (pbuf.h struct pbuf_offload).
+	 * nettcp fills it from the net device unless no_offloads; 0: neither. */
+	unsigned offloads;
+	bool no_offloads;      /* nettcp: leave offloads 0 whatever the device takes */
 };
 
 /* --- Counters ---------------------------------------------------------- */
 struct tcp_stats {
 	uint64_t segs_in, segs_out, bytes_in, bytes_out;
+	uint64_t tso_sends;         /* super-segments left to the device to cut (of segs_out) */
 	uint64_t retransmits;       /* segments sent again (RTO or fast) */
 	uint64_t rto_expired;       /* retransmission timeouts */
 	uint64_t fast_retransmits;  /* entries into fast recovery */

@@ -23,6 +23,7 @@ struct pbuf *pbuf_alloc(size_t headroom, size_t len)
 		return NULL;
 	pb->data = pb->storage + headroom;
 	pb->len = len;
+	pb->offload = (struct pbuf_offload){0};
 	pb->headroom = headroom;
 	pb->tailroom = tail;
 	pbuf_count++;

@@ -22,20 +22,27 @@ int ipv4_output_ex(struct ipv4 *ip, const struct ipv4_tx *tx, struct pbuf *pb, k
 		pbuf_free(pb);
 		return IPV4_ENOROUTE;
 	}
+	/* A TSO super-packet is cut to the MTU by the device, not fragmented. */
+	bool tso = pb->offload.seg_size != 0;
+
 	if (pb->len > IPV4_MAX_LEN - IPV4_HDR_LEN ||
-	    (tx->df && pb->len + IPV4_HDR_LEN > ip->link.mtu)) {
+	    (tx->df && !tso && pb->len + IPV4_HDR_LEN > ip->link.mtu)) {
 		ip->counters.tx_too_big++;
 		pbuf_free(pb);
 		return IPV4_ETOOBIG;
 	}
 	h.tos = tx->tos;
 	h.id = ip->next_id++;
+	if (tso) { /* the device numbers the segments h.id, h.id + 1, ... */
+		size_t payload = pb->len > pb->offload.l4_hdr_len ? pb->len - pb->offload.l4_hdr_len : 1;
+		ip->next_id += (uint16_t)((payload - 1) / pb->offload.seg_size);
+	}
 	h.df = tx->df;
 	h.ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
 	h.proto = tx->proto;
 	h.src = ipv4_source(ip, tx->dst);
 	h.dst = tx->dst;
-	if (pb->len + IPV4_HDR_LEN > ip->link.mtu)
+	if (!tso && pb->len + IPV4_HDR_LEN > ip->link.mtu)
 		return ipv4_fragment(ip, &h, pb, next_hop, now);
 	if (!ipv4_push(pb, &h)) {
 		ip->counters.tx_no_memory++;

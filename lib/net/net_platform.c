@@ -8,7 +8,15 @@
 static bool net_platform_send(void *ctx, struct pbuf *frame)
 {
 	struct net *n = ctx;
-	enum kiln_result r = kiln_net_write(n->handle, frame->data, frame->len);
+	struct kiln_net_offload o;
+	enum kiln_result r;
+
+	if (!frame->offload.l4_len)
+		r = kiln_net_write(n->handle, frame->data, frame->len);
+	else if (net_offload_request(frame, &o))
+		r = kiln_net_write_offload(n->handle, &o, frame->data, frame->len);
+	else
+		r = KILN_EINVAL;
 	pbuf_free(frame);
 	if (r != KILN_OK) {
 		n->counters.tx_write_errors++;
@@ -63,6 +71,7 @@ int net_open(struct net *n, const char *name)
 		return -1;
 	}
 	net_init(n, name, &dev, info.mac_address, info.mtu);
+	n->offloads = info.offloads;
 	n->handle = h;
 	n->rxbuf_len = info.mtu + ETH_HDR_LEN;
 	n->rxbuf = malloc(n->rxbuf_len);

@@ -37,6 +37,7 @@ struct tcp_stack *net_tcp_open(struct net *n, const struct tcp_config *cfg)
 	c.clock = tcp_clock;
 	c.clock_ctx = NULL;
 	kiln_entropy(c.secret, sizeof(c.secret));
+	c.offloads = c.no_offloads ? 0 : n->offloads;
 	if (!c.mss && n->ip.link.mtu > 40 && n->ip.link.mtu - 40 < 65536)
 		c.mss = (uint16_t)(n->ip.link.mtu - 40); /* IPv4 and TCP headers */
 	s = tcp_stack_new(&c);

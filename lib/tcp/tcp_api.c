@@ -77,10 +77,25 @@ long tcp_read_nb(struct tcp_conn *c, void *buf, size_t len)
 	return -TCP_EAGAIN;
 }
 
+/* The send buffer a connection may fill now: twice its congestion window
+ * (a window in flight and one queued behind it), at least TCP_SNDBUF_FLOOR,
+ * at most cfg.sndbuf. A fast path gets the whole sndbuf; a slow or lossy
+ * one does not make the stack hold it for every connection (Linux's send
+ * buffer autotuning, reduced to its rule). */
+static uint32_t snd_limit(const struct tcp_conn *c)
+{
+	uint32_t max = c->stack->cfg.sndbuf;
+	uint32_t want = c->cwnd > UINT32_MAX / 2 ? UINT32_MAX : 2 * c->cwnd;
+
+	if (want < TCP_SNDBUF_FLOOR)
+		want = TCP_SNDBUF_FLOOR;
+	return want < max ? want : max;
+}
+
 long tcp_write_nb(struct tcp_conn *c, const void *buf, size_t len)
 {
 	struct tcp_stack *s = c->stack;
-	uint32_t space, n;
+	uint32_t limit, space, n;
 
 	if (c->err)
 		return c->err == -TCP_ECONNRESET ? -TCP_EPIPE : c->err;
@@ -92,7 +107,8 @@ long tcp_write_nb(struct tcp_conn *c, const void *buf, size_t len)
 		return -TCP_EPIPE;
 	if (!len)
 		return 0;
-	space = s->cfg.sndbuf - c->snd.len;
+	limit = snd_limit(c);
+	space = limit > c->snd.len ? limit - c->snd.len : 0;
 	if (!space)
 		return -TCP_EAGAIN;
 	n = len < space ? (uint32_t)len : space;
@@ -105,7 +121,8 @@ long tcp_write_nb(struct tcp_conn *c, const void *buf, size_t len)
 	}
 	tcp_ring_write_at(&c->snd, c->snd.len, buf, n);
 	c->snd.len += n;
-	tcp_output(c, tcp_now(s));
+	if (!tcp_output_can_wait(c))
+		tcp_output(c, tcp_now(s));
 	return n;
 }
 
@@ -212,7 +229,7 @@ bool tcp_writable(const struct tcp_conn *c)
 		return true; /* write_nb returns the error at once */
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED;
-	return c->snd.len < c->stack->cfg.sndbuf;
+	return c->snd.len < snd_limit(c);
 }
 
 void tcp_conn_info(const struct tcp_conn *c, struct tcp_conn_info *o)

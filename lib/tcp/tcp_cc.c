@@ -192,8 +192,15 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 		return;
 	}
 	if (c->cwnd < c->ssthresh) {
-		/* Slow start, byte counting with L = 2*SMSS (RFC 3465). */
-		c->cwnd += acked < 2u * c->snd_mss ? acked : 2u * c->snd_mss;
+		/* Slow start, byte counting with L = 2*SMSS (RFC 3465), or
+		 * with TSO one super-segment: a peer acknowledging each of
+		 * those at once is the rule then, not a stretch ACK to
+		 * distrust, and the burst an ACK releases is one segment
+		 * of the device's either way (Linux counts every segment). */
+		uint32_t l = tcp_seg_limit(c);
+		if (l < 2u * c->snd_mss)
+			l = 2u * c->snd_mss;
+		c->cwnd += acked < l ? acked : l;
 	} else {
 		/* Congestion avoidance: one SMSS per window acked (eq. 3). */
 		c->cwnd_acc += acked;

@@ -1,6 +1,7 @@
 /* tcp_output.c: building and sending segments: data, SYN, ACK, RST, probes (RFC 9293 3.8.6, 3.7.4 Nagle). */
 #include "tcp_priv.h"
 
+#include <kiln/checksum.h>
 #include <string.h>
 
 void tcp_send_raw(struct tcp_stack *s, uint32_t laddr, uint32_t raddr, const struct tcp_hdr *h,
@@ -68,6 +69,38 @@ static void conn_hdr(struct tcp_conn *c, struct tcp_hdr *h, uint8_t flags, uint3
 		tcp_sack_fill(c, &h->opts);
 }
 
+/* Leave the checksum of the segment in pb (a hlen-byte header, len bytes
+ * of payload) to the device: the field holds the pseudo-header's sum, as
+ * virtio and Linux's GSO expect (for a super-segment, of its whole length;
+ * the device adjusts it per segment). A segment longer than snd_mss is a
+ * super-segment the device cuts into snd_mss pieces. */
+static void leave_checksum(struct tcp_conn *c, struct pbuf *pb, unsigned hlen, uint32_t len)
+{
+	uint16_t partial = (uint16_t)~checksum_fold(
+		checksum_pseudo_ipv4(c->laddr, c->raddr, 6, (uint16_t)(hlen + len)));
+
+	pb->data[16] = (uint8_t)(partial >> 8);
+	pb->data[17] = (uint8_t)partial;
+	pb->offload.l4_len = hlen + len;
+	pb->offload.csum_field = 16;
+	pb->offload.l4_hdr_len = (uint8_t)hlen;
+	if (len > c->snd_mss) {
+		pb->offload.seg_size = c->snd_mss;
+		c->stack->st.tso_sends++;
+	}
+}
+
+/* The most payload one segment may carry: snd_mss, or with TSO a whole
+ * number of snd_mss up to TCP_TSO_MAX_PAYLOAD. */
+uint32_t tcp_seg_limit(const struct tcp_conn *c)
+{
+	if (!(c->stack->cfg.offloads & KILN_NET_OFFLOAD_TSO4) ||
+	    !(c->stack->cfg.offloads & KILN_NET_OFFLOAD_CSUM))
+		return c->snd_mss;
+	uint32_t max = TCP_TSO_MAX_PAYLOAD / c->snd_mss * c->snd_mss;
+	return max > c->snd_mss ? max : c->snd_mss;
+}
+
 /* Send a header and len bytes of the send ring from offset off. */
 static void conn_send(struct tcp_conn *c, struct tcp_hdr *h, uint32_t off, uint32_t len)
 {
@@ -84,7 +117,10 @@ static void conn_send(struct tcp_conn *c, struct tcp_hdr *h, uint32_t off, uint3
 		tcp_ring_read_at(&c->snd, off, pb->data, len);
 	p = pbuf_push(pb, hlen);
 	tcp_hdr_encode(h, p);
-	tcp_seg_checksum_set(p, hlen + len, c->laddr, c->raddr);
+	if (s->cfg.offloads & KILN_NET_OFFLOAD_CSUM)
+		leave_checksum(c, pb, hlen, len);
+	else
+		tcp_seg_checksum_set(p, hlen + len, c->laddr, c->raddr);
 	if (h->flags & TCP_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->segs_unacked = 0;
@@ -169,9 +205,23 @@ static bool can_send_fin(const struct tcp_conn *c)
 		c->state == TCP_LAST_ACK);
 }
 
+/* With a super-segment's worth in flight, an ACK is due within a round
+ * trip (a receiver acknowledges at least every second full segment) and
+ * the tcp_output() it runs sends what the application wrote meanwhile in
+ * bigger pieces: waiting costs no time and saves per-segment work on both
+ * sides. Linux's tcp_tso_should_defer(), reduced to that one rule. */
+bool tcp_output_can_wait(const struct tcp_conn *c)
+{
+	uint32_t max = tcp_seg_limit(c), flight = c->snd_nxt - c->snd_una;
+
+	return max > c->snd_mss && flight >= max && flight <= c->snd.len &&
+	       c->snd.len - flight < max;
+}
+
 void tcp_output(struct tcp_conn *c, kiln_time_t now)
 {
 	struct tcp_stack *s = c->stack;
+	uint32_t max = tcp_seg_limit(c);
 	bool sent = false;
 
 	switch (c->state) {
@@ -196,8 +246,10 @@ void tcp_output(struct tcp_conn *c, kiln_time_t now)
 		win = c->snd_wnd < c->cwnd ? c->snd_wnd : c->cwnd;
 		usable = win > off ? win - off : 0;
 		len = unsent < usable ? unsent : usable;
+		/* Past one MSS (TSO), whole MSSes only: the remainder goes
+		 * as its own segment, through Nagle, as without TSO. */
 		if (len > c->snd_mss)
-			len = c->snd_mss;
+			len = len < max ? len / c->snd_mss * c->snd_mss : max;
 		fin = can_send_fin(c) && len == unsent;
 		if (!len && !fin)
 			break;

@@ -25,6 +25,13 @@
 #define TCP_BACKLOG_MAX 1024
 /* Segments sent by one tcp_output() call: bounds the work of one event. */
 #define TCP_OUTPUT_BURST 64
+/* The least send buffer a connection may fill, whatever its congestion
+ * window (tcp_api.c snd_limit): what lib/tcp gave every connection before
+ * the buffer followed the window. */
+#define TCP_SNDBUF_FLOOR (64u << 10)
+/* The most payload in one TSO super-segment: its IPv4 packet (20-byte
+ * header, TCP header with up to 60) must stay within 65535 bytes. */
+#define TCP_TSO_MAX_PAYLOAD (65535u - 20 - 60)
 /* Timer-heap entries processed per tcp_tick(): a tick stays bounded even if
  * every connection expires at once; the rest run on the next tick. */
 #define TCP_TICK_MAX 4096
@@ -223,6 +230,12 @@ void tcp_rcv_after_read(struct tcp_conn *c);       /* window update if worth it 
 
 /* tcp_output.c: segments out. */
 void tcp_output(struct tcp_conn *c, kiln_time_t now);
+/* The most payload one segment may carry: snd_mss, or with TSO a whole
+ * number of snd_mss up to TCP_TSO_MAX_PAYLOAD. */
+uint32_t tcp_seg_limit(const struct tcp_conn *c);
+/* After the application queued data: false if tcp_output() should run now,
+ * true if it may wait for the ACK that is due (TSO: bigger super-segments). */
+bool tcp_output_can_wait(const struct tcp_conn *c);
 void tcp_send_ctl(struct tcp_conn *c, uint8_t flags, uint32_t seq, kiln_time_t now);
 void tcp_send_syn(struct tcp_conn *c, kiln_time_t now);
 void tcp_send_data(struct tcp_conn *c, uint32_t seq, uint32_t len, bool fin,

@@ -22,6 +22,7 @@ enum kiln_result kiln_net_acquire(const char *name, kiln_handle_t *handle,
 	if (info != NULL) {
 		memcpy(info->mac_address, e->u.net_basic.mac, sizeof(info->mac_address));
 		info->mtu = e->u.net_basic.mtu;
+		info->offloads = 0; /* the Solo5 ABI has none */
 	}
 	return KILN_OK;
 }
@@ -39,6 +40,15 @@ enum kiln_result kiln_net_write(kiln_handle_t handle, const uint8_t *buf, size_t
 	io.ret = HVT_EUNSPEC;
 	hvt_hypercall(HVT_HYPERCALL_NET_WRITE, &io);
 	return hvt_result(io.ret);
+}
+
+enum kiln_result kiln_net_write_offload(kiln_handle_t handle, const struct kiln_net_offload *o,
+					const uint8_t *buf, size_t size)
+{
+	/* No offloads offered: only a request for none is valid. */
+	if (o == NULL || o->csum_start || o->seg_size)
+		return KILN_EINVAL;
+	return kiln_net_write(handle, buf, size);
 }
 
 enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,

@@ -29,6 +29,23 @@ enum kiln_result kiln_net_write(kiln_handle_t handle, const uint8_t *buf, size_t
 	return unix_net->write(d, buf, size);
 }
 
+enum kiln_result kiln_net_write_offload(kiln_handle_t handle, const struct kiln_net_offload *o,
+					const uint8_t *buf, size_t size)
+{
+	struct unix_device *d = unix_device_get(handle, KILN_DEVICE_NET);
+	size_t max;
+
+	if (d == NULL || buf == NULL || o == NULL || size < ETH_HEADER)
+		return KILN_EINVAL;
+	if (!o->csum_start && !o->seg_size)
+		return kiln_net_write(handle, buf, size);
+	max = o->seg_size ? KILN_NET_TSO_MAX_FRAME : d->net_info.mtu + ETH_HEADER;
+	if (size > max || (o->seg_size && !(d->net_info.offloads & KILN_NET_OFFLOAD_TSO4)) ||
+	    !(d->net_info.offloads & KILN_NET_OFFLOAD_CSUM))
+		return KILN_EINVAL;
+	return unix_net->write_offload(d, o, buf, size);
+}
+
 enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
 			       size_t *read_size)
 {

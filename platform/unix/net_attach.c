@@ -12,6 +12,11 @@
 #include "hostnet.h"
 #include "unix.h"
 
+_Static_assert(HOSTNET_OFFLOAD_CSUM == KILN_NET_OFFLOAD_CSUM &&
+		       HOSTNET_OFFLOAD_TSO4 == KILN_NET_OFFLOAD_TSO4 &&
+		       HOSTNET_TSO_MAX_FRAME == KILN_NET_TSO_MAX_FRAME,
+	       "hostnet's offload bits are platform.h's");
+
 _Static_assert(UNIX_MAX_FORWARDS == HOSTNET_MAX_FORWARDS, "unix.h and hostnet.h agree");
 
 static struct hostnet_options host_opts;
@@ -58,6 +63,15 @@ static enum kiln_result host_write(struct unix_device *d, const uint8_t *buf, si
 	return hostnet_write(d->hostnet, buf, size) == 0 ? KILN_OK : KILN_EUNSPEC;
 }
 
+static enum kiln_result host_write_offload(struct unix_device *d,
+					   const struct kiln_net_offload *o, const uint8_t *buf,
+					   size_t size)
+{
+	struct hostnet_offload ho = {o->csum_start, o->csum_offset, o->seg_size, o->hdr_len};
+	int rc = hostnet_write_offload(d->hostnet, &ho, buf, size);
+	return rc == 0 ? KILN_OK : rc == -EINVAL ? KILN_EINVAL : KILN_EUNSPEC;
+}
+
 static kiln_handle_set_t host_wait(kiln_time_t deadline)
 {
 	static struct hostnet *nets[UNIX_MAX_HANDLE];
@@ -84,6 +98,7 @@ static kiln_handle_set_t host_wait(kiln_time_t deadline)
 static const struct unix_net_backend host_backend = {
 	.read = host_read,
 	.write = host_write,
+	.write_offload = host_write_offload,
 };
 
 /* --net-mac:NAME=MAC, else the address derived from the appliance, the
@@ -136,6 +151,8 @@ int kiln_unix_net_attach(const struct kiln_device *mdev, unsigned handle,
 	d->type = KILN_DEVICE_NET;
 	memcpy(d->net_info.mac_address, mac, sizeof mac);
 	d->net_info.mtu = hostnet_mtu(d->hostnet);
+	/* The same bits by design (hostnet.h). */
+	d->net_info.offloads = hostnet_offloads(d->hostnet);
 	d->attached = true;
 	unix_net = &host_backend;
 	unix_wait_devices = host_wait;

@@ -26,6 +26,9 @@ struct unix_net_backend {
 	enum kiln_result (*read)(struct unix_device *dev, uint8_t *buf, size_t size,
 				 size_t *read_size);
 	enum kiln_result (*write)(struct unix_device *dev, const uint8_t *buf, size_t size);
+	enum kiln_result (*write_offload)(struct unix_device *dev,
+					  const struct kiln_net_offload *o, const uint8_t *buf,
+					  size_t size);
 };
 extern const struct unix_net_backend *unix_net;
 

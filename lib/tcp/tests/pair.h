@@ -4,6 +4,8 @@
 
 #include <kiln/tcp.h>
 #include <kiln/pbuf.h>
+#include <kiln/checksum.h>
+#include <kiln/platform.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,12 @@ struct pair {
 	struct pkt *head, *tail;  /* in flight, sorted by arrival time */
 	long live;                /* pbufs in the link: 0 when idle */
 	unsigned long sent, dropped, duplicated, reordered, blackholed, delivered;
+	/* The device's part when a stack leaves work to it (pbuf.h offloads):
+	 * segments it finished, super-segments it cut, requests that were
+	 * wrong (a partial sum that is not the pseudo-header's, offsets off
+	 * the segment), and segments that reached the wire over 1460 bytes. */
+	unsigned long offloaded, cut, bad_offload, oversize;
+	unsigned long long cut_bytes; /* payload of the super-segments cut */
 	pair_filter_fn filter;
 	void *filter_ctx;
 	struct tcp_ip_ops ops;
@@ -75,12 +83,18 @@ static UNUSED void pair_enqueue(struct pair *p, kiln_time_t at, uint32_t src, ui
 		p->head = k;
 }
 
-static UNUSED void pair_output(void *ctx, uint32_t src, uint32_t dst, struct pbuf *pb)
+/* One segment onto the wire: filtered, impaired, queued. */
+static UNUSED void pair_wire(struct pair *p, uint32_t src, uint32_t dst, struct pbuf *pb)
 {
-	struct pair *p = ctx;
 	kiln_time_t at = p->now + p->delay;
 
 	p->sent++;
+	if (pb->len > 60 + 1460) {
+		struct tcp_seg s;
+		if (tcp_seg_parse(pbuf_view(pb), src, dst, &s) != TCP_PARSE_OK ||
+		    s.payload.len > 1460)
+			p->oversize++;
+	}
 	if (p->filter) {
 		struct tcp_seg s;
 		if (tcp_seg_parse(pbuf_view(pb), src, dst, &s) != TCP_PARSE_OK ||
@@ -109,6 +123,59 @@ static UNUSED void pair_output(void *ctx, uint32_t src, uint32_t dst, struct pbu
 		at += 1 + pair_rand(p) % (2 * p->delay + 1); /* overtaken by later ones */
 	}
 	pair_enqueue(p, at, src, dst, pb);
+}
+
+/* What a NIC does for a segment that asks (Linux's GSO, by hand): check
+ * the partial sum is the pseudo-header's, cut a super-segment into
+ * seg_size pieces with their own sequence numbers (FIN and PSH on the last
+ * only) and complete each checksum. */
+static UNUSED void pair_device(struct pair *p, uint32_t src, uint32_t dst, struct pbuf *pb)
+{
+	const struct pbuf_offload o = pb->offload;
+	unsigned hlen = o.l4_hdr_len;
+	uint16_t partial = (uint16_t)~checksum_fold(checksum_pseudo_ipv4(src, dst, 6,
+									  (uint16_t)pb->len));
+	size_t seg = o.seg_size ? o.seg_size : pb->len;
+
+	p->offloaded++;
+	if (o.l4_len != pb->len || o.csum_field != 16 || hlen < 20 || hlen > pb->len ||
+	    pb->data[16] != (uint8_t)(partial >> 8) || pb->data[17] != (uint8_t)partial) {
+		p->bad_offload++;
+		pbuf_free(pb);
+		return;
+	}
+	if (o.seg_size) {
+		p->cut++;
+		p->cut_bytes += pb->len - hlen;
+	}
+	for (size_t off = hlen; off < pb->len || off == hlen; off += seg) {
+		size_t n = pb->len - off < seg ? pb->len - off : seg;
+		bool last = off + n == pb->len;
+		struct pbuf *s = pbuf_alloc(PBUF_HEADROOM, hlen + n);
+		uint32_t seq = ((uint32_t)pb->data[4] << 24 | (uint32_t)pb->data[5] << 16 |
+			       (uint32_t)pb->data[6] << 8 | pb->data[7]) + (uint32_t)(off - hlen);
+
+		memcpy(s->data, pb->data, hlen);
+		memcpy(s->data + hlen, pb->data + off, n);
+		store_be32(s->data + 4, seq);
+		if (!last)
+			s->data[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+		tcp_seg_checksum_set(s->data, (uint32_t)(hlen + n), src, dst);
+		pair_wire(p, src, dst, s);
+		if (last)
+			break;
+	}
+	pbuf_free(pb);
+}
+
+static UNUSED void pair_output(void *ctx, uint32_t src, uint32_t dst, struct pbuf *pb)
+{
+	struct pair *p = ctx;
+
+	if (pb->offload.l4_len)
+		pair_device(p, src, dst, pb);
+	else
+		pair_wire(p, src, dst, pb);
 }
 
 /* cfg_a/cfg_b: templates (may be NULL); ip and clock are filled in here. */
