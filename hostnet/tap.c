@@ -1,5 +1,6 @@
 /* tap.c: a Linux tap device as a hostnet backend (Documentation/networking/tuntap.rst). */
 #include "backend.h"
+#include "tap_running.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -203,5 +204,11 @@ int tap_open(struct hostnet *net, const char *ifname, char *err, size_t errlen)
 	net->b = &tap_backend;
 	net->state = t;
 	snprintf(net->desc, sizeof(net->desc), "tap %s", ifname);
+	/* The host drops what it sends on the tap until its link watcher has
+	 * seen our attach (tap_running.h): without this wait a fresh
+	 * appliance's first ARP request often went unanswered. */
+	if (tap_wait_running(ifname, TAP_RUNNING_WAIT_NS) == -ETIMEDOUT)
+		fprintf(stderr, "%s: the host has not brought the link up in %llu s; going on\n",
+			net->desc, TAP_RUNNING_WAIT_NS / 1000000000);
 	return 0;
 }

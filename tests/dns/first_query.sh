@@ -22,11 +22,6 @@ dns_build unix || { fail "$what: build examples/dns" "see above"; finish; }
 out=$("$KILN" build -t unix "$KILN_ROOT/examples/resolve" 2>&1) ||
 	{ fail "$what: build examples/resolve" "$(echo "$out" | tail -n 1)"; finish; }
 rimg=$(echo "$out" | tail -n 1); case $rimg in /*) ;; *) rimg=$PWD/$rimg ;; esac
-# Until hostnet/tap.c's tap_open() calls tap_wait_running() (a two-line
-# change waiting on other work in that file), the resolver half fails about
-# one round in three: it SKIPs, saying so. Remove this once the call is in.
-speaks_first=1
-grep -q "tap_wait_running" "$KILN_ROOT/hostnet/tap.c" || speaks_first=0
 
 dns_lost="" res_lost="" start=$SECONDS
 for i in $(seq 1 "$ROUNDS"); do
@@ -40,22 +35,18 @@ for i in $(seq 1 "$ROUNDS"); do
 	ip netns exec "$ns" kdig @"$DNS_IP" +norec +retry=0 +timeout=1 web.example.test A 2>&1 |
 		grep -Eq "web\.example\.test\.\s+3600\s+IN\s+A\s+192\.0\.2\.80" || dns_lost="$dns_lost $i"
 	# A fresh appliance that speaks first: its ARP request, then its query.
-	if [ $speaks_first = 1 ]; then
-		log=$(tmpdir_new)/resolve.log
-		timeout 20 ip netns exec "$ns" "$rimg" --net:service=fqrtap0 -- --ipv4=10.58.0.7/24 \
-			--ipv4-gateway=10.58.0.1 --dns="$DNS_IP" web.example.test >"$log" 2>&1
-		grep -Eq "^resolve: web\.example\.test A 192\.0\.2\.8[01] 192\.0\.2\.8[01]$" "$log" &&
-			grep -Eq " udp 1 tcp 0 timeouts 0 " "$log" ||
-			res_lost="$res_lost $i($(grep -o 'udp [0-9]* tcp [0-9]* timeouts [0-9]*' "$log" || tail -n 1 "$log"))"
-	fi
+	log=$(tmpdir_new)/resolve.log
+	timeout 20 ip netns exec "$ns" "$rimg" --net:service=fqrtap0 -- --ipv4=10.58.0.7/24 \
+		--ipv4-gateway=10.58.0.1 --dns="$DNS_IP" web.example.test >"$log" 2>&1
+	grep -Eq "^resolve: web\.example\.test A 192\.0\.2\.8[01] 192\.0\.2\.8[01]$" "$log" &&
+		grep -Eq " udp 1 tcp 0 timeouts 0 " "$log" ||
+		res_lost="$res_lost $i($(grep -o 'udp [0-9]* tcp [0-9]* timeouts [0-9]*' "$log" || tail -n 1 "$log"))"
 	kill "$DNS_PID" 2>/dev/null; wait "$DNS_PID" 2>/dev/null
 	ip netns del "$ns"
 done
 secs=$((SECONDS - start))
 [ -z "$dns_lost" ] && pass "$what: $ROUNDS fresh examples/dns each answered kdig's first query, no retry (${secs} s in all)" ||
 	fail "$what: fresh examples/dns answers its first query" "unanswered in rounds$dns_lost of $ROUNDS"
-if [ $speaks_first = 0 ]; then
-	skip "$what: a fresh examples/resolve's first query is answered" "hostnet/tap.c does not call tap_wait_running() yet (docs/hostnet.md \"A fresh tap\")"
-elif [ -z "$res_lost" ]; then pass "$what: $ROUNDS fresh examples/resolve each had their first query answered, no timeout"
-else fail "$what: a fresh examples/resolve's first query is answered" "rounds$res_lost of $ROUNDS"; fi
+[ -z "$res_lost" ] && pass "$what: $ROUNDS fresh examples/resolve each had their first query answered, no timeout" ||
+	fail "$what: a fresh examples/resolve's first query is answered" "rounds$res_lost of $ROUNDS"
 finish
