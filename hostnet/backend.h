@@ -34,7 +34,6 @@ struct backend {
 	/* Write a frame asking for offloads; NULL if the backend has none. */
 	int (*write_offload)(struct hostnet *net, const struct hostnet_offload *o,
 			     const uint8_t *frame, size_t len);
-	unsigned offloads; /* HOSTNET_OFFLOAD_* write_offload takes */
 };
 
 struct hostnet {
@@ -42,6 +41,9 @@ struct hostnet {
 	char desc[96];
 	uint8_t mac[6];
 	unsigned mtu; /* set by the backend's open */
+	/* HOSTNET_OFFLOAD_* the backend's open set up: 0 unless the options
+	 * asked for them on a clean link without a capture. */
+	unsigned offloads;
 	FILE *pcap;
 	struct hostnet_stats stats;
 	struct hostnet_impair impair;
@@ -49,7 +51,11 @@ struct hostnet {
 	void *state; /* the backend's own */
 };
 
-int tap_open(struct hostnet *net, const char *ifname, char *err, size_t errlen);
+/* See hostnet.c; tap_open() calls it with the options hostnet_open() got. */
+bool hostnet_may_offload(const struct hostnet *net, const struct hostnet_options *opts);
+
+int tap_open(struct hostnet *net, const char *ifname, const struct hostnet_options *opts,
+	     char *err, size_t errlen);
 int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err, size_t errlen);
 
 /* Append one frame to a capture (pcap.c). */

@@ -53,7 +53,7 @@ struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
 		rc = user_open(net, opts, err, errlen);
 #endif
 	} else
-		rc = tap_open(net, spec, err, errlen);
+		rc = tap_open(net, spec, opts, err, errlen);
 	if (rc < 0) {
 		free(net->tx);
 		free(net->rx);
@@ -130,9 +130,13 @@ int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len)
 	return release_held_tx(net);
 }
 
-unsigned hostnet_offloads(const struct hostnet *net)
+unsigned hostnet_offloads(const struct hostnet *net) { return net->offloads; }
+
+/* Whether a backend may set up offloads: asked for, on a clean link (faults
+ * hit single frames) without a capture (it shows what a wire would carry). */
+bool hostnet_may_offload(const struct hostnet *net, const struct hostnet_options *opts)
 {
-	return net->pcap || net->tx ? 0 : net->b->offloads;
+	return opts && opts->offload && !net->pcap && !net->tx;
 }
 
 /* The offsets of o lie inside the frame and ask only what the device offers. */

@@ -63,6 +63,10 @@ struct hostnet_options {
 	unsigned forward_count;
 	FILE *pcap; /* NULL: no capture; written by every device */
 	struct hostnet_impair impair; /* all zero: a clean link */
+	/* Offer offloads (hostnet_offloads): the unix target takes them; the
+	 * tender's guests speak the Solo5 ABI, which has none, so it does not
+	 * ask and its taps carry MTU-sized frames only. */
+	bool offload;
 };
 
 struct hostnet;
@@ -117,6 +121,9 @@ int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len);
  * User-mode networking offers none. */
 #define HOSTNET_OFFLOAD_CSUM 1u
 #define HOSTNET_OFFLOAD_TSO4 2u
+/* Receive: TCP/IPv4 frames up to HOSTNET_TSO_MAX_FRAME (what Linux sends
+ * the tap unsegmented), handed over with their checksums completed. */
+#define HOSTNET_OFFLOAD_LRO 4u
 #define HOSTNET_TSO_MAX_FRAME (14 + 65535)
 unsigned hostnet_offloads(const struct hostnet *net);
 
@@ -133,7 +140,8 @@ struct hostnet_offload {
 int hostnet_write_offload(struct hostnet *net, const struct hostnet_offload *o,
 			  const uint8_t *frame, size_t len);
 
-/* Receive one frame for the appliance: its length, -EAGAIN if none waits,
+/* Receive one frame for the appliance (cap: HOSTNET_TSO_MAX_FRAME to take
+ * what HOSTNET_OFFLOAD_LRO may bring): its length, -EAGAIN if none waits,
  * -EMSGSIZE if it did not fit in cap (the frame is dropped), other -errno. */
 ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap);
 

@@ -45,8 +45,7 @@ static int mem_write_offload(struct hostnet *n, const struct hostnet_offload *o,
 	return 0;
 }
 static const struct backend mem = {mem_write, mem_read, mem_prepare, mem_dispatch,
-				   mem_readable, mem_fds, mem_close, NULL, mem_write_offload,
-				   HOSTNET_OFFLOAD_CSUM | HOSTNET_OFFLOAD_TSO4};
+				   mem_readable, mem_fds, mem_close, NULL, mem_write_offload};
 
 static struct hostnet *mem_net(const char *impair)
 {
@@ -174,14 +173,22 @@ TEST(offload_only_on_a_clean_link)
 	static struct hostnet clean;
 	static uint8_t frame[HOSTNET_TSO_MAX_FRAME];
 	struct hostnet_offload tso = {34, 16, 1448, 66};
+	struct hostnet_options asked = {.offload = true}, not_asked = {0};
 	struct hostnet *impaired = mem_net("loss:1,seed:1");
 
 	CHECK(impaired != NULL);
+	CHECK(!hostnet_may_offload(impaired, &asked));
 	CHECK_EQ(hostnet_offloads(impaired), 0u);
 	CHECK_EQ(hostnet_write_offload(impaired, &tso, frame, 20000), -EINVAL);
 	memset(&clean, 0, sizeof(clean));
 	clean.b = &mem;
-	CHECK_EQ(hostnet_offloads(&clean), HOSTNET_OFFLOAD_CSUM | HOSTNET_OFFLOAD_TSO4);
+	CHECK(hostnet_may_offload(&clean, &asked));
+	CHECK(!hostnet_may_offload(&clean, &not_asked));
+	CHECK(!hostnet_may_offload(&clean, NULL));
+	clean.pcap = stderr; /* any capture */
+	CHECK(!hostnet_may_offload(&clean, &asked));
+	clean.pcap = NULL;
+	clean.offloads = HOSTNET_OFFLOAD_CSUM | HOSTNET_OFFLOAD_TSO4;
 	noffloaded = 0;
 	CHECK_EQ(hostnet_write_offload(&clean, &tso, frame, 20000), 0);
 	CHECK_EQ(noffloaded, 1u);
@@ -200,6 +207,7 @@ TEST(offload_request_must_fit_the_frame)
 
 	memset(&clean, 0, sizeof(clean));
 	clean.b = &mem;
+	clean.offloads = HOSTNET_OFFLOAD_CSUM | HOSTNET_OFFLOAD_TSO4;
 	noffloaded = 0;
 	CHECK_EQ(hostnet_write_offload(&clean, &csum_past_end, frame, 40), -EINVAL);
 	CHECK_EQ(hostnet_write_offload(&clean, &tso_no_csum, frame, 20000), -EINVAL);

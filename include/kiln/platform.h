@@ -100,6 +100,11 @@ struct kiln_net_info {
  * a Linux tap keep up with Linux (docs/offload.md). */
 #define KILN_NET_OFFLOAD_CSUM 1u
 #define KILN_NET_OFFLOAD_TSO4 2u
+/* And on frames it receives:
+ *   LRO: the device may hand over TCP/IPv4 frames of up to
+ *        KILN_NET_TSO_MAX_FRAME bytes (segments the host merged, or never
+ *        cut), checksums complete: read into a buffer that large. */
+#define KILN_NET_OFFLOAD_LRO 4u
 #define KILN_NET_TSO_MAX_FRAME (14 + 65535) /* Ethernet + the largest IPv4 packet */
 
 /* What a frame asks of the device (all zero: nothing, as kiln_net_write()). */
@@ -131,7 +136,8 @@ enum kiln_result kiln_net_acquire(const char *name, kiln_handle_t *handle,
  * host cannot take now is dropped, as a wire would. */
 enum kiln_result kiln_net_write(kiln_handle_t handle, const uint8_t *buf, size_t size);
 
-/* Receive one frame into buf (size bytes; give mtu + 14). Does not block:
+/* Receive one frame into buf (size bytes; give mtu + 14, or
+ * KILN_NET_TSO_MAX_FRAME if info.offloads has KILN_NET_OFFLOAD_LRO). Does not block:
  * KILN_AGAIN when none is waiting. On KILN_OK *read_size is the frame's size.
  * A frame larger than size is dropped and KILN_EINVAL returned. */
 enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,

@@ -73,7 +73,8 @@ int net_open(struct net *n, const char *name)
 	net_init(n, name, &dev, info.mac_address, info.mtu);
 	n->offloads = info.offloads;
 	n->handle = h;
-	n->rxbuf_len = info.mtu + ETH_HDR_LEN;
+	n->rxbuf_len = (info.offloads & KILN_NET_OFFLOAD_LRO) ? KILN_NET_TSO_MAX_FRAME
+							     : info.mtu + ETH_HDR_LEN;
 	n->rxbuf = malloc(n->rxbuf_len);
 	if (!n->rxbuf) {
 		printf("net: %s: no memory for a %zu-byte receive buffer\n", name, n->rxbuf_len);
