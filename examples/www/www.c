@@ -95,14 +95,16 @@ static int stats_handler(struct http_request *req, struct http_response *resp)
 			 "tcp_conns %u\ntcp_mem %zu\ntcp_retransmits %llu\ntcp_rto_expired %llu\n"
 			 "tcp_fast_retransmits %llu\ntcp_sack_retransmits %llu\n"
 			 "httpd_open %u\nhttpd_active %u\nhttpd_accepted %llu\nhttpd_refused %llu\n"
-			 "fiber_max_stack_used %zu\ntcp_segs_out %llu\ntcp_tso_sends %llu\n",
+			 "fiber_max_stack_used %zu\ntcp_segs_out %llu\ntcp_tso_sends %llu\n"
+			 "net_rx_frames %llu\n",
 			 kiln_heap_used(), fs.live, fs.dormant, fs.stack_bytes, ti.conns, ti.mem,
 			 (unsigned long long)ts->retransmits, (unsigned long long)ts->rto_expired,
 			 (unsigned long long)ts->fast_retransmits,
 			 (unsigned long long)ts->sack_retransmits, hs.open, hs.active,
 			 (unsigned long long)hs.accepted, (unsigned long long)hs.refused,
 			 fs.max_stack_used, (unsigned long long)ts->segs_out,
-			 (unsigned long long)ts->tso_sends);
+			 (unsigned long long)ts->tso_sends,
+			 (unsigned long long)net.eth.counters.rx_frames);
 	http_response_field(resp, "Content-Type", "text/plain");
 	http_response_field(resp, "Cache-Control", "no-store");
 	http_response_body(resp, view_make(text, n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0));

@@ -40,7 +40,22 @@ run() { # LABEL DOWN_MIB [IMPAIR]
 	if [ "$got" = "$up_sum" ]; then
 		pass "$label: $MIB MiB Linux -> appliance intact (cksum $got) in $(echo "$t1 - $t0" | bc | cut -c1-5) s"
 	else fail "$label: $MIB MiB Linux -> appliance" "cksum '$got', want '$up_sum'"; fi
-	echo "  $label: appliance TCP: $(in_ns curl -s -m 10 "http://$WWW_IP/stats" | grep -E "^tcp_(retr|rto|fast|sack)" | tr '\n' ' ')"
+	local stats tso frames
+	stats=$(in_ns curl -s -m 10 "http://$WWW_IP/stats")
+	echo "  $label: appliance TCP: $(echo "$stats" | grep -E "^tcp_(retr|rto|fast|sack)" | tr '\n' ' ')"
+	tso=$(echo "$stats" | awk '$1 == "tcp_tso_sends" { print $2 }')
+	frames=$(echo "$stats" | awk '$1 == "net_rx_frames" { print $2 }')
+	# Offloads (docs/offload.md): on a clean tap the appliance sends TCP
+	# super-segments and receives Linux's whole (far fewer frames than
+	# 1448-byte segments); on an impaired link neither, faults hit frames.
+	if [ -z "${3:-}" ]; then
+		if [ "${tso:-0}" -gt 0 ] && [ "${frames:-0}" -gt 0 ] &&
+			[ "$frames" -lt $((BYTES / 1448 / 4)) ]; then
+			pass "$label: offloads in use ($tso super-segments sent, $frames frames received for $MIB MiB)"
+		else fail "$label: offloads" "tcp_tso_sends '$tso', net_rx_frames '$frames' (want > 0 and < $((BYTES / 1448 / 4)))"; fi
+	elif [ "${tso:-1}" -eq 0 ] && [ "${frames:-0}" -gt $((BYTES / 1500)) ]; then
+		pass "$label: no offloads with --net-impair (frames of a wire's size)"
+	else fail "$label: offloads with --net-impair" "tcp_tso_sends '$tso', net_rx_frames '$frames'"; fi
 	kill "$WWW_PID" 2>/dev/null; wait "$WWW_PID" 2>/dev/null
 	[ -n "${3:-}" ] && grep -i "impair" "$WWW_LOG" | head -n 2 | sed 's/^/  /'
 }
