@@ -3,7 +3,10 @@
 
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp 2>/dev/null)
 SLIRP_LIBS := $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp)
-HOSTNET_SRCS := $(wildcard hostnet/*.c)
+# The Internet checksum is lib/core's (a tap's receive offload completes
+# checksums, hostnet/tap.c): in an appliance it comes with libkiln_core; the
+# host programs and tests compile it in.
+HOSTNET_SRCS := $(wildcard hostnet/*.c) lib/core/checksum.c
 
 # For host programs (the tender) and tests: build/host/libhostnet.a
 build/host/libhostnet.a: $(patsubst %.c,build/host/obj/%.o,$(HOSTNET_SRCS))
@@ -12,6 +15,9 @@ build/host/libhostnet.a: $(patsubst %.c,build/host/obj/%.o,$(HOSTNET_SRCS))
 build/host/obj/hostnet/%.o: hostnet/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(SLIRP_CFLAGS) -Ihostnet -MMD -MP -c $< -o $@
+build/host/obj/lib/core/checksum.o: lib/core/checksum.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 # Sanitized, for the unit tests.
 build/test/libhostnet.a: $(patsubst %.c,build/test/obj/%.c.o,$(HOSTNET_SRCS))

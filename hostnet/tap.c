@@ -7,6 +7,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
+#include <kiln/checksum.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -69,7 +70,7 @@ static bool finish_checksum(const struct hostnet *net, const struct virtio_net_h
 {
 	size_t start = h->csum_start, at = start + h->csum_offset;
 	unsigned gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
-	uint32_t sum = 0;
+	uint16_t sum;
 
 	if (gso != VIRTIO_NET_HDR_GSO_NONE &&
 	    (gso != VIRTIO_NET_HDR_GSO_TCPV4 || !(net->offloads & HOSTNET_OFFLOAD_LRO) ||
@@ -79,13 +80,7 @@ static bool finish_checksum(const struct hostnet *net, const struct virtio_net_h
 		return true;
 	if (start < 14 || start >= len || at + 2 > len)
 		return false;
-	for (size_t i = start; i + 1 < len; i += 2)
-		sum += (uint32_t)frame[i] << 8 | frame[i + 1];
-	if ((len - start) & 1)
-		sum += (uint32_t)frame[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
+	sum = checksum_fold(checksum_add(0, frame + start, len - start));
 	/* RFC 768: a UDP checksum that comes out 0 is sent as all ones. */
 	if (sum == 0 && h->csum_offset == 6)
 		sum = 0xffff;

@@ -23,10 +23,13 @@ $(B)/host/tender/%.o: tender/%.c | $(TENDER_GEN)/syscall_names.h
 	@mkdir -p $(dir $@)
 	$(CC) $(TENDER_CFLAGS) -DTENDER_NO_SLIRP -MMD -MP -c $< -o $@
 TENDER_HOSTNET_OBJS := $(patsubst hostnet/%.c,$(B)/host/tender-hostnet/%.o,\
-	$(filter-out hostnet/user.c,$(wildcard hostnet/*.c)))
+	$(filter-out hostnet/user.c,$(wildcard hostnet/*.c))) $(B)/host/tender-hostnet/checksum.o
 $(B)/host/tender-hostnet/%.o: hostnet/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -DHOSTNET_NO_USER -Ihostnet -MMD -MP -c $< -o $@
+$(B)/host/tender-hostnet/checksum.o: lib/core/checksum.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 # Linked statically where Debian's libseccomp.a is there: no dynamic loader
 # work at start-up, which is part of every boot (docs/tender.md "Boot cost").

@@ -1,4 +1,4 @@
-/* sink.c: the www appliance's checksum service (port 81): reads a stream to its end and answers with its POSIX cksum (CRC-32 per IEEE 1003.1 cksum), so a test can send 256 MiB and compare with `cksum`. */
+/* sink.c: the www appliance's checksum service (port 81): reads a stream to its end and answers with its POSIX cksum (CRC-32 per IEEE 1003.1 cksum), so a test can send 256 MiB and compare with `cksum`; and a discard service (port 9, RFC 863, answering the length) that a benchmark can send to as fast as TCP goes. */
 #include <kiln/fiber.h>
 #include <stdio.h>
 
@@ -38,46 +38,70 @@ static uint32_t crc_finish(uint32_t crc, uint64_t len)
 	return ~crc;
 }
 
-static void sink_conn(void *arg)
+/* Read c to its end, with the checksum or not; then answer "CRC LENGTH\n"
+ * (checksum) or "LENGTH\n" (discard) and close. */
+static void sink_serve(struct tcp_conn *c, bool checksum)
 {
-	struct tcp_conn *c = arg;
 	static uint8_t buf[65536]; /* one core, and a fiber runs alone between blocks;
 				      the bytes are used before the next block */
 	uint32_t crc = 0;
 	uint64_t total = 0;
 	long n;
 	char line[48];
+	int len;
 
 	while ((n = tcp_read(c, buf, sizeof(buf), kiln_clock_monotonic() + SINK_IO_TIMEOUT_NS)) > 0) {
-		crc = crc_update(crc, buf, (size_t)n);
+		if (checksum)
+			crc = crc_update(crc, buf, (size_t)n);
 		total += (uint64_t)n;
 	}
 	if (n == 0) {
-		int len = snprintf(line, sizeof(line), "%u %llu\n", crc_finish(crc, total),
-				   (unsigned long long)total);
+		if (checksum)
+			len = snprintf(line, sizeof(line), "%u %llu\n", crc_finish(crc, total),
+				       (unsigned long long)total);
+		else
+			len = snprintf(line, sizeof(line), "%llu\n", (unsigned long long)total);
 		tcp_write(c, line, (size_t)len, kiln_clock_monotonic() + SINK_IO_TIMEOUT_NS);
 	}
 	tcp_close(c);
 }
 
+static void sink_conn(void *arg) { sink_serve(arg, true); }
+static void discard_conn(void *arg) { sink_serve(arg, false); }
+
+struct sink_service {
+	struct tcp_listener *l;
+	void (*conn)(void *arg);
+};
+
 static void sink_accept(void *arg)
 {
-	struct tcp_listener *l = arg;
+	struct sink_service *svc = arg;
 	for (;;) {
-		struct tcp_conn *c = tcp_accept(l, KILN_TIME_NEVER);
-		if (c && !fiber_spawn(sink_conn, c, WWW_STACK))
+		struct tcp_conn *c = tcp_accept(svc->l, KILN_TIME_NEVER);
+		if (c && !fiber_spawn(svc->conn, c, WWW_STACK))
 			tcp_abort(c);
 	}
 }
 
-int www_sink_start(struct tcp_stack *tcp, uint16_t port)
+static int sink_listen(struct tcp_stack *tcp, uint16_t port, struct sink_service *svc)
 {
-	struct tcp_listener *l;
-
-	crc_init();
-	if (tcp_listen(tcp, port, 16, &l) != 0 || !fiber_spawn(sink_accept, l, 0)) {
+	if (tcp_listen(tcp, port, 16, &svc->l) != 0 || !fiber_spawn(sink_accept, svc, 0)) {
 		printf("www: cannot listen on port %u\n", port);
 		return -1;
 	}
 	return 0;
+}
+
+int www_sink_start(struct tcp_stack *tcp, uint16_t port)
+{
+	static struct sink_service svc = {NULL, sink_conn};
+	crc_init();
+	return sink_listen(tcp, port, &svc);
+}
+
+int www_discard_start(struct tcp_stack *tcp, uint16_t port)
+{
+	static struct sink_service svc = {NULL, discard_conn};
+	return sink_listen(tcp, port, &svc);
 }

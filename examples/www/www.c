@@ -163,7 +163,7 @@ int kiln_main(int argc, char **argv)
 		printf("www: cannot serve port 80 (error %d)\n", err);
 		return 1;
 	}
-	if (www_sink_start(tcp, 81) < 0)
+	if (www_sink_start(tcp, 81) < 0 || www_discard_start(tcp, 9) < 0)
 		return 1;
 	uint32_t a = net.ip.addr;
 	printf("www: serving http://%u.%u.%u.%u:80/ (checksums on port 81)\n", a >> 24,

@@ -22,4 +22,9 @@ void www_pattern(uint8_t *buf, uint64_t off, size_t len);
  * shutting down its writing side. 0, or -1 after printing why. */
 int www_sink_start(struct tcp_stack *tcp, uint16_t port);
 
+/* The discard service (RFC 863, but answering "LENGTH\n" at the end, so a
+ * sender knows all arrived): for measuring uploads. 0, or -1 after
+ * printing why. */
+int www_discard_start(struct tcp_stack *tcp, uint16_t port);
+
 #endif

@@ -134,7 +134,8 @@ int kiln_unix_net_attach(const struct kiln_device *mdev, unsigned handle,
 	if (options_once(err, errlen) < 0)
 		return -1;
 	opts = host_opts;
-	opts.offload = true; /* the unix target's stack takes them (platform.h) */
+	/* The unix target's stack takes offloads (platform.h). */
+	opts.offload = !(unix_opts && unix_opts->no_offload);
 	/* Two user-mode devices cannot both listen on one host port. */
 	if (strcmp(value, "user") == 0) {
 		if (forwards_given_out)

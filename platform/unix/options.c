@@ -19,6 +19,9 @@ const char unix_options_help[] =
 	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
 	"                       seeded faults on every net device, both directions:\n"
 	"                       P percent of frames dropped, reordered, duplicated\n"
+	"  --net-no-offload     a tap carries MTU-sized frames only: no checksum,\n"
+	"                       segmentation or receive offload (on by default on a\n"
+	"                       clean tap without --pcap; docs/offload.md)\n"
 	"  --net-mac:NAME=MAC   net device NAME's Ethernet address (02:00:00:00:00:01);\n"
 	"                       by default one derived from the appliance, the device\n"
 	"                       and its tap or user, the same at every start\n"
@@ -44,7 +47,7 @@ static bool name_is(const struct unix_option_dev *o, const char *name)
 	return strlen(name) == o->name_len && memcmp(o->name, name, o->name_len) == 0;
 }
 
-/* --port-forward, --pcap, --net-impair, --net-mac: kept as given (net_attach.c checks
+/* --port-forward, --pcap, --net-impair, --net-no-offload, --net-mac: kept as given (net_attach.c checks
  * the values). Returns 1 if arg is one of them, 0 if not, -1 on an error. */
 static int parse_net_option(const char *arg, struct unix_options *opts, char *err,
 			    size_t errlen)
@@ -72,6 +75,10 @@ static int parse_net_option(const char *arg, struct unix_options *opts, char *er
 		opts->mac[opts->nmac++] = (struct unix_option_dev){
 			.type = KILN_DEVICE_NET, .name = name, .name_len = (size_t)(eq - name),
 			.value = eq + 1};
+		return 1;
+	}
+	if (strcmp(arg, "--net-no-offload") == 0) {
+		opts->no_offload = true;
 		return 1;
 	}
 	if (strncmp(arg, "--port-forward=", 15) == 0) {
@@ -114,7 +121,8 @@ static int check_net_options(const struct kiln_manifest *m, const struct unix_op
 {
 	bool has_net = false, has_user = false;
 	const char *first = opts->nforward ? "--port-forward" : opts->pcap ? "--pcap"
-			    : opts->impair ? "--net-impair" : NULL;
+			    : opts->impair ? "--net-impair" : opts->no_offload ? "--net-no-offload"
+			    : NULL;
 
 	for (unsigned k = 0; k < m->count; k++)
 		has_net |= m->dev[k].type == KILN_DEVICE_NET;

@@ -87,6 +87,7 @@ struct unix_options {
 	unsigned nforward;
 	const char *pcap;   /* --pcap=FILE */
 	const char *impair; /* --net-impair=SPEC */
+	bool no_offload;    /* --net-no-offload */
 	struct unix_option_dev mac[UNIX_MAX_HANDLE]; /* --net-mac:NAME=MAC */
 	unsigned nmac;
 	bool help;
