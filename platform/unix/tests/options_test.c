@@ -98,9 +98,14 @@ TEST(network_options_are_kept_for_the_net_devices)
 	CHECK_STR(o.pcap, "x.pcap");
 	CHECK_STR(o.impair, "loss:1,seed:3");
 	CHECK_EQ(o.first_arg, 7);
+	CHECK(!o.no_offload);
 	/* --pcap and --net-impair work on a tap too */
 	CHECK_EQ(PARSE(&two, "--net:service=tap0", "--block:disk=f", "--pcap=y"), 0);
 	CHECK_STR(o.pcap, "y");
+	CHECK_EQ(PARSE(&two, "--net:service=tap0", "--block:disk=f", "--net-no-offload"), 0);
+	CHECK(o.no_offload);
+	CHECK_EQ(PARSE(&blockonly, "--block:disk=f", "--net-no-offload"), -1);
+	CHECK_STR(err, "--net-no-offload: the appliance declares no net device");
 }
 
 TEST(network_option_errors)

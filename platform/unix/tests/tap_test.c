@@ -231,3 +231,52 @@ TEST(yield_times_out_with_no_frame)
 	CHECK_EQ(ready, 0);
 	CHECK(kiln_clock_monotonic() - t0 >= 50 * MS);
 }
+
+/* Offloads (platform.h): a clean tap offers them all, a super-frame asking
+ * for segmentation reaches the kernel whole (Linux cuts it only if it must
+ * leave through a device that cannot take it), and a request that does not
+ * fit its frame is refused. */
+TEST(tso_frame_reaches_the_kernel_whole)
+{
+	enum { PAYLOAD = 10000, LEN = 14 + 20 + 20 + PAYLOAD };
+	static uint8_t out[LEN], in[LEN + 100];
+	struct kiln_net_offload tso = {.csum_start = 34, .csum_offset = 16,
+				       .seg_size = 1448, .hdr_len = 54};
+	struct kiln_net_offload bad = tso;
+	const char *why = setup();
+	if (why) {
+		test_skip(why);
+		return;
+	}
+	CHECK_EQ(info.offloads, KILN_NET_OFFLOAD_CSUM | KILN_NET_OFFLOAD_TSO4 |
+				    KILN_NET_OFFLOAD_LRO);
+	make_frame(out, sizeof out, 0x55);
+	memcpy(out, "\x02\x00\x00\x00\x00\x09", 6);
+	memcpy(out + 6, info.mac_address, 6);
+	out[12] = 0x08, out[13] = 0x00;
+	/* IPv4 10.99.0.2 -> 10.99.0.1, TCP; checksums left to the device. */
+	memcpy(out + 14, "\x45\x00\x27\x38\x00\x01\x40\x00\x40\x06\x00\x00"
+			 "\x0a\x63\x00\x02\x0a\x63\x00\x01", 20);
+	memcpy(out + 34, "\x30\x39\x00\x50\x00\x00\x00\x01\x00\x00\x00\x00\x50\x10\xff\xff"
+			 "\x00\x00\x00\x00", 20);
+	CHECK_EQ(kiln_net_write_offload(handle, &tso, out, sizeof out), KILN_OK);
+	bad.csum_start = LEN - 10; /* the field would lie past the end */
+	CHECK_EQ(kiln_net_write_offload(handle, &bad, out, sizeof out), KILN_EINVAL);
+	bad = tso;
+	bad.seg_size = 0; /* no segmentation: then the frame is over the MTU */
+	CHECK_EQ(kiln_net_write_offload(handle, &bad, out, sizeof out), KILN_EINVAL);
+	for (int tries = 0; tries < 10; tries++) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof from;
+		ssize_t r = recvfrom(psock, in, sizeof in, 0, (struct sockaddr *)&from, &fl);
+		CHECK(r > 0);
+		if (r <= 0)
+			return;
+		if (from.sll_pkttype == PACKET_OUTGOING || r < 1000)
+			continue; /* our own injections, ARP or the like */
+		CHECK_EQ(r, (ssize_t)LEN);
+		CHECK_MEM(in + 54, out + 54, PAYLOAD);
+		return;
+	}
+	CHECK(!"the super-frame never arrived");
+}
