@@ -31,6 +31,10 @@ struct backend {
 	/* Hand frames written since the last wait to the network; called first
 	 * in hostnet_wait(). NULL if write() sends at once. */
 	void (*flush)(struct hostnet *net);
+	/* Read a frame and say what the host did (hostnet_read_offload); NULL
+	 * if the backend has no receive offloads. */
+	ssize_t (*read_offload)(struct hostnet *net, uint8_t *buf, size_t cap,
+				unsigned *rx_flags);
 	/* Write a frame asking for offloads; NULL if the backend has none. */
 	int (*write_offload)(struct hostnet *net, const struct hostnet_offload *o,
 			     const uint8_t *frame, size_t len);

@@ -145,6 +145,15 @@ int hostnet_write_offload(struct hostnet *net, const struct hostnet_offload *o,
  * -EMSGSIZE if it did not fit in cap (the frame is dropped), other -errno. */
 ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap);
 
+/* hostnet_read() that may leave a frame's checksum to the caller: with
+ * receive offload on, a frame the host's stack made or checked comes as it
+ * is, perhaps with only the pseudo-header's sum in its checksum field, and
+ * *rx_flags says HOSTNET_RX_CSUM_OK (platform.h's KILN_NET_RX_CSUM_OK):
+ * one pass over the data less for a stack that trusts it. Otherwise 0, and
+ * the frame is as hostnet_read() gives it. */
+#define HOSTNET_RX_CSUM_OK 1u
+ssize_t hostnet_read_offload(struct hostnet *net, uint8_t *buf, size_t cap, unsigned *rx_flags);
+
 /* Wait until one of nets[0..n-1] has a frame to read or timeout_ns passes
  * (0: just poll; negative: forever), servicing user-mode networking's
  * sockets and timers meanwhile (that alone does not end the wait).

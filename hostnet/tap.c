@@ -60,13 +60,15 @@ static int tap_write_offload(struct hostnet *net, const struct hostnet_offload *
  * TUN_F_CSUM | TUN_F_TSO4): frames whose TCP or UDP checksum is partial
  * (NEEDS_CSUM: the field holds the pseudo-header's sum; the rest is ours
  * to add) and TCP/IPv4 super-frames of up to 64 KiB that Linux never cut
- * (GSO_TCPV4, always partial). The appliance gets them whole, checksum
- * complete, so its stack verifies every checksum as always: one frame per
- * 64 KiB instead of per 1.5 KiB. Without offloads neither should come; a
- * frame that does anyway is finished the same way, never passed on
- * partial. False if the header does not fit the frame. */
+ * (GSO_TCPV4, always partial): one frame per 64 KiB instead of per 1.5
+ * KiB. A reader that trusts the host (hostnet_read_offload, trust true)
+ * gets such a frame as it is, and is told; any other gets the checksum
+ * completed, so its stack verifies every checksum as always. Without
+ * offloads neither should come; a frame that does anyway is finished the
+ * same way, never passed on partial. False if the header does not fit the
+ * frame. */
 static bool finish_checksum(const struct hostnet *net, const struct virtio_net_hdr *h,
-			    uint8_t *frame, size_t len)
+			    uint8_t *frame, size_t len, bool trust, unsigned *rx_flags)
 {
 	size_t start = h->csum_start, at = start + h->csum_offset;
 	unsigned gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
@@ -76,6 +78,10 @@ static bool finish_checksum(const struct hostnet *net, const struct virtio_net_h
 	    (gso != VIRTIO_NET_HDR_GSO_TCPV4 || !(net->offloads & HOSTNET_OFFLOAD_LRO) ||
 	     !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)))
 		return false;
+	if (trust && (h->flags & (VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID))) {
+		*rx_flags |= HOSTNET_RX_CSUM_OK;
+		return true;
+	}
 	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
 		return true;
 	if (start < 14 || start >= len || at + 2 > len)
@@ -89,9 +95,11 @@ static bool finish_checksum(const struct hostnet *net, const struct virtio_net_h
 	return true;
 }
 
-static ssize_t tap_read(struct hostnet *net, uint8_t *buf, size_t cap)
+/* rx_flags NULL: complete every checksum; else trust the host and say so. */
+static ssize_t tap_receive(struct hostnet *net, uint8_t *buf, size_t cap, unsigned *rx_flags)
 {
 	struct tap *t = net->state;
+	unsigned ignored = 0;
 	/* A frame longer than cap (a tap with a larger MTU) lands partly in the
 	 * sink and is reported, not truncated silently. */
 	static uint8_t sink[65536];
@@ -107,9 +115,20 @@ static ssize_t tap_read(struct hostnet *net, uint8_t *buf, size_t cap)
 	n -= (ssize_t)sizeof(h);
 	if ((size_t)n > cap)
 		return -EMSGSIZE;
-	if (!finish_checksum(net, &h, buf, (size_t)n))
+	if (!finish_checksum(net, &h, buf, (size_t)n, rx_flags != NULL,
+			     rx_flags ? rx_flags : &ignored))
 		return -EIO;
 	return n;
+}
+
+static ssize_t tap_read(struct hostnet *net, uint8_t *buf, size_t cap)
+{
+	return tap_receive(net, buf, cap, NULL);
+}
+
+static ssize_t tap_read_offload(struct hostnet *net, uint8_t *buf, size_t cap, unsigned *rx_flags)
+{
+	return tap_receive(net, buf, cap, rx_flags);
 }
 
 static void tap_prepare(struct hostnet *net, struct pollset *ps, int64_t *timeout_ns)
@@ -151,7 +170,7 @@ static void tap_close(struct hostnet *net)
 
 static const struct backend tap_backend = {
 	tap_write, tap_read, tap_prepare, tap_dispatch, tap_readable, tap_fds, tap_close, NULL,
-	tap_write_offload,
+	tap_read_offload, tap_write_offload,
 };
 
 /* The interface's MTU (HOSTNET_MTU if it cannot be read; it always can for

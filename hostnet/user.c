@@ -253,7 +253,7 @@ static void user_close(struct hostnet *net)
 
 static const struct backend user_backend = {
 	user_write, user_read, user_prepare, user_dispatch, user_readable, user_fds, user_close,
-	user_flush, NULL, /* no offloads: libslirp wants whole frames */
+	user_flush, NULL, NULL, /* no offloads: libslirp wants whole frames */
 };
 
 int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err, size_t errlen)

@@ -45,7 +45,7 @@ static int mem_write_offload(struct hostnet *n, const struct hostnet_offload *o,
 	return 0;
 }
 static const struct backend mem = {mem_write, mem_read, mem_prepare, mem_dispatch,
-				   mem_readable, mem_fds, mem_close, NULL, mem_write_offload};
+				   mem_readable, mem_fds, mem_close, NULL, NULL, mem_write_offload};
 
 static struct hostnet *mem_net(const char *impair)
 {

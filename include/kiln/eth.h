@@ -36,6 +36,9 @@ struct eth_hdr {
 	uint8_t dst[ETH_ADDR_LEN];
 	uint8_t src[ETH_ADDR_LEN];
 	uint16_t type; /* host order */
+	/* Not from the wire: what the device said of the frame (platform.h
+	 * KILN_NET_RX_*), for the layers above; 0 from eth_decode(). */
+	unsigned rx_flags;
 };
 
 /* Decode the header of frame into *h and the bytes after it into *payload.
@@ -106,6 +109,10 @@ bool eth_register(struct eth *e, uint16_t type, eth_handler_fn fn, void *ctx);
  * the handler of their type; everything else is counted and dropped. Never
  * reads outside frame. */
 void eth_input(struct eth *e, struct view frame, kiln_time_t now);
+
+/* eth_input() of a frame of which the device said rx_flags (KILN_NET_RX_*),
+ * handed on in the header to the handler. */
+void eth_input_ex(struct eth *e, struct view frame, unsigned rx_flags, kiln_time_t now);
 
 /* Send the payload in pb (whose ownership passes here: it is freed in every
  * case) to dst with the given type, from our address. False if dropped. */

@@ -130,6 +130,9 @@ struct ipv4_packet {
 	uint8_t proto;
 	uint8_t ttl;
 	bool to_broadcast; /* sent to a broadcast address, not to ours */
+	/* The device vouched for the TCP/UDP checksum (ipv4_input_ex): the
+	 * protocol need not, and must not, verify it (it may be partial). */
+	bool l4_csum_ok;
 	struct view header;
 	struct view payload;
 };
@@ -254,6 +257,11 @@ void ipv4_set_time_exceeded(struct ipv4 *ip, ipv4_unreachable_fn fn, void *ctx);
  * have no address, unicast to any address is accepted, so that a DHCP client
  * can receive its offer. */
 void ipv4_input(struct ipv4 *ip, struct view pkt, kiln_time_t now);
+
+/* ipv4_input() of a packet whose TCP/UDP checksum the device vouched for
+ * (platform.h KILN_NET_RX_CSUM_OK) when l4_csum_ok: handed on in
+ * ipv4_packet.l4_csum_ok unless the packet was a fragment. */
+void ipv4_input_ex(struct ipv4 *ip, struct view pkt, bool l4_csum_ok, kiln_time_t now);
 
 /* The next hop for dst: dst itself on-link, the gateway off-link,
  * IPV4_BROADCAST for the limited or our subnet's broadcast address. False if

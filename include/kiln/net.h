@@ -105,6 +105,8 @@ bool net_set_ipv4(struct net *n, uint32_t addr, unsigned prefix_len, uint32_t ga
 
 /* One frame received from the device (valid during the call only). */
 void net_input(struct net *n, struct view frame, kiln_time_t now);
+/* net_input() of a frame of which the device said rx_flags (KILN_NET_RX_*). */
+void net_input_ex(struct net *n, struct view frame, unsigned rx_flags, kiln_time_t now);
 
 /* The earliest time net_tick() has work (ARP retries and expiry, IPv4
  * reassembly timeouts), or KILN_TIME_NEVER; and do that work. */

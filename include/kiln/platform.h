@@ -143,6 +143,18 @@ enum kiln_result kiln_net_write(kiln_handle_t handle, const uint8_t *buf, size_t
 enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
 			       size_t *read_size);
 
+/* What the device says of a frame it hands over (kiln_net_read_offload). */
+/* Its TCP or UDP checksum needs no check: the host's own stack made the
+ * data, or checked it, and may have left only the pseudo-header's sum in
+ * the field, so the stack must not verify it (virtio's NEEDS_CSUM and
+ * DATA_VALID). Only a device with KILN_NET_OFFLOAD_LRO says so. */
+#define KILN_NET_RX_CSUM_OK 1u
+
+/* kiln_net_read() that also says, in *rx_flags, what the device did
+ * (KILN_NET_RX_*; 0 on a device without offloads). */
+enum kiln_result kiln_net_read_offload(kiln_handle_t handle, uint8_t *buf, size_t size,
+				       size_t *read_size, unsigned *rx_flags);
+
 /* --- Block devices ------------------------------------------------------- */
 
 struct kiln_block_info {

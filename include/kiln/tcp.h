@@ -168,6 +168,10 @@ void tcp_stack_free(struct tcp_stack *s);
  * call. Anything wrong with it is a counted drop. */
 void tcp_input(struct tcp_stack *s, uint32_t src, uint32_t dst, struct view segment,
 	       kiln_time_t now);
+/* tcp_input() of a segment whose checksum the device vouched for
+ * (ipv4_packet.l4_csum_ok) when csum_ok: it is not verified. */
+void tcp_input_ex(struct tcp_stack *s, uint32_t src, uint32_t dst, struct view segment,
+		  bool csum_ok, kiln_time_t now);
 
 /* The earliest time at which tcp_tick() has work (a retransmission, a
  * delayed ACK, a probe, the end of a TIME_WAIT), or KILN_TIME_NEVER. O(1). */

@@ -27,6 +27,11 @@ bool eth_register(struct eth *e, uint16_t type, eth_handler_fn fn, void *ctx)
 
 void eth_input(struct eth *e, struct view frame, kiln_time_t now)
 {
+	eth_input_ex(e, frame, 0, now);
+}
+
+void eth_input_ex(struct eth *e, struct view frame, unsigned rx_flags, kiln_time_t now)
+{
 	struct eth_hdr h;
 	struct view payload;
 
@@ -35,6 +40,7 @@ void eth_input(struct eth *e, struct view frame, kiln_time_t now)
 		e->counters.rx_truncated++;
 		return;
 	}
+	h.rx_flags = rx_flags;
 	/* We join no multicast group, so only our address and broadcast. */
 	if (memcmp(h.dst, e->mac, ETH_ADDR_LEN) != 0 &&
 	    memcmp(h.dst, eth_broadcast, ETH_ADDR_LEN) != 0) {

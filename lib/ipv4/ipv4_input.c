@@ -48,6 +48,11 @@ static bool ipv4_for_us(const struct ipv4 *ip, uint32_t dst, bool *bcast)
 
 void ipv4_input(struct ipv4 *ip, struct view pkt, kiln_time_t now)
 {
+	ipv4_input_ex(ip, pkt, false, now);
+}
+
+void ipv4_input_ex(struct ipv4 *ip, struct view pkt, bool l4_csum_ok, kiln_time_t now)
+{
 	struct ipv4_hdr h;
 	struct view header, payload;
 	enum ipv4_decode_result res;
@@ -85,6 +90,7 @@ void ipv4_input(struct ipv4 *ip, struct view pkt, kiln_time_t now)
 	p.proto = h.proto;
 	p.ttl = h.ttl;
 	p.to_broadcast = bcast;
+	p.l4_csum_ok = l4_csum_ok;
 	p.header = header;
 	p.payload = payload;
 	ipv4_deliver(ip, &p, now);

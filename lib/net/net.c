@@ -8,8 +8,7 @@ static void net_ipv4_input(void *ctx, const struct eth_hdr *h, struct view paylo
 			   kiln_time_t now)
 {
 	struct net *n = ctx;
-	(void)h;
-	ipv4_input(&n->ip, payload, now);
+	ipv4_input_ex(&n->ip, payload, (h->rx_flags & KILN_NET_RX_CSUM_OK) != 0, now);
 }
 
 /* IPv4's link: resolve the next hop with ARP, which sends through Ethernet. */
@@ -59,6 +58,11 @@ bool net_set_ipv4(struct net *n, uint32_t addr, unsigned prefix_len, uint32_t ga
 void net_input(struct net *n, struct view frame, kiln_time_t now)
 {
 	eth_input(&n->eth, frame, now);
+}
+
+void net_input_ex(struct net *n, struct view frame, unsigned rx_flags, kiln_time_t now)
+{
+	eth_input_ex(&n->eth, frame, rx_flags, now);
 }
 
 kiln_time_t net_next_deadline(const struct net *n)

@@ -37,14 +37,16 @@ static void net_on_ready(struct loop_source *src)
 
 	for (int i = 0; i < NET_RX_BATCH; i++) {
 		size_t len;
-		enum kiln_result r = kiln_net_read(n->handle, n->rxbuf, n->rxbuf_len, &len);
+		unsigned flags;
+		enum kiln_result r = kiln_net_read_offload(n->handle, n->rxbuf, n->rxbuf_len, &len,
+							   &flags);
 		if (r == KILN_AGAIN)
 			break;
 		if (r != KILN_OK) {
 			n->counters.rx_read_errors++;
 			continue;
 		}
-		net_input(n, view_make(n->rxbuf, len), now);
+		net_input_ex(n, view_make(n->rxbuf, len), flags, now);
 	}
 }
 

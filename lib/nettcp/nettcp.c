@@ -7,7 +7,7 @@ static void tcp_from_ip(void *ctx, const struct ipv4_packet *pkt, kiln_time_t no
 	/* TCP over broadcast is meaningless (RFC 1122 4.2.3.10): dropped. */
 	if (pkt->to_broadcast)
 		return;
-	tcp_input(ctx, pkt->src, pkt->dst, pkt->payload, now);
+	tcp_input_ex(ctx, pkt->src, pkt->dst, pkt->payload, pkt->l4_csum_ok, now);
 }
 
 static void ip_from_tcp(void *ctx, uint32_t src, uint32_t dst, struct pbuf *pb)

@@ -5,13 +5,19 @@
 
 void tcp_input(struct tcp_stack *s, uint32_t src, uint32_t dst, struct view v, kiln_time_t now)
 {
+	tcp_input_ex(s, src, dst, v, false, now);
+}
+
+void tcp_input_ex(struct tcp_stack *s, uint32_t src, uint32_t dst, struct view v, bool csum_ok,
+		  kiln_time_t now)
+{
 	struct tcp_seg sg;
 	struct tcp_conn *c;
 	struct tcp_listener *l;
 	const struct tcp_hdr *h = &sg.h;
 
 	s->st.segs_in++;
-	switch (tcp_seg_parse(v, src, dst, &sg)) {
+	switch (tcp_seg_parse_ex(v, src, dst, !csum_ok, &sg)) {
 	case TCP_PARSE_OK:
 		break;
 	case TCP_PARSE_CHECKSUM:

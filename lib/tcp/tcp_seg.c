@@ -72,6 +72,12 @@ bool tcp_opts_parse(struct view v, struct tcp_opts *o)
 enum tcp_parse_result tcp_seg_parse(struct view v, uint32_t src, uint32_t dst,
 				    struct tcp_seg *out)
 {
+	return tcp_seg_parse_ex(v, src, dst, true, out);
+}
+
+enum tcp_parse_result tcp_seg_parse_ex(struct view v, uint32_t src, uint32_t dst, bool verify,
+				       struct tcp_seg *out)
+{
 	struct reader r = reader_make(v);
 	uint8_t off_byte;
 	size_t hlen;
@@ -94,9 +100,9 @@ enum tcp_parse_result tcp_seg_parse(struct view v, uint32_t src, uint32_t dst,
 		return TCP_PARSE_OFFSET;
 	if (hlen > v.len)
 		return TCP_PARSE_SHORT;
-	if (checksum_fold(checksum_add(checksum_pseudo_ipv4(src, dst, IPPROTO_TCP_NUM,
-							    (uint16_t)v.len),
-				       v.data, v.len)) != 0)
+	if (verify && checksum_fold(checksum_add(
+			      checksum_pseudo_ipv4(src, dst, IPPROTO_TCP_NUM, (uint16_t)v.len),
+			      v.data, v.len)) != 0)
 		return TCP_PARSE_CHECKSUM;
 	if (!view_sub(v, TCP_HDR_MIN, hlen - TCP_HDR_MIN, &opts) ||
 	    !tcp_opts_parse(opts, &out->h.opts))

@@ -80,6 +80,10 @@ enum tcp_parse_result {
  * Unknown options are skipped; a malformed option list fails. */
 enum tcp_parse_result tcp_seg_parse(struct view v, uint32_t src, uint32_t dst,
 				    struct tcp_seg *out);
+/* The same, verifying the checksum only if verify (the device vouched for
+ * it otherwise: tcp_input_ex). */
+enum tcp_parse_result tcp_seg_parse_ex(struct view v, uint32_t src, uint32_t dst, bool verify,
+				       struct tcp_seg *out);
 
 /* Options only (exposed for the known-answer tests). */
 bool tcp_opts_parse(struct view v, struct tcp_opts *out);

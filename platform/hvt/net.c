@@ -51,6 +51,15 @@ enum kiln_result kiln_net_write_offload(kiln_handle_t handle, const struct kiln_
 	return kiln_net_write(handle, buf, size);
 }
 
+enum kiln_result kiln_net_read_offload(kiln_handle_t handle, uint8_t *buf, size_t size,
+				       size_t *read_size, unsigned *rx_flags)
+{
+	if (rx_flags == NULL)
+		return KILN_EINVAL;
+	*rx_flags = 0;
+	return kiln_net_read(handle, buf, size, read_size);
+}
+
 enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
 			       size_t *read_size)
 {

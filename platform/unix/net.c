@@ -53,5 +53,16 @@ enum kiln_result kiln_net_read(kiln_handle_t handle, uint8_t *buf, size_t size,
 
 	if (d == NULL || buf == NULL || read_size == NULL)
 		return KILN_EINVAL;
-	return unix_net->read(d, buf, size, read_size);
+	return unix_net->read(d, buf, size, read_size, NULL);
+}
+
+enum kiln_result kiln_net_read_offload(kiln_handle_t handle, uint8_t *buf, size_t size,
+				       size_t *read_size, unsigned *rx_flags)
+{
+	struct unix_device *d = unix_device_get(handle, KILN_DEVICE_NET);
+
+	if (d == NULL || buf == NULL || read_size == NULL || rx_flags == NULL)
+		return KILN_EINVAL;
+	*rx_flags = 0;
+	return unix_net->read(d, buf, size, read_size, rx_flags);
 }

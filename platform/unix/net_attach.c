@@ -14,7 +14,8 @@
 
 _Static_assert(HOSTNET_OFFLOAD_CSUM == KILN_NET_OFFLOAD_CSUM &&
 		       HOSTNET_OFFLOAD_TSO4 == KILN_NET_OFFLOAD_TSO4 &&
-		       HOSTNET_TSO_MAX_FRAME == KILN_NET_TSO_MAX_FRAME,
+		       HOSTNET_TSO_MAX_FRAME == KILN_NET_TSO_MAX_FRAME &&
+		       HOSTNET_RX_CSUM_OK == KILN_NET_RX_CSUM_OK,
 	       "hostnet's offload bits are platform.h's");
 
 _Static_assert(UNIX_MAX_FORWARDS == HOSTNET_MAX_FORWARDS, "unix.h and hostnet.h agree");
@@ -43,9 +44,10 @@ static int options_once(char *err, size_t errlen)
 }
 
 static enum kiln_result host_read(struct unix_device *d, uint8_t *buf, size_t size,
-				  size_t *read_size)
+				  size_t *read_size, unsigned *rx_flags)
 {
-	ssize_t n = hostnet_read(d->hostnet, buf, size);
+	ssize_t n = rx_flags ? hostnet_read_offload(d->hostnet, buf, size, rx_flags)
+			     : hostnet_read(d->hostnet, buf, size);
 
 	if (n >= 0) {
 		*read_size = (size_t)n;

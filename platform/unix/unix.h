@@ -23,8 +23,9 @@ struct hostnet; /* hostnet/hostnet.h: the host side of a net device */
  * so that only an appliance that declares a net device links hostnet and
  * libslirp, even if it links a network library (net.c). */
 struct unix_net_backend {
+	/* rx_flags: NULL, or where KILN_NET_RX_* go (kiln_net_read_offload). */
 	enum kiln_result (*read)(struct unix_device *dev, uint8_t *buf, size_t size,
-				 size_t *read_size);
+				 size_t *read_size, unsigned *rx_flags);
 	enum kiln_result (*write)(struct unix_device *dev, const uint8_t *buf, size_t size);
 	enum kiln_result (*write_offload)(struct unix_device *dev,
 					  const struct kiln_net_offload *o, const uint8_t *buf,

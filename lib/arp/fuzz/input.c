@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t *copy = malloc(v.len ? v.len : 1);
 		memcpy(copy, v.data, v.len);
 		if (kind % 3 == 0) {
-			struct eth_hdr h = {{0}, {0}, ETH_TYPE_ARP};
+			struct eth_hdr h = {.type = ETH_TYPE_ARP};
 			arp_input(&a, &h, view_make(copy, v.len), now);
 		} else if (kind % 3 == 1) {
 			uint32_t ip = 0x0a090000;

@@ -112,7 +112,7 @@ TEST(resolves_then_sends_queued_packets_in_order)
 	memcpy(rep.sha, mac_a, 6);
 	memcpy(rep.tha, mac_b, 6);
 	struct pbuf *rb = arp_encode(&rep);
-	struct eth_hdr h = {{0}, {0}, ETH_TYPE_ARP};
+	struct eth_hdr h = {.type = ETH_TYPE_ARP};
 	arp_input(&f.arp, &h, pbuf_view(rb), SEC / 10);
 	pbuf_free(rb);
 	CHECK_EQ(f.cap.n, 3);
@@ -287,7 +287,7 @@ TEST(entry_in_use_is_refreshed_before_expiry)
 	memcpy(rep.sha, mac_a, 6);
 	memcpy(rep.tha, mac_b, 6);
 	struct pbuf *rb = arp_encode(&rep);
-	struct eth_hdr h = {{0}, {0}, ETH_TYPE_ARP};
+	struct eth_hdr h = {.type = ETH_TYPE_ARP};
 	arp_input(&f.arp, &h, pbuf_view(rb), late + 2);
 	pbuf_free(rb);
 	CHECK(arp_output(&f.arp, IP_A, packet(), ARP_ENTRY_TTL_NS + 1));

@@ -61,6 +61,22 @@ TEST(checksum_and_addresses_matter)
 	CHECK_EQ(tcp_seg_parse(view_make(data, sizeof(data)), B + 1, A, &s), TCP_PARSE_CHECKSUM);
 }
 
+/* A segment whose checksum the device vouched for (receive offload: the
+ * field may hold only the pseudo-header's sum) is parsed without it; every
+ * other check still holds. */
+TEST(checksum_left_to_the_device)
+{
+	struct tcp_seg s;
+	uint8_t b[sizeof(data)];
+	memcpy(b, data, sizeof(b));
+	b[16] ^= 0x5a; /* not the checksum any more */
+	CHECK_EQ(tcp_seg_parse_ex(view_make(b, sizeof(b)), B, A, true, &s), TCP_PARSE_CHECKSUM);
+	CHECK_EQ(tcp_seg_parse_ex(view_make(b, sizeof(b)), B, A, false, &s), TCP_PARSE_OK);
+	CHECK_EQ(s.payload.len, 5);
+	b[12] = 0x40; /* data offset 4: malformed whatever the checksum */
+	CHECK_EQ(tcp_seg_parse_ex(view_make(b, sizeof(b)), B, A, false, &s), TCP_PARSE_OFFSET);
+}
+
 TEST(malformed_headers)
 {
 	struct tcp_seg s;
