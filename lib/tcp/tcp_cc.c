@@ -1,4 +1,4 @@
-/* tcp_cc.c: congestion control, NewReno (RFC 5681 3, RFC 6582 3.2). */
+/* tcp_cc.c: congestion control and fast recovery: NewReno (RFC 5681 3, RFC 6582 3.2), with SACK the pipe (RFC 6675) over RACK's losses (RFC 8985). */
 #include "tcp_priv.h"
 
 uint32_t tcp_flight(const struct tcp_conn *c)
@@ -31,6 +31,7 @@ void tcp_cc_timeout(struct tcp_conn *c)
 	c->flags &= ~TF_RECOVERY;
 	c->recover = c->snd_max; /* RFC 6582 4.1: no fast retransmit for this window */
 	c->sb_n = 0;             /* resend everything; the peer may renege (RFC 2018 8) */
+	tcp_rack_timeout(c);
 }
 
 /* Send the first unacknowledged segment again. */
@@ -44,8 +45,6 @@ static void retransmit_first(struct tcp_conn *c, kiln_time_t now)
 	c->stack->st.retransmits++;
 	c->flags &= ~TF_RTT; /* Karn */
 	tcp_send_data(c, c->snd_una, len, fin, now);
-	c->rtx_next = c->snd_una + len;
-	c->rtx_high = c->snd_max;
 	tcp_rtx_arm(c, now);
 }
 
@@ -77,51 +76,54 @@ static bool send_one(struct tcp_conn *c, kiln_time_t now)
 	return c->snd_nxt != nxt;
 }
 
-/* SACK recovery (RFC 6675 5 (C), on scoreboard ranges): while the pipe
- * leaves a segment's room in cwnd, send by NextSeg's rules: the lost
- * holes not yet resent (rule 1), new data (rule 2), then holes below the
- * highest SACK not yet deemed lost (rule 3). Several per ACK, so that a
- * burst of losses is repaired in one round trip, not one hole per ACK. */
+/* SACK recovery (RFC 6675 5 (C)): while the pipe leaves a segment's
+ * room in cwnd, send by NextSeg's rules: what RACK deems lost and was not
+ * resent (rule 1), else new data (rule 2). Several per ACK, so that a
+ * burst of losses is repaired in one round trip, not one hole per ACK.
+ * Rule 3 (holes not yet deemed lost) is RACK's reorder timer's now. */
 static void sack_recovery_send(struct tcp_conn *c, kiln_time_t now)
 {
-	if (tcp_sack_rtx_lost(c))
-		c->stack->st.lost_retransmits++;
 	for (int n = 0; n < TCP_OUTPUT_BURST; n++) {
 		if (tcp_sack_pipe(c) + c->snd_mss > c->cwnd)
 			break;
-		if (tcp_sack_rtx_hole(c, tcp_sack_lost_edge(c), now))
+		if (tcp_rack_rtx_lost(c, now))
 			continue;
-		if (send_one(c, now))
-			continue;
-		if (!tcp_sack_rtx_hole(c, c->snd_max, now))
+		if (!send_one(c, now))
 			break;
 	}
 }
 
-static void enter_recovery(struct tcp_conn *c, kiln_time_t now);
-
-/* SACK shows snd_una lost: RFC 6675 IsLost (more than 2 SMSS SACKed
- * above it), or a tail loss probe sent 2 SRTT after the rest came back
- * SACKed while snd_una did not (reordering that long is unlikely, RFC
- * 8985 7.4). Fast recovery needs no 3 duplicates then. */
-static bool sack_lost(const struct tcp_conn *c)
-{
-	return (c->flags & TF_SACK) && c->sb_n &&
-	       ((c->flags & TF_TLP_SENT) || SEQ_GT(tcp_sack_lost_edge(c), c->snd_una));
-}
-
+/* With SACK and RACK's log, losses are RACK's to find (tcp_cc_sack_check
+ * after every ACK); without, NewReno's duplicate ACKs. */
 static bool sack_recovery(const struct tcp_conn *c)
 {
-	return (c->flags & TF_SACK) && c->sb_n;
+	return (c->flags & TF_SACK) && c->rack;
+}
+
+static void enter_recovery(struct tcp_conn *c, kiln_time_t now)
+{
+	c->stack->st.fast_retransmits++;
+	loss_window(c);
+	c->recover = c->snd_max;
+	c->flags |= TF_RECOVERY;
+	if (sack_recovery(c)) {
+		c->cwnd = c->ssthresh; /* RFC 6675 5 (4.2): the pipe, not inflation */
+		/* The first lost range whatever the pipe (RFC 6675 5 (4.3)). */
+		if (!tcp_rack_rtx_lost(c, now))
+			retransmit_first(c, now);
+		sack_recovery_send(c, now);
+		return;
+	}
+	retransmit_first(c, now);
+	c->cwnd = c->ssthresh + 3u * c->snd_mss;
+	tcp_output(c, now);
 }
 
 void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 {
 	if (c->flags & TF_RECOVERY) {
-		if (sack_recovery(c)) {
-			sack_recovery_send(c, now);
-			return;
-		}
+		if (sack_recovery(c))
+			return; /* tcp_cc_sack_check sends, by the pipe */
 		c->cwnd += c->snd_mss; /* inflate (RFC 6582 3.2 step 3) */
 		tcp_output(c, now);
 		return;
@@ -132,29 +134,21 @@ void tcp_cc_dupack(struct tcp_conn *c, kiln_time_t now)
 		limited_transmit(c, now);
 		return;
 	}
-	/* RFC 6582 3.2 step 2: only if this loss is past the last recovery
-	 * (after a timeout, duplicates may echo the go-back resends). SACK
-	 * blocks tell real holes from echoes: with them, recover now rather
-	 * than by one timeout per lost segment (as Linux's CA_Loss does). */
-	if (SEQ_LT(c->snd_una, c->recover) && !((c->flags & TF_SACK) && c->sb_n))
-		return;
-	enter_recovery(c, now);
-}
-
-static void enter_recovery(struct tcp_conn *c, kiln_time_t now)
-{
-	c->stack->st.fast_retransmits++;
-	loss_window(c);
-	c->recover = c->snd_max;
-	c->flags |= TF_RECOVERY;
-	retransmit_first(c, now);
 	if (sack_recovery(c)) {
-		c->cwnd = c->ssthresh; /* RFC 6675 5 (4.2): the pipe, not inflation */
-		sack_recovery_send(c, now);
+		/* Duplicates that SACK nothing (a peer that negotiated SACK
+		 * and sends no blocks): DupThresh says snd_una is lost. With
+		 * blocks, RACK decides, with its reordering window. */
+		if (!c->sb_n) {
+			tcp_rack_mark_first(c);
+			enter_recovery(c, now);
+		}
 		return;
 	}
-	c->cwnd = c->ssthresh + 3u * c->snd_mss;
-	tcp_output(c, now);
+	/* RFC 6582 3.2 step 2: only if this loss is past the last recovery
+	 * (after a timeout, duplicates may echo the go-back resends). */
+	if (SEQ_LT(c->snd_una, c->recover))
+		return;
+	enter_recovery(c, now);
 }
 
 void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
@@ -172,18 +166,14 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 			c->flags &= ~TF_RECOVERY;
 			return;
 		}
-		/* Partial ACK: the next hole is lost too; resend it and
-		 * deflate by what was acked (step 4). With SACK, the next
-		 * hole not yet resent, which may lie beyond snd_una. */
-		if (!sack_recovery(c) || (SEQ_LEQ(c->rtx_next, c->snd_una) &&
-					  !tcp_sack_sacked(c, c->snd_una, c->snd_una + 1)))
-			retransmit_first(c, now);
-		tcp_rtx_arm(c, now);
-		if (sack_recovery(c)) {
-			/* cwnd stays ssthresh; the pipe shrank by what was acked. */
-			sack_recovery_send(c, now);
+		/* Partial ACK. With SACK, cwnd stays ssthresh and the pipe
+		 * shrank by what was acked: tcp_cc_sack_check sends. Else
+		 * the next hole is lost too; resend it and deflate by what
+		 * was acked (step 4). */
+		if (sack_recovery(c))
 			return;
-		}
+		retransmit_first(c, now);
+		tcp_rtx_arm(c, now);
 		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 		if (acked >= c->snd_mss)
 			c->cwnd += c->snd_mss;
@@ -215,17 +205,20 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 
 void tcp_cc_sack_check(struct tcp_conn *c, kiln_time_t now)
 {
-	if ((c->flags & (TF_SACK | TF_RECOVERY)) != TF_SACK || !c->sb_n ||
-	    c->snd_una == c->snd_max || c->state == TCP_TIME_WAIT)
+	if (!sack_recovery(c) || c->snd_una == c->snd_max || c->state == TCP_TIME_WAIT)
 		return;
-	if (sack_lost(c))
+	tcp_rack_detect(c, now);
+	if (c->flags & TF_RECOVERY)
+		sack_recovery_send(c, now);
+	else if (tcp_rack_lost_bytes(c))
 		enter_recovery(c, now);
+	tcp_rack_arm(c);
 }
 
 /* RFC 8985 7.3: one segment, new data if the peer's window lets it out
  * (whatever cwnd says), else the last segment sent. Its ACK, with SACK,
- * shows what is missing. In recovery, the lost retransmissions: the holes
- * are resent from the start again. */
+ * shows what is missing: RACK deems lost what was sent before it,
+ * resent holes too (a lost retransmission). */
 void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now)
 {
 	uint32_t len, end;
@@ -233,11 +226,6 @@ void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now)
 	if (c->snd_una == c->snd_max)
 		return;
 	c->stack->st.tail_loss_probes++;
-	if (c->flags & TF_RECOVERY) {
-		c->rtx_next = c->snd_una;
-		if (tcp_sack_rtx_hole(c, c->snd_max, now))
-			return;
-	}
 	if (c->snd_nxt == c->snd_max && c->snd.len > tcp_flight(c) &&
 	    tcp_flight(c) + c->snd_mss <= c->snd_wnd && send_one(c, now))
 		return;

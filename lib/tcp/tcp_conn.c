@@ -68,6 +68,7 @@ void tcp_conn_free(struct tcp_conn *c)
 	tcp_timer_remove(c);
 	tcp_ring_release(s, &c->snd);
 	tcp_ring_release(s, &c->rcv);
+	tcp_rack_free(c);
 	if (c->aprev)
 		c->aprev->anext = c->anext;
 	else
@@ -90,6 +91,7 @@ void tcp_conn_closed(struct tcp_conn *c, int err)
 	c->t_rtx = c->t_delack = c->t_persist = c->t_keep = c->t_close = c->t_idle = KILN_TIME_NEVER;
 	tcp_timer_remove(c);
 	tcp_ring_release(s, &c->snd);
+	tcp_rack_free(c);
 	c->ooo_n = 0;
 	if (err) /* data received before a reset is lost (as Linux) */
 		tcp_ring_release(s, &c->rcv);

@@ -211,6 +211,7 @@ static bool ack_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t 
 			c->probes = 0;
 		}
 	}
+	tcp_rack_ack(c, h->ack, &h->opts, now);
 	tcp_sack_update(c, &h->opts);
 	if (SEQ_GT(h->ack, c->snd_una)) {
 		uint32_t acked = h->ack - c->snd_una;
@@ -231,6 +232,7 @@ static bool ack_input(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t 
 			c->snd_nxt = c->snd_una;
 		c->rtx_count = 0;
 		tcp_sack_trim(c);
+		tcp_rack_trim(c);
 		tcp_cc_ack(c, acked, now);
 		if (c->snd_una == c->snd_max)
 			c->t_rtx = KILN_TIME_NEVER;

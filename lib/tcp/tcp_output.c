@@ -195,6 +195,7 @@ void tcp_send_data(struct tcp_conn *c, uint32_t seq, uint32_t len, bool fin, kil
 		flags |= TCP_PSH; /* the last of what the app wrote */
 	conn_hdr(c, &h, flags, seq, now);
 	conn_send(c, &h, off, len);
+	tcp_rack_sent(c, seq, len + (fin ? 1 : 0), now);
 }
 
 static bool can_send_fin(const struct tcp_conn *c)
@@ -221,7 +222,7 @@ bool tcp_output_can_wait(const struct tcp_conn *c)
 void tcp_output(struct tcp_conn *c, kiln_time_t now)
 {
 	struct tcp_stack *s = c->stack;
-	uint32_t max = tcp_seg_limit(c);
+	uint32_t max = tcp_seg_limit(c), top = c->snd_max;
 	bool sent = false;
 
 	switch (c->state) {
@@ -283,6 +284,13 @@ void tcp_output(struct tcp_conn *c, kiln_time_t now)
 	}
 	if (!sent && (c->flags & TF_ACK_NOW))
 		tcp_send_ctl(c, TCP_ACK, c->snd_max, now);
+	/* New data: the tail loss probe is due 2 SRTT after the last of it
+	 * (RFC 8985 7.2). A timer armed when one segment was out is the
+	 * full RTO (its ACK may be delayed); a tail lost behind it cost a
+	 * timeout each. Not over a reorder timer, nor after a probe. */
+	if (SEQ_GT(c->snd_max, top) && (c->flags & TF_SACK) &&
+	    !(c->flags & (TF_TLP_SENT | TF_REO)))
+		tcp_rtx_arm(c, now);
 	/* Zero window with data waiting and nothing in flight: probe. */
 	if (c->snd_wnd == 0 && c->snd.len > c->snd_nxt - c->snd_una &&
 	    c->t_rtx == KILN_TIME_NEVER && c->t_persist == KILN_TIME_NEVER) {

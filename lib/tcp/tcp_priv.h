@@ -19,6 +19,16 @@
  * peer reports at most 3-4 per ACK; more ranges than this lose only the
  * precision of hole-filling, never data. */
 #define TCP_SB_MAX 4
+/* Ranges of the RACK send log (tcp_rack.c): when each unacknowledged
+ * range was last sent. Ranges sent in one burst share an entry, so a log
+ * holds as many bursts (about one per ACK) as a window; a fuller one
+ * merges neighbours sent closest in time, losing precision, not data.
+ * 64 ranges are 640 bytes, allocated with the first byte in flight and
+ * freed with the idle buffers: idle connections do not pay for them. */
+#define TCP_RACK_LOG 64
+/* Most quarter-RTTs in RACK's reordering window (RFC 8985 6.2 step 4
+ * grows it per round with D-SACKs; SRTT caps it anyway). */
+#define TCP_RACK_MULT_MAX 8
 /* Ephemeral ports tried per connect before TCP_EADDRINUSE (RFC 6056 3.3.4). */
 #define TCP_PORT_TRIES 64
 /* Largest backlog a listener may ask for. */
@@ -87,6 +97,25 @@ enum {
 	TF_SACK = 1 << 16,     /* SACK permitted both ways (RFC 2018) */
 	TF_TLP = 1 << 17,      /* t_rtx is a tail loss probe timeout (RFC 8985 7) */
 	TF_TLP_SENT = 1 << 18, /* a probe went out; snd_una has not moved since */
+	TF_REO = 1 << 19,      /* t_rtx is RACK's reorder timer (RFC 8985 6.3) */
+};
+
+/* RACK's state (RFC 8985 6.1) and the log it works on: range i is
+ * [i ? e[i-1].end : start, e[i].end), last sent at e[i].t (microseconds,
+ * 32 bits), in state fl[i]. The ranges run from snd_una to snd_max. */
+enum { TCP_RACK_RTX = 1, TCP_RACK_LOST = 2 }; /* sent more than once; deemed lost, not resent since */
+struct tcp_rack {
+	uint32_t start;
+	uint32_t xmit, end_seq, rtt; /* RACK.xmit_ts, .end_seq, .rtt of the latest sent delivered */
+	uint32_t min_rtt;            /* least RTT seen (us) */
+	uint32_t fack;               /* highest sequence delivered */
+	uint32_t last_t;             /* latest send time given */
+	uint32_t round;              /* snd_max when reo_mult last grew */
+	kiln_time_t reo_at;          /* reorder timer, KILN_TIME_NEVER if none */
+	uint8_t n, reo_mult;
+	bool valid, fack_valid, reordering_seen, round_valid;
+	uint8_t fl[TCP_RACK_LOG];
+	struct { uint32_t end, t; } e[TCP_RACK_LOG];
 };
 
 struct tcp_listener {
@@ -145,10 +174,10 @@ struct tcp_conn {
 	struct { uint32_t start, end; } ooo[TCP_OOO_MAX]; /* sequence ranges past rcv_nxt */
 
 	/* SACK (RFC 2018): the receiver's most recent out-of-order segment
-	 * (its block goes first); the sender's scoreboard and how far this
-	 * recovery has resent holes. */
-	uint32_t sack_recent, rtx_next;
-	uint32_t rtx_high;         /* snd_max when a hole was last resent */
+	 * (its block goes first); the sender's scoreboard and, while data is
+	 * in flight, RACK's log (NULL otherwise, or without SACK). */
+	uint32_t sack_recent;
+	struct tcp_rack *rack;
 	uint8_t sb_n;
 	struct tcp_sack_block sb[TCP_SB_MAX];
 
@@ -268,14 +297,26 @@ void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now);
 /* tcp_sack.c: the sender's scoreboard and hole retransmission. */
 void tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
 void tcp_sack_trim(struct tcp_conn *c);
-bool tcp_sack_rtx_hole(struct tcp_conn *c, uint32_t limit, kiln_time_t now);
-uint32_t tcp_sack_lost_edge(const struct tcp_conn *c);
+/* RFC 6675 SetPipe: outstanding, less SACKed, less deemed lost (RACK). */
 uint32_t tcp_sack_pipe(const struct tcp_conn *c);
-bool tcp_sack_rtx_lost(struct tcp_conn *c);
 /* SACKed bytes of the scoreboard inside [a, b). */
 uint32_t tcp_sack_sacked(const struct tcp_conn *c, uint32_t a, uint32_t b);
 unsigned tcp_sack_fill(const struct tcp_conn *c, struct tcp_opts *o);
 uint32_t tcp_flight(const struct tcp_conn *c);
+
+/* tcp_rack.c: RACK (RFC 8985 6) on the send log. */
+/* [seq, seq + len) (a FIN counts one) went out now: logged, no longer lost. */
+void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, kiln_time_t now);
+/* Before the ACK moves snd_una and the scoreboard: what it delivers. */
+void tcp_rack_ack(struct tcp_conn *c, uint32_t ack, const struct tcp_opts *o, kiln_time_t now);
+void tcp_rack_trim(struct tcp_conn *c); /* after snd_una moved */
+bool tcp_rack_detect(struct tcp_conn *c, kiln_time_t now);
+uint32_t tcp_rack_lost_bytes(const struct tcp_conn *c);
+bool tcp_rack_rtx_lost(struct tcp_conn *c, kiln_time_t now);
+void tcp_rack_mark_first(struct tcp_conn *c);
+void tcp_rack_timeout(struct tcp_conn *c);
+void tcp_rack_arm(struct tcp_conn *c);
+void tcp_rack_free(struct tcp_conn *c);
 
 /* tcp_input.c / tcp_listen_input.c */
 void tcp_input_listen(struct tcp_stack *s, struct tcp_listener *l, uint32_t src,

@@ -1,4 +1,4 @@
-/* tcp_sack.c: selective acknowledgment: blocks we send, the scoreboard of blocks we receive, hole retransmission (RFC 2018; recovery after RFC 6675, simplified). */
+/* tcp_sack.c: selective acknowledgment: blocks we send, the scoreboard of blocks we receive, the pipe (RFC 2018, RFC 6675 4). */
 #include "tcp_priv.h"
 
 /* --- Receiver: the blocks of an outgoing ACK ------------------------------ */
@@ -84,8 +84,6 @@ void tcp_sack_trim(struct tcp_conn *c)
 			c->sb[i].start = c->snd_una;
 		i++;
 	}
-	if (SEQ_LT(c->rtx_next, c->snd_una))
-		c->rtx_next = c->snd_una;
 }
 
 /* SACKed bytes of the scoreboard inside [a, b). */
@@ -104,103 +102,13 @@ uint32_t tcp_sack_sacked(const struct tcp_conn *c, uint32_t a, uint32_t b)
 	return n;
 }
 
-/* RFC 6675 4 IsLost, on ranges: the bytes not SACKed below the returned
- * edge have more than (DupThresh - 1) * SMSS bytes SACKed above them. The
- * blocks do not overlap (sb_add merges), so walking them from the highest
- * adds each once. snd_una when nothing is deemed lost. */
-uint32_t tcp_sack_lost_edge(const struct tcp_conn *c)
-{
-	uint32_t above = 0, top = c->snd_max;
-
-	for (uint8_t pass = 0; pass < c->sb_n; pass++) {
-		int8_t best = -1;
-		for (uint8_t i = 0; i < c->sb_n; i++)
-			if (SEQ_LT(c->sb[i].start, top) &&
-			    (best < 0 || SEQ_GT(c->sb[i].start, c->sb[best].start)))
-				best = (int8_t)i;
-		if (best < 0)
-			break;
-		above += c->sb[best].end - c->sb[best].start;
-		top = c->sb[best].start;
-		if (above > 2u * c->snd_mss)
-			return top;
-	}
-	return c->snd_una;
-}
-
-/* RFC 6675 4 SetPipe, on ranges: what is outstanding, less what was
- * SACKed, less the lost holes not yet resent (rtx_next is how far this
- * recovery has resent holes; a resent hole is in the network again). */
+/* RFC 6675 4 SetPipe: what is outstanding, less what was SACKed, less
+ * what RACK deems lost and was not resent since (tcp_rack.c). A resent
+ * range is in the network again, once. */
 uint32_t tcp_sack_pipe(const struct tcp_conn *c)
 {
-	uint32_t edge = tcp_sack_lost_edge(c), flight = tcp_flight(c);
-	uint32_t from = SEQ_GT(c->rtx_next, c->snd_una) ? c->rtx_next : c->snd_una;
-	uint32_t out = tcp_sack_sacked(c, c->snd_una, c->snd_max);
+	uint32_t flight = tcp_flight(c);
+	uint32_t out = tcp_sack_sacked(c, c->snd_una, c->snd_max) + tcp_rack_lost_bytes(c);
 
-	if (SEQ_LT(from, edge))
-		out += (edge - from) - tcp_sack_sacked(c, from, edge);
 	return flight > out ? flight - out : 0;
-}
-
-/* Resend the next hole below limit and below the highest SACKed byte
- * that this recovery has not resent yet. False if there is none. */
-bool tcp_sack_rtx_hole(struct tcp_conn *c, uint32_t limit, kiln_time_t now)
-{
-	uint32_t s = SEQ_GT(c->rtx_next, c->snd_una) ? c->rtx_next : c->snd_una;
-	uint32_t high = c->snd_una, e, len;
-
-	if (!(c->flags & TF_SACK) || !c->sb_n)
-		return false;
-	for (uint8_t i = 0; i < c->sb_n; i++)
-		if (SEQ_GT(c->sb[i].end, high))
-			high = c->sb[i].end;
-	if (SEQ_LT(limit, high))
-		high = limit;
-	/* Skip SACKed blocks at s: each pass moves past one (<= TCP_SB_MAX). */
-	for (uint8_t pass = 0; pass <= TCP_SB_MAX; pass++) {
-		bool moved = false;
-		for (uint8_t i = 0; i < c->sb_n; i++)
-			if (SEQ_LEQ(c->sb[i].start, s) && SEQ_LT(s, c->sb[i].end)) {
-				s = c->sb[i].end;
-				moved = true;
-			}
-		if (!moved)
-			break;
-	}
-	if (!SEQ_LT(s, high))
-		return false;
-	e = high;
-	for (uint8_t i = 0; i < c->sb_n; i++)
-		if (SEQ_GT(c->sb[i].start, s) && SEQ_LT(c->sb[i].start, e))
-			e = c->sb[i].start;
-	len = e - s;
-	if (len > c->snd_mss)
-		len = c->snd_mss;
-	if (s - c->snd_una >= c->snd.len)
-		return false; /* nothing of ours there (a FIN only) */
-	if (len > c->snd.len - (s - c->snd_una))
-		len = c->snd.len - (s - c->snd_una);
-	c->stack->st.retransmits++;
-	c->stack->st.sack_retransmits++;
-	c->flags &= ~TF_RTT; /* Karn */
-	tcp_send_data(c, s, len, false, now);
-	c->rtx_next = s + len;
-	c->rtx_high = c->snd_max;
-	return true;
-}
-
-/* A lost retransmission (Linux's tcp_mark_lost_retrans, RACK's idea in
- * RFC 8985 on ranges): more than 2 SMSS sent after the latest resent hole
- * have been SACKed, yet holes resent before it are not: those resends were
- * lost too. Start resending the holes again instead of waiting for the
- * timeout. True if it did. */
-bool tcp_sack_rtx_lost(struct tcp_conn *c)
-{
-	if (!SEQ_GT(c->rtx_next, c->snd_una) || !SEQ_LT(c->rtx_high, c->snd_max) ||
-	    SEQ_LT(c->rtx_high, c->snd_una) ||
-	    tcp_sack_sacked(c, c->rtx_high, c->snd_max) <= 2u * c->snd_mss)
-		return false;
-	c->rtx_next = c->snd_una;
-	c->rtx_high = c->snd_max;
-	return true;
 }

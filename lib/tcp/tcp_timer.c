@@ -123,7 +123,7 @@ void tcp_rtx_arm(struct tcp_conn *c, kiln_time_t now)
 	 * segment whose SACK shows what was lost, so that a loss at the
 	 * tail of a flight, or of a retransmission, is repaired by fast
 	 * recovery in a few round trips instead of a timeout (>= 200 ms). */
-	c->flags &= ~TF_TLP;
+	c->flags &= ~(TF_TLP | TF_REO);
 	if ((c->flags & (TF_SACK | TF_TLP_SENT)) == TF_SACK && c->srtt &&
 	    c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
 		kiln_time_t pto = (kiln_time_t)(c->srtt >> 2) * US; /* 2 SRTT */
@@ -159,6 +159,8 @@ static void on_idle(struct tcp_conn *c)
 	c->t_idle = KILN_TIME_NEVER;
 	if (!c->snd.len)
 		tcp_ring_release(c->stack, &c->snd);
+	if (c->snd_una == c->snd_max)
+		tcp_rack_free(c);
 	if (!c->rcv.len && !c->ooo_n)
 		tcp_ring_release(c->stack, &c->rcv);
 }
@@ -169,6 +171,7 @@ void tcp_time_wait(struct tcp_conn *c, kiln_time_t now)
 	c->t_rtx = c->t_persist = c->t_keep = c->t_delack = KILN_TIME_NEVER;
 	c->t_close = now + 2 * c->stack->cfg.msl;
 	tcp_ring_release(c->stack, &c->snd);
+	tcp_rack_free(c);
 	if (!c->rcv.len)
 		tcp_ring_release(c->stack, &c->rcv);
 	tcp_timer_update(c);
@@ -180,6 +183,12 @@ static bool on_rtx(struct tcp_conn *c, kiln_time_t now)
 	struct tcp_stack *s = c->stack;
 
 	c->t_rtx = KILN_TIME_NEVER;
+	if (c->flags & TF_REO) {
+		/* RACK's reorder window passed: look again (RFC 8985 6.3). */
+		tcp_rtx_arm(c, now);
+		tcp_cc_sack_check(c, now);
+		return true;
+	}
 	if (c->flags & TF_TLP) {
 		c->flags &= ~TF_TLP;
 		c->flags |= TF_TLP_SENT;

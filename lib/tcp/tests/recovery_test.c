@@ -73,6 +73,9 @@ static void setup(struct pair *p, struct capture *cap, struct tcp_listener **l,
 	CHECK_EQ((*ca)->snd_mss, 1448); /* 1460 less the timestamp option */
 	CHECK_EQ(tcp_write_nb(*ca, data, segs * (*ca)->snd_mss), (long)(segs * (*ca)->snd_mss));
 	CHECK_EQ(cap->n, 10);
+	/* The ACKs a test injects come a round trip later: RACK times
+	 * every segment (an ACK in the same instant is no RTT sample). */
+	p->now += 2 * MSEC;
 }
 
 static void teardown(struct pair *p, struct tcp_listener *l, struct tcp_conn *ca,
@@ -161,7 +164,9 @@ TEST(window_updates_without_sack_are_not_duplicates)
 
 /* After a timeout, SACK blocks that show holes start fast recovery again
  * (NewReno alone must wait for snd_una to pass the old snd_max, RFC 6582
- * 4.1: its duplicates could be echoes of the go-back retransmissions). */
+ * 4.1: its duplicates could be echoes of the go-back retransmissions).
+ * RACK deems lost what was sent before the delivered segment: the second
+ * segment, not the first, whose resend after the timeout is younger. */
 TEST(fast_retransmit_after_a_timeout_with_sack)
 {
 	struct pair p;
@@ -184,15 +189,16 @@ TEST(fast_retransmit_after_a_timeout_with_sack)
 		ack_to_a(&p, ca, una, 60000, &b, 1);
 	}
 	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
-	CHECK_EQ(sent_at(&cap, n0, una), 1);
+	CHECK_EQ(sent_at(&cap, n0, una + mss), 1);
+	CHECK_EQ(sent_at(&cap, n0, una), 0);
 	CHECK(ca->flags & TF_RECOVERY);
 	teardown(&p, l, ca, cb);
 }
 
-/* RFC 6675: snd_una deemed lost by the SACK blocks (more than 2 SMSS
- * SACKed above it) starts recovery without waiting for 3 duplicates, and
- * every hole deemed lost is resent as soon as the pipe leaves room in
- * cwnd, several per ACK, not one per ACK. */
+/* RACK (RFC 8985): every hole sent before a SACKed segment is lost once
+ * its reordering window passed, none when 3 segments are SACKed and no
+ * reordering was seen; each is resent as soon as the pipe (RFC 6675)
+ * leaves room in cwnd, several per ACK, not one per ACK. */
 TEST(several_lost_holes_resent_per_ack_within_the_pipe)
 {
 	struct pair p;
@@ -205,37 +211,42 @@ TEST(several_lost_holes_resent_per_ack_within_the_pipe)
 	setup(&p, &cap, &l, &ca, &cb, 20);
 	una = ca->snd_una;
 	m = ca->snd_mss;
-	/* Segments 2, 5, 8 and 9 arrived; 0-1, 3-4 and 6-7 are holes, those
-	 * below 5 deemed lost (3 segments SACKed above). */
+	/* Segments 2, 5, 8 and 9 arrived; 0-1, 3-4 and 6-7 are holes. */
 	struct tcp_sack_block b[3] = {{una + 8 * m, una + 10 * m}, {una + 5 * m, una + 6 * m},
 				      {una + 2 * m, una + 3 * m}};
 	ack_to_a(&p, ca, una, 60000, b, 3);
 	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
 	/* Limited transmit sent 10 first; ssthresh is half of 11 segments. */
 	CHECK_EQ(cap.seg[10].seq, una + 10 * m);
 	CHECK_EQ(ca->cwnd, 11 * m / 2);
-	/* 0 first; then the pipe (11 out, 4 SACKed, 1, 3 and 4 lost) = 4
-	 * leaves room for 1 in the same ACK. */
-	CHECK_EQ(cap.n, 11 + 2);
+	CHECK_EQ(tcp_rack_lost_bytes(ca), 6 * m - 4 * m); /* 6 lost, 4 resent */
+	/* 0 first; then the pipe (11 out, 4 SACKed, 6 lost) = 1 leaves room
+	 * for 3 more in the same ACK: 1, 3, 4. */
+	CHECK_EQ(cap.n, 11 + 4);
 	CHECK_EQ(sent_at(&cap, 11, una), 1);
 	CHECK_EQ(sent_at(&cap, 11, una + m), 1);
+	CHECK_EQ(sent_at(&cap, 11, una + 3 * m), 1);
+	CHECK_EQ(sent_at(&cap, 11, una + 4 * m), 1);
 	CHECK(tcp_sack_pipe(ca) <= ca->cwnd && tcp_sack_pipe(ca) + m > ca->cwnd);
 	/* A duplicate: the pipe is full, nothing more. */
 	ack_to_a(&p, ca, una, 60000, b, 3);
-	CHECK_EQ(cap.n, 13);
-	/* 0 and 1 arrive: the pipe drops to 3 (9 out, 4 SACKed, 3 and 4
+	CHECK_EQ(cap.n, 15);
+	/* 0 and 1 arrive: the pipe drops to 3 (9 out, 4 SACKed, 6 and 7
 	 * lost): both lost holes go in one ACK. */
 	n0 = cap.n;
 	ack_to_a(&p, ca, una + 2 * m, 60000, b, 3);
 	CHECK_EQ(cap.n - n0, 2);
-	CHECK_EQ(sent_at(&cap, n0, una + 3 * m), 1);
-	CHECK_EQ(sent_at(&cap, n0, una + 4 * m), 1);
+	CHECK_EQ(sent_at(&cap, n0, una + 6 * m), 1);
+	CHECK_EQ(sent_at(&cap, n0, una + 7 * m), 1);
+	CHECK_EQ(tcp_rack_lost_bytes(ca), 0);
 	CHECK(ca->flags & TF_RECOVERY);
 	teardown(&p, l, ca, cb);
 }
 
-/* A resent hole lost again: data sent after it is SACKed (3 segments),
- * it is not. It is resent at once, not after the timeout. */
+/* A resent hole lost again: data sent after it is SACKed, it is not
+ * (RACK: no reordering seen, so no window to wait). It is resent at once,
+ * not after the timeout. */
 TEST(a_lost_retransmission_is_resent_without_a_timeout)
 {
 	struct pair p;
@@ -257,9 +268,10 @@ TEST(a_lost_retransmission_is_resent_without_a_timeout)
 	for (uint32_t k = 11; k <= 16 && sent_at(&cap, 0, una + (k - 1) * m) &&
 			      !tcp_stack_stats(p.a)->lost_retransmits; k++) {
 		b.end = una + k * m;
+		p.now += 2 * MSEC; /* a round trip after the send */
 		ack_to_a(&p, ca, una, 60000, &b, 1);
 	}
-	CHECK_EQ(b.end, una + 14 * m); /* 11, 12, 13 SACKed after the resend */
+	CHECK_EQ(b.end, una + 12 * m); /* 11, sent after the resend, SACKed */
 	CHECK_EQ(tcp_stack_stats(p.a)->lost_retransmits, 1);
 	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
 	CHECK_EQ(sent_at(&cap, 10, una), 2);
