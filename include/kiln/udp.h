@@ -73,6 +73,11 @@ enum udp_decode_result {
  * the payload, trimmed to the length field. */
 enum udp_decode_result udp_decode(struct view seg, uint32_t src, uint32_t dst,
 				  struct udp_hdr *h, struct view *data);
+/* The same, checking the checksum only if verify: udp_input() does not
+ * when the device vouched for it (ipv4_packet.l4_csum_ok), for then the
+ * field may hold only the pseudo-header's sum (docs/offload.md). */
+enum udp_decode_result udp_decode_ex(struct view seg, uint32_t src, uint32_t dst, bool verify,
+				     struct udp_hdr *h, struct view *data);
 
 /* Prepend a UDP header to pb (the payload) and fill in length and checksum
  * for the pseudo-header src -> dst. False without headroom or if too long. */

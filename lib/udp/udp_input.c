@@ -50,7 +50,7 @@ void udp_input(void *ctx, const struct ipv4_packet *pkt, kiln_time_t now)
 	struct udp_socket *s;
 
 	u->counters.rx_datagrams++;
-	switch (udp_decode(pkt->payload, pkt->src, pkt->dst, &h, &data)) {
+	switch (udp_decode_ex(pkt->payload, pkt->src, pkt->dst, !pkt->l4_csum_ok, &h, &data)) {
 	case UDP_DECODE_OK:
 		break;
 	case UDP_DECODE_TRUNCATED:
