@@ -65,10 +65,14 @@ static size_t encode(const struct dns_server *s, const struct reply *r, size_t l
 					continue;
 				struct dns_name owner;
 				struct dns_mark mark = dns_enc_mark(&e);
-				if (it->use_qname)
+				if (it->synth) {
+					owner.len = it->synth_len;
+					memcpy(owner.wire, it->synth, it->synth_len);
+				} else if (it->use_qname) {
 					owner = r->m->question.name;
-				else
+				} else {
 					dns_node_name(it->z, it->node, &owner);
+				}
 				for (unsigned i = 0; i < it->set->count; i++)
 					dns_enc_rr(&e, &owner, it->set->type, DNS_CLASS_IN, it->ttl,
 						   dns_rrset_rdata(it->z, it->set, i));

@@ -26,6 +26,12 @@ struct plan_item {
 	uint32_t ttl;
 	bool use_qname; /* owner written as the question's name */
 	uint8_t group;  /* GROUP_* */
+	/* A record synthesized from a wildcard (RFC 4592 3.3.1): the owner is
+	 * the name that matched it, in wire form (the question's name or a
+	 * name in the RDATA of a record of the zone, both outliving the
+	 * plan); NULL for records owned by their node. */
+	const uint8_t *synth;
+	uint8_t synth_len;
 };
 
 struct dns_plan {

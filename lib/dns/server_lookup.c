@@ -1,7 +1,10 @@
 /* server_lookup.c: what an authoritative server answers: zone choice,
- * referrals, CNAME chains, negative answers, ANY, additional-section
- * processing (RFC 1034 4.3.2, RFC 2308, RFC 4035 3.1.4.1, RFC 8482). */
+ * referrals, CNAME chains, wildcards, negative answers, ANY,
+ * additional-section processing (RFC 1034 4.3.2-4.3.3, RFC 4592, RFC 2308,
+ * RFC 4035 3.1.4.1, RFC 8482). */
 #include "server_int.h"
+
+#include <string.h>
 
 #include "name_int.h"
 #include "rdata_fields.h"
@@ -17,22 +20,40 @@ static const struct dns_zone *zone_for(const struct dns_server *s, const struct 
 	return best;
 }
 
-static bool in_plan(const struct dns_plan *p, const struct dns_rrset *set)
+/* The same RRset with the same owner: a node's own RRset is in a message
+ * at most once, a wildcard's once per name it is synthesized for. That is
+ * NSD's rule (its "already added" check keys on the RRset and the owner's
+ * domain), including one quirk kept so that both answer alike: the
+ * question's name is a domain of its own there, so a wildcard CNAME that
+ * points back at the question's name ("*.l CNAME a.l", query a.l) is
+ * written twice, once for the question and once for the target, before
+ * the loop stops. */
+static bool in_plan(const struct dns_plan *p, const struct dns_rrset *set, bool use_qname,
+		    const uint8_t *synth, uint8_t synth_len)
 {
 	for (int sec = 0; sec < 3; sec++)
-		for (unsigned i = 0; i < p->n[sec]; i++)
-			if (p->items[sec][i].set == set)
+		for (unsigned i = 0; i < p->n[sec]; i++) {
+			const struct plan_item *it = &p->items[sec][i];
+			if (it->set != set || !it->synth != !synth ||
+			    (synth && it->use_qname != use_qname))
+				continue;
+			if (!synth ||
+			    dns_wire_name_compare(it->synth, it->synth_len, synth, synth_len) == 0)
 				return true;
+		}
 	return false;
 }
 
-/* Add an RRset to a section unless it is already in the message. */
+/* Add an RRset to a section unless it is already in the message. synth:
+ * the owner of an RRset synthesized from a wildcard, else NULL. */
 static bool add(struct dns_plan *p, int sec, const struct dns_zone *z, const struct dns_node *node,
-		const struct dns_rrset *set, bool use_qname, uint8_t group)
+		const struct dns_rrset *set, bool use_qname, uint8_t group, const uint8_t *synth,
+		uint8_t synth_len)
 {
-	if (!set || in_plan(p, set) || p->n[sec] >= DNS_SECTION_MAX)
+	if (!set || in_plan(p, set, use_qname, synth, synth_len) || p->n[sec] >= DNS_SECTION_MAX)
 		return false;
-	p->items[sec][p->n[sec]++] = (struct plan_item){z, node, set, set->ttl, use_qname, group};
+	p->items[sec][p->n[sec]++] =
+		(struct plan_item){z, node, set, set->ttl, use_qname, group, synth, synth_len};
 	return true;
 }
 
@@ -44,7 +65,8 @@ static void add_soa(struct dns_plan *p, const struct dns_zone *z, bool class_any
 	const struct dns_node *a = apex(z);
 	if (class_any)
 		return;
-	if (add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_SOA), false, GROUP_AUTHORITY))
+	if (add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_SOA), false, GROUP_AUTHORITY,
+		NULL, 0))
 		p->items[SEC_AUTHORITY][p->n[SEC_AUTHORITY] - 1].ttl = z->neg_ttl;
 }
 
@@ -52,14 +74,17 @@ static void add_soa(struct dns_plan *p, const struct dns_zone *z, bool class_any
  * highest node strictly below the apex that holds NS is a zone cut (a DS
  * query at the cut itself belongs to the parent, RFC 4035 3.1.4.1); else
  * *node is name's own node, or NULL if name does not exist (empty
- * non-terminals are nodes, so a missing ancestor means a missing name). */
-static const struct dns_node *descend(const struct dns_zone *z, const struct dns_name *name,
-				      uint16_t qtype, const struct dns_node **node)
+ * non-terminals are nodes, so a missing ancestor means a missing name).
+ * *ce is the last node found on the way: name's closest encloser when
+ * name does not exist (RFC 4592 3.3.1), the cut when there is one. */
+static const struct dns_node *walk(const struct dns_zone *z, const struct dns_name *name,
+				   uint16_t qtype, bool cuts, const struct dns_node **node,
+				   const struct dns_node **ce)
 {
 	uint8_t key[DNS_NAME_KEY_MAX];
 	size_t klen = dns_name_key(name->wire, name->len, key);
 	unsigned top = dns_name_labels(&z->origin), l = 0;
-	*node = apex(z);
+	*node = *ce = apex(z);
 	/* Each 0 in the key ends a label (other octets are >= 1), and the
 	 * prefix up to it is the key of that ancestor. */
 	for (size_t i = 0; i < klen; i++) {
@@ -68,15 +93,40 @@ static const struct dns_node *descend(const struct dns_zone *z, const struct dns
 		*node = dns_zone_find_key(z, key, i + 1);
 		if (!*node)
 			return NULL;
-		if (dns_node_rrset(z, *node, DNS_TYPE_NS) && !(i + 1 == klen && qtype == DNS_TYPE_DS))
+		*ce = *node;
+		if (cuts && dns_node_rrset(z, *node, DNS_TYPE_NS) &&
+		    !(i + 1 == klen && qtype == DNS_TYPE_DS))
 			return *node;
 	}
 	return NULL;
 }
 
-/* The domain name inside record i of set (NS, CNAME, PTR, MX, SRV). */
+static const struct dns_node *descend(const struct dns_zone *z, const struct dns_name *name,
+				      uint16_t qtype, const struct dns_node **node,
+				      const struct dns_node **ce)
+{
+	return walk(z, name, qtype, true, node, ce);
+}
+
+/* The source of synthesis for a name that does not exist and whose closest
+ * encloser is ce: the node "*.<ce>" if there is one (RFC 4592 3.3.1). It
+ * may be an empty non-terminal (only "x.*.<ce>" has data): a source that
+ * holds no RRsets, so every type is NODATA (RFC 4592 3.3.3, 4.1). The key
+ * of "*" below ce is ce's key, the octet '*' and the label end. */
+static const struct dns_node *wildcard(const struct dns_zone *z, const struct dns_node *ce)
+{
+	uint8_t key[DNS_NAME_KEY_MAX + 2];
+	memcpy(key, z->blob + ce->key_off, ce->key_len);
+	key[ce->key_len] = '*';
+	key[ce->key_len + 1] = 0;
+	return dns_zone_find_key(z, key, ce->key_len + 2u);
+}
+
+/* The domain name inside record i of set (NS, CNAME, PTR, MX, SRV); *raw:
+ * its wire form inside the zone's RDATA (uncompressed, so the same octets),
+ * where a wildcard synthesized for it finds its owner. */
 static bool target(const struct dns_zone *z, const struct dns_rrset *set, unsigned i,
-		   struct dns_name *out)
+		   struct dns_name *out, const uint8_t **raw)
 {
 	struct view rd = dns_rrset_rdata(z, set, i);
 	struct dns_rd_iter it;
@@ -86,6 +136,7 @@ static bool target(const struct dns_zone *z, const struct dns_rrset *set, unsign
 	while (dns_rd_next(&it, &f, &done) == DNS_OK && !done)
 		if (f.kind == 'n' || f.kind == 'N') {
 			*out = f.name;
+			*raw = f.raw.data;
 			return true;
 		}
 	return false;
@@ -95,7 +146,13 @@ static bool target(const struct dns_zone *z, const struct dns_rrset *set, unsign
  * answer and authority sections, from the zone being answered, in NSD's
  * order. Data at or below a zone cut (glue) is added only for a referral's
  * NS RRset: elsewhere it is not the zone's authoritative data (RFC 2181
- * 6.1), and NSD leaves it out too. */
+ * 6.1), and NSD leaves it out too. A target that does not exist gets its
+ * records from the wildcard of its closest encloser, owned by the target's
+ * name (RFC 4592 3.3.1 applies to every lookup; NSD synthesizes here too).
+ * Glue for a referral is looked up below the cut the same way, ignoring the
+ * cut: a server name there that only an occluded wildcard matches gets the
+ * wildcard's addresses, as NSD gives them (an occluded wildcard answers no
+ * query, RFC 4592 2.2.3, but NSD serves occluded data as glue). */
 static void additional(struct dns_plan *p)
 {
 	static const uint16_t types[2] = {DNS_TYPE_A, DNS_TYPE_AAAA};
@@ -109,19 +166,25 @@ static void additional(struct dns_plan *p)
 				continue;
 			for (unsigned i = 0; i < it->set->count; i++) {
 				struct dns_name tn;
-				if (!target(it->z, it->set, i, &tn) || !dns_name_is_below(&tn, &it->z->origin))
+				const uint8_t *raw, *synth = NULL;
+				if (!target(it->z, it->set, i, &tn, &raw) ||
+				    !dns_name_is_below(&tn, &it->z->origin))
 					continue;
 				bool referral = it->set->type == DNS_TYPE_NS && it->node != apex(it->z);
-				const struct dns_node *n;
-				if (descend(it->z, &tn, 0, &n)) {
+				const struct dns_node *n, *ce;
+				if (descend(it->z, &tn, 0, &n, &ce)) {
 					if (!referral)
 						continue; /* glue, outside a referral */
-					n = dns_zone_find(it->z, &tn);
+					walk(it->z, &tn, 0, false, &n, &ce);
+				}
+				if (!n && (n = wildcard(it->z, ce))) {
+					synth = raw;
 				}
 				if (n) {
 					const struct dns_rrset *s = dns_node_rrset(it->z, n, types[t]);
 					add(p, SEC_ADDITIONAL, it->z, n, s, false,
-					    types[t] == DNS_TYPE_A ? GROUP_ADD_A : GROUP_ADD_AAAA);
+					    types[t] == DNS_TYPE_A ? GROUP_ADD_A : GROUP_ADD_AAAA, synth,
+					    tn.len);
 				}
 			}
 		}
@@ -161,6 +224,10 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 		       bool class_any, struct dns_plan *p)
 {
 	struct dns_name name = *qname;
+	/* The name being answered as it is written in the message: the
+	 * question's, then each CNAME's target inside its RDATA; a wildcard's
+	 * RRsets are synthesized with it as their owner (RFC 4592 3.3.1). */
+	const uint8_t *owner = qname->wire;
 	p->rcode = DNS_RCODE_NOERROR;
 	p->aa = !class_any;
 	p->referral = false;
@@ -179,20 +246,30 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 			if (parent)
 				z = parent;
 		}
-		const struct dns_node *node;
-		const struct dns_node *cut = descend(z, &name, qtype, &node);
+		const struct dns_node *node, *ce;
+		const struct dns_node *cut = descend(z, &name, qtype, &node, &ce);
 		if (cut) {
+			/* At or below a cut: a referral, whatever wildcards the
+			 * parent has (RFC 4592 2.2.3: no synthesis below a cut,
+			 * and a cut is found before any encloser below it). */
 			if (first)
 				p->aa = false;
 			add(p, SEC_AUTHORITY, z, cut, dns_node_rrset(z, cut, DNS_TYPE_NS), false,
-			    GROUP_AUTHORITY);
+			    GROUP_AUTHORITY, NULL, 0);
 			p->referral = true;
 			break;
 		}
+		const uint8_t *synth = NULL;
 		if (!node) {
-			p->rcode = DNS_RCODE_NXDOMAIN;
-			add_soa(p, z, class_any);
-			return true;
+			/* No node at all (an empty non-terminal is a node and
+			 * blocks synthesis, RFC 4592 2.2.2): the wildcard child
+			 * of the closest encloser answers, if there is one. */
+			if (!(node = wildcard(z, ce))) {
+				p->rcode = DNS_RCODE_NXDOMAIN;
+				add_soa(p, z, class_any);
+				return true;
+			}
+			synth = owner;
 		}
 		const struct dns_rrset *set;
 		if (qtype == DNS_TYPE_ANY) {
@@ -201,21 +278,21 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 				add_soa(p, z, class_any);
 				return true;
 			}
-			add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER);
+			add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER, synth, name.len);
 			break;
 		}
 		if ((set = dns_node_rrset(z, node, qtype))) {
-			add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER);
+			add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER, synth, name.len);
 			const struct dns_node *a = apex(z);
 			if (!class_any)
 				add(p, SEC_AUTHORITY, z, a, dns_node_rrset(z, a, DNS_TYPE_NS), false,
-				    GROUP_AUTHORITY_OPT);
+				    GROUP_AUTHORITY_OPT, NULL, 0);
 			break;
 		}
 		if ((set = dns_node_rrset(z, node, DNS_TYPE_CNAME))) {
-			if (!add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER))
+			if (!add(p, SEC_ANSWER, z, node, set, first, GROUP_ANSWER, synth, name.len))
 				return true; /* a loop: the CNAME is already in */
-			if (hop + 1 >= DNS_CNAME_CHAIN_MAX || !target(z, set, 0, &name))
+			if (hop + 1 >= DNS_CNAME_CHAIN_MAX || !target(z, set, 0, &name, &owner))
 				return true;
 			continue;
 		}

@@ -98,6 +98,32 @@ for n in ['web.' + origin, 'sub.' + origin, 'other.test.']:
     queries.append((n, 'A', ['-c', 'CH']))
     queries.append((n, 'A', ['-c', 'ANY']))
 
+# Wildcards (lib/dns/tests/zones/wild.test.zone, RFC 4592 2.2.1's example and
+# more): names that match a wildcard, names blocked by an existing node or
+# an empty non-terminal, names below cuts, CNAMEs and additional data from
+# wildcards, literal '*' labels, odd case.
+if any(zo == 'wild.test.' for _, zo in zones):
+    wild = [('host3', 'MX A TXT ANY AAAA CNAME DS NS SOA'), ('foo.bar', 'TXT MX'),
+            ('host1', 'MX TXT'), ('sub.*', 'MX TXT'), ('_telnet._tcp.host1', 'SRV A'),
+            ('host.subdel', 'A MX'), ('ghost.*', 'MX TXT'), ('_tcp.host1', 'A TXT'),
+            ('*', 'MX TXT A'), ('a.cn', 'A AAAA CNAME TXT ANY MX'), ('x.y.cn', 'A'),
+            ('x.loop', 'A CNAME'), ('again.loop', 'A'), ('q.mxa', 'MX A ANY'), ('x.chain', 'A AAAA'),
+            ('y.e', 'A TXT'), ('q.y.e', 'A'), ('z.e', 'A TXT MX'), ('x.y.e', 'A TXT'),
+            ('q.ew', 'TXT A ANY'), ('*.ew', 'TXT'), ('a.*.ew', 'TXT'), ('b.q.ew', 'TXT'),
+            ('x.subdel', 'A'), ('*.subdel', 'A'), ('x.deleg', 'A'), ('ns.deleg', 'A'),
+            ('x.deleg2', 'A NS'), ('deleg2', 'NS A'),
+            ('q.cut', 'A'), ('x.in.cut', 'A'), ('in.cut', 'A NS'), ('q.mxg', 'MX'),
+            ('lit.*.x.sub.*', 'A'), ('foo.x.sub.*', 'A'), ('x.sub.*', 'A'),
+            ('q.multi', 'ANY A AAAA SRV HINFO TYPE65280 TXT'), ('b.a.multi', 'TXT A'),
+            ('q.a.multi', 'A'), ('QQ.MiXeD', 'A'), ('Zz.Cn', 'A'), ('HoSt3', 'MX'),
+            ('a.out', 'A'), ('deep.er.name.host3', 'TXT')]
+    for n, ts in wild:
+        for t in ts.split():
+            queries.append((n + '.wild.test.', t, []))
+    for opts in [['+noedns'], ['+tcp'], ['+bufsize=512']]:
+        for n, t in [('host3', 'MX'), ('q.multi', 'A'), ('q.mxa', 'MX'), ('a.cn', 'A')]:
+            queries.append((oddcase(n) + '.wild.test.', t, opts))
+
 
 # The random zone: each owner with three random types, names below owners
 # that do not exist, and random case.
@@ -118,6 +144,20 @@ if rand_zone:
                             rng.choice([[], [], ['+noedns'], ['+bufsize=1232']])))
         if rng.random() < 0.3:
             queries.append(('zz.' + n, rng.choice(rtypes), []))
+    # Wildcards: the parent of every '*' label; names that match the
+    # wildcard (one and two labels below it), names below the wildcard
+    # itself, below the empty non-terminal, the existing name and the cut
+    # that randzone.py may put beside it.
+    wtypes = ['A', 'AAAA', 'TXT', 'MX', 'CNAME', 'ANY', 'NS', 'DS', 'SRV', 'SOA']
+    wparents = sorted({n.lower().split('*.', 1)[1] if n.startswith('*.') else
+                       n.lower().split('.*.', 1)[1] for n in rnames
+                       if n.startswith('*.') or '.*.' in n})
+    for par in wparents:
+        probes = ['w%d.' % k for k in range(3)] + ['a.b.', 'Hit.Odd.Case.', 'ghost.*.', 'x.*.',
+                                                  'q.ent.', 'q.c.ent.', 'x.cut.', 'q.lit.', 'lit.']
+        for pre in probes:
+            for t in rng.sample(wtypes, 2):
+                queries.append((pre + par, t, rng.choice([[], [], ['+noedns'], ['+bufsize=1232']])))
 
 
 def kdig(port, name, qtype, opts):

@@ -11,6 +11,8 @@ zone=lib/dns/tests/zones/example.test.zone
 origin=example.test
 child=lib/dns/tests/zones/sub2.example.test.zone
 child_origin=sub2.example.test
+wild=lib/dns/tests/zones/wild.test.zone
+wild_origin=wild.test
 
 skip() { echo "SKIP: $area: $1"; exit 0; }
 for t in nsd nsd-checkzone kdig python3; do
@@ -49,11 +51,12 @@ else
 	nsd_port=$(( 20000 + ($$ % 20000) )) kiln_port=$(( nsd_port + 1 ))
 fi
 
-for z in "$origin $zone" "$child_origin $child"; do
+for z in "$origin $zone" "$child_origin $child" "$wild_origin $wild"; do
 	nsd-checkzone $z >/dev/null || { echo "FAIL: $area: nsd-checkzone refuses ${z#* }"; exit 1; }
 done
 cp "$zone" "$tmp/zone"
 cp "$child" "$tmp/child"
+cp "$wild" "$tmp/wild"
 # A random zone too, new each run unless DNS_DIFF_SEED is set (the seed is
 # printed, so a failure can be replayed).
 seed=${DNS_DIFF_SEED:-$(( RANDOM * 32768 + RANDOM ))}
@@ -83,12 +86,15 @@ zone:
 	name: $child_origin
 	zonefile: child
 zone:
+	name: $wild_origin
+	zonefile: wild
+zone:
 	name: rand.test
 	zonefile: rand
 EOF
 "${run[@]}" nsd -d -c "$tmp/nsd.conf" >"$tmp/nsd.out" 2>&1 &
 pids+=($!)
-"${run[@]}" "$tool" serve "$kiln_port" 600 "$zone" "$origin" "$child" "$child_origin" "$tmp/rand" rand.test 2>"$tmp/kiln.log" &
+"${run[@]}" "$tool" serve "$kiln_port" 600 "$zone" "$origin" "$child" "$child_origin" "$wild" "$wild_origin" "$tmp/rand" rand.test 2>"$tmp/kiln.log" &
 pids+=($!)
 
 ready() { "${run[@]}" kdig @127.0.0.1 -p "$1" +norec +timeout=1 +retry=0 "$origin" SOA 2>/dev/null | grep -q NOERROR; }
@@ -100,7 +106,7 @@ done
 ready "$nsd_port" || { echo "FAIL: $area: NSD did not start"; sed 's/^/    | /' "$tmp/nsd.out" "$tmp/nsd.log" 2>/dev/null; exit 1; }
 ready "$kiln_port" || { echo "FAIL: $area: dns_tool did not start"; sed 's/^/    | /' "$tmp/kiln.log"; exit 1; }
 
-"${run[@]}" python3 tests/dns/differential.py "$nsd_port" "$kiln_port" "$zone" "$origin" "$child" "$child_origin" --rand "$tmp/rand" rand.test "$seed"
+"${run[@]}" python3 tests/dns/differential.py "$nsd_port" "$kiln_port" "$zone" "$origin" "$child" "$child_origin" "$wild" "$wild_origin" --rand "$tmp/rand" rand.test "$seed"
 rc=$?
 # The file mode of the tool: a query in hex in, the response in hex out.
 q=12340000000100000000000003776562076578616d706c6504746573740000010001

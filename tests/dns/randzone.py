@@ -3,7 +3,10 @@
 # same for the same seed: names sharing prefixes (so empty non-terminals),
 # mixed case, delegations with and without glue, occluded data, CNAME chains,
 # loops and dead ends, MX/SRV/NS targets in and out of the zone, RRsets large
-# enough to truncate.
+# enough to truncate, and wildcards (RFC 4592): at existing names, at names
+# that are only empty non-terminals, at the apex, below cuts (occluded),
+# with A, AAAA, TXT, MX and CNAME, wildcards that are themselves empty
+# non-terminals, and CNAME/MX targets that only a wildcard answers.
 #
 #   randzone.py SEED ORIGIN > zonefile
 import random
@@ -103,4 +106,52 @@ for n in names:
                                                ''.join('%02x' % rng.randint(0, 255) for _ in range(n))))
         else:
             out.append('%s A 192.0.2.%d' % (owner, rng.randint(1, 254)))
+
+# Wildcards. Their RDATA names point at ordinary names, at names only a
+# wildcard answers ('w<k>.' + parent) and out of the zone.
+def wtarget():
+    if wilds and rng.random() < 0.4:
+        par = rng.choice(wilds)
+        return 'w%d' % rng.randint(0, 9) + ('' if par == '@' else '.' + par)
+    return rng.choice([mixcase(rng.choice(names)), 'ns1', 'out.elsewhere.'])
+
+
+wilds = []
+parents = ['@'] + [mixcase(rname(rng.randint(1, 3))) for _ in range(10)] + \
+    [mixcase(rng.choice(names)) for _ in range(8)] + [mixcase(c) for c in cuts[:2]]
+for par in parents:
+    low = par.lower()
+    if low in [w.lower() for w in wilds]:
+        continue
+    wilds.append(par)
+for par in wilds:
+    w = '*' if par == '@' else '*.' + par
+    r = rng.random()
+    if r < 0.2:
+        out.append('%s CNAME %s' % (w, wtarget()))
+    elif r < 0.3:
+        # Only a name below it has data: the wildcard is an empty
+        # non-terminal, which matches but holds nothing.
+        out.append('%s.%s TXT "below a wildcard"' % (rng.choice(['x', 'sub', 'Q']), w))
+    else:
+        for _ in range(rng.randint(1, 4)):
+            t = rng.choice(['A', 'A', 'AAAA', 'TXT', 'MX', 'MX'])
+            if t == 'A':
+                for _ in range(rng.choice([1, 2, 35])):
+                    out.append('%s A 192.0.2.%d' % (w, rng.randint(1, 254)))
+            elif t == 'AAAA':
+                out.append('%s AAAA 2001:db8:%x::%x' % (w, rng.randint(0, 0xffff), rng.randint(1, 0xffff)))
+            elif t == 'TXT':
+                out.append('%s TXT "wild %d"' % (w, rng.randint(0, 99)))
+            else:
+                out.append('%s MX %d %s' % (w, rng.randint(0, 50), wtarget()))
+    if rng.random() < 0.3:
+        # An existing name beside the wildcard: it, not the wildcard, answers.
+        out.append('%s A 192.0.2.%d' % ('lit' if par == '@' else 'lit.' + par, rng.randint(1, 254)))
+    if rng.random() < 0.2:
+        # An empty non-terminal beside it (only its child has data).
+        out.append('%s A 192.0.2.%d' % ('c.ent' if par == '@' else 'c.ent.' + par, rng.randint(1, 254)))
+    if rng.random() < 0.15 and par != '@':
+        # A delegation beside it: names below the cut get a referral.
+        out.append('cut.%s NS ns1' % par)
 print('\n'.join(out))
