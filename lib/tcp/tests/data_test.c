@@ -343,12 +343,7 @@ static void bulk_offloaded(unsigned offloads, unsigned drop, unsigned reorder, u
 		CHECK_EQ(p.cut, 0ul);
 		CHECK_EQ(tcp_stack_stats(p.a)->tso_sends, 0u);
 	}
-	tcp_abort(ca);
-	tcp_abort(cb);
-	tcp_listener_close(l);
-	pair_run_for(&p, 120 * SECS);
-	CHECK_PAIR_CLEAN(&p);
-	pair_free(&p);
+	PAIR_END(&p, l, ca, cb);
 }
 
 #define TSO (KILN_NET_OFFLOAD_CSUM | KILN_NET_OFFLOAD_TSO4)

@@ -330,6 +330,18 @@ static UNUSED bool pair_connect(struct pair *p, uint16_t port, struct tcp_listen
 		CHECK_EQ((p)->live, 0);                                        \
 	} while (0)
 
+/* End a test's connection: abort both ends, close the listener, let every
+ * timer run out, check nothing is left, free the pair. */
+#define PAIR_END(p, l, ca, cb)                                                 \
+	do {                                                                   \
+		tcp_abort(ca);                                                 \
+		tcp_abort(cb);                                                 \
+		tcp_listener_close(l);                                         \
+		pair_run_for((p), 120 * SECS);                                 \
+		CHECK_PAIR_CLEAN(p);                                           \
+		pair_free(p);                                                  \
+	} while (0)
+
 /* A deterministic byte stream, so the reader can check what it gets. */
 struct stream {
 	uint64_t state;

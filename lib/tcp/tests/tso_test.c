@@ -55,12 +55,7 @@ TEST(send_buffer_follows_the_congestion_window)
 	later += write_some(ca, 4u << 20);
 	CHECK(later > (1u << 20));
 	CHECK(later <= (4u << 20));
-	tcp_abort(ca);
-	tcp_abort(cb);
-	tcp_listener_close(l);
-	pair_run_for(&p, 120 * SECS);
-	CHECK_PAIR_CLEAN(&p);
-	pair_free(&p);
+	PAIR_END(&p, l, ca, cb);
 }
 
 /* 256 KiB in 1000-byte writes: with a super-segment in flight the writes
@@ -104,10 +99,5 @@ TEST(small_writes_gather_behind_a_super_segment)
 	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0u);
 	/* 256 writes; without gathering, about one send each. */
 	CHECK(tcp_stack_stats(p.a)->segs_out - sends_before < 100);
-	tcp_abort(ca);
-	tcp_abort(cb);
-	tcp_listener_close(l);
-	pair_run_for(&p, 120 * SECS);
-	CHECK_PAIR_CLEAN(&p);
-	pair_free(&p);
+	PAIR_END(&p, l, ca, cb);
 }
