@@ -155,6 +155,7 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, kiln_time_t now)
 {
 	c->dupacks = 0;
 	c->flags &= ~TF_TLP_SENT;
+	c->tlp_sent = 0;
 	if (c->flags & TF_RECOVERY) {
 		if (SEQ_GEQ(c->snd_una, c->recover)) {
 			/* Full ACK: deflate (step 3, option 1). With SACK, to
@@ -215,8 +216,8 @@ void tcp_cc_sack_check(struct tcp_conn *c, kiln_time_t now)
 	tcp_rack_arm(c);
 }
 
-/* RFC 8985 7.3: one segment, new data if the peer's window lets it out
- * (whatever cwnd says), else the last segment sent. Its ACK, with SACK,
+/* RFC 8985 7.3: new data if the peer's window lets it out (whatever cwnd
+ * says; two segments, see below), else the last segment sent. Its ACK, with SACK,
  * shows what is missing: RACK deems lost what was sent before it,
  * resent holes too (a lost retransmission). */
 void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now)
@@ -227,8 +228,15 @@ void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now)
 		return;
 	c->stack->st.tail_loss_probes++;
 	if (c->snd_nxt == c->snd_max && c->snd.len > tcp_flight(c) &&
-	    tcp_flight(c) + c->snd_mss <= c->snd_wnd && send_one(c, now))
+	    tcp_flight(c) + c->snd_mss <= c->snd_wnd && send_one(c, now)) {
+		/* Two if there are: a receiver ACKs every second full
+		 * segment at once (RFC 5681 4.2) but may hold the ACK of a
+		 * lone one in order for its delayed-ACK timer (Linux: up to
+		 * 40 ms), where the tail's ACK was lost, not its data. */
+		if (c->snd.len > tcp_flight(c) && tcp_flight(c) + c->snd_mss <= c->snd_wnd)
+			send_one(c, now);
 		return;
+	}
 	/* The last segment of data sent (not a FIN alone). */
 	end = c->snd_una + (c->snd.len < tcp_flight(c) ? c->snd.len : tcp_flight(c));
 	len = end - c->snd_una < c->snd_mss ? end - c->snd_una : c->snd_mss;

@@ -29,6 +29,12 @@
 /* Most quarter-RTTs in RACK's reordering window (RFC 8985 6.2 step 4
  * grows it per round with D-SACKs; SRTT caps it anyway). */
 #define TCP_RACK_MULT_MAX 8
+/* Least reordering window (us), once reordering was seen. A quarter of a
+ * tap's 40 us RTT is shorter than the gap between a SACK and the ACK
+ * that fills it when a frame was swapped with the next: every swap was
+ * a spurious retransmission and a halved window. Linux's reorder timer
+ * cannot fire sooner than a jiffy (1-4 ms), which hides it there. */
+#define TCP_RACK_REO_MIN 1000
 /* Ephemeral ports tried per connect before TCP_EADDRINUSE (RFC 6056 3.3.4). */
 #define TCP_PORT_TRIES 64
 /* Largest backlog a listener may ask for. */
@@ -46,9 +52,16 @@
  * every connection expires at once; the rest run on the next tick. */
 #define TCP_TICK_MAX 4096
 
-/* Least probe timeout for a tail loss probe (RFC 8985 7.2; Linux's
- * floor): below it, a delayed ACK would look like a loss. */
-#define TCP_TLP_MIN (10ull * 1000000)
+/* Least probe timeout for a tail loss probe (RFC 8985 7.2 asks 2 SRTT;
+ * Linux adds 2 jiffies): a floor for the clock's and the peer's jitter.
+ * A probe too early costs one segment, usually new data; one too late
+ * stalls the flight: through a tap (SRTT 0.5 ms) whose ACKs are lost one
+ * in 20, 10 ms here cost a tenth of the transfer time. */
+#define TCP_TLP_MIN (2ull * 1000000)
+/* Probes per tail before the RTO (RFC 8985 7 sends one), each after
+ * twice the last: with ACKs lost one in 20 a single probe or its ACK is
+ * lost one time in 10, and that costs the 200 ms timeout. */
+#define TCP_TLP_MAX 2
 /* Added to it when one segment is out, whose ACK the peer may delay
  * (RFC 8985 7.2's WCDelAckT): then the probe comes no sooner than the RTO. */
 #define TCP_TLP_DELACK (200ull * 1000000)
@@ -96,7 +109,7 @@ enum {
 	TF_ORPHAN = 1 << 15,   /* the app closed it: data arriving now gets a RST */
 	TF_SACK = 1 << 16,     /* SACK permitted both ways (RFC 2018) */
 	TF_TLP = 1 << 17,      /* t_rtx is a tail loss probe timeout (RFC 8985 7) */
-	TF_TLP_SENT = 1 << 18, /* a probe went out; snd_una has not moved since */
+	TF_TLP_SENT = 1 << 18, /* a probe went out; snd_una has not moved since (tlp_sent) */
 	TF_REO = 1 << 19,      /* t_rtx is RACK's reorder timer (RFC 8985 6.3) */
 };
 
@@ -142,6 +155,7 @@ struct tcp_conn {
 	uint8_t dupacks;
 	uint8_t rtx_count;         /* consecutive RTO expiries */
 	uint8_t probes;            /* keepalive / persist probes unanswered */
+	uint8_t tlp_sent;          /* tail loss probes since snd_una moved */
 	uint32_t flags;
 	int16_t err;               /* sticky negative error, 0 if none */
 	uint16_t snd_mss;          /* payload per segment we send */

@@ -12,6 +12,17 @@ static uint32_t now_us(kiln_time_t now)
 	return (uint32_t)(now / 1000);
 }
 
+/* The clock now. A device's frames come in batches that share the time
+ * the batch was read, while the application's writes send at the time
+ * they run: an ACK read in the batch could look older than the segment
+ * it acknowledges, an RTT of zero that would leave RACK no reordering
+ * window at all. */
+static kiln_time_t rack_clock(const struct tcp_conn *c, kiln_time_t now)
+{
+	kiln_time_t t = tcp_now(c->stack);
+	return t > now ? t : now;
+}
+
 static uint32_t ent_start(const struct tcp_rack *r, unsigned i)
 {
 	return i ? r->e[i - 1].end : r->start;
@@ -103,7 +114,7 @@ static void assign(struct tcp_rack *r, uint32_t s, uint32_t e, uint32_t t, uint8
 void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, kiln_time_t now)
 {
 	struct tcp_rack *r = c->rack;
-	uint32_t t = now_us(now), end = seq + len, top;
+	uint32_t t = now_us(rack_clock(c, now)), end = seq + len, top;
 
 	if (!(c->flags & TF_SACK) || !len)
 		return;
@@ -219,8 +230,8 @@ static void delivered(struct tcp_conn *c, uint32_t s, uint32_t e, uint32_t fack0
 				continue;
 			}
 		} else {
-			if (!r->min_rtt || rtt < r->min_rtt)
-				r->min_rtt = rtt ? rtt : 1;
+			if (rtt && (!r->min_rtt || rtt < r->min_rtt))
+				r->min_rtt = rtt;
 			if (SEQ_LT(SEQ_GT(es, s) ? es : s, fack0))
 				r->reordering_seen = true;
 		}
@@ -269,6 +280,7 @@ void tcp_rack_ack(struct tcp_conn *c, uint32_t ack, const struct tcp_opts *o, ki
 
 	if (!r || !r->n)
 		return;
+	now = rack_clock(c, now);
 	if (!r->fack_valid) {
 		r->fack = c->snd_una;
 		r->fack_valid = true;
@@ -279,8 +291,10 @@ void tcp_rack_ack(struct tcp_conn *c, uint32_t ack, const struct tcp_opts *o, ki
 	if (!(o->has & TCP_HAS_SACK))
 		return;
 	/* A D-SACK (RFC 2883 4): the first block below the ACK or inside
-	 * the second reports a segment that arrived twice. */
-	if (o->nsack && (SEQ_LEQ(o->sack[0].end, ack) ||
+	 * the second reports a segment that arrived twice. Not a sign of
+	 * reordering after a tail loss probe: that may repeat the last
+	 * segment on purpose (RFC 8985 7.4). */
+	if (o->nsack && !c->tlp_sent && (SEQ_LEQ(o->sack[0].end, ack) ||
 			 (o->nsack > 1 && SEQ_GEQ(o->sack[0].start, o->sack[1].start) &&
 			  SEQ_LEQ(o->sack[0].end, o->sack[1].end))))
 		spurious(c);
@@ -294,16 +308,18 @@ void tcp_rack_ack(struct tcp_conn *c, uint32_t ack, const struct tcp_opts *o, ki
 
 /* RFC 8985 6.2 step 4: no reordering seen, a loss is called at once in
  * recovery or with DupThresh segments SACKed; else a quarter of the
- * least RTT, at most SRTT. */
+ * least RTT (times reo_mult), at least TCP_RACK_REO_MIN, at most SRTT. */
 static uint32_t reo_wnd(const struct tcp_conn *c)
 {
 	const struct tcp_rack *r = c->rack;
-	uint32_t w = r->min_rtt / 4 * r->reo_mult;
+	uint32_t w = r->min_rtt * r->reo_mult / 4;
 
 	if (!r->reordering_seen &&
 	    ((c->flags & TF_RECOVERY) ||
 	     tcp_sack_sacked(c, c->snd_una, c->snd_max) >= 3u * c->snd_mss))
 		return 0;
+	if (w < TCP_RACK_REO_MIN)
+		w = TCP_RACK_REO_MIN;
 	if (c->srtt && w > c->srtt >> 3)
 		w = c->srtt >> 3;
 	return w;
@@ -315,11 +331,13 @@ static uint32_t reo_wnd(const struct tcp_conn *c)
 bool tcp_rack_detect(struct tcp_conn *c, kiln_time_t now)
 {
 	struct tcp_rack *r = c->rack;
-	uint32_t t_now = now_us(now), reo;
+	uint32_t t_now, reo;
 	bool found = false;
 
 	if (!r || !r->valid || !r->n)
 		return false;
+	now = rack_clock(c, now);
+	t_now = now_us(now);
 	reo = reo_wnd(c);
 	r->reo_at = KILN_TIME_NEVER;
 	/* The range sent with the delivered one's end: cut there (what

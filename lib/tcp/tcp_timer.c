@@ -124,11 +124,12 @@ void tcp_rtx_arm(struct tcp_conn *c, kiln_time_t now)
 	 * tail of a flight, or of a retransmission, is repaired by fast
 	 * recovery in a few round trips instead of a timeout (>= 200 ms). */
 	c->flags &= ~(TF_TLP | TF_REO);
-	if ((c->flags & (TF_SACK | TF_TLP_SENT)) == TF_SACK && c->srtt &&
+	if ((c->flags & TF_SACK) && c->tlp_sent < TCP_TLP_MAX && c->srtt &&
 	    c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
 		kiln_time_t pto = (kiln_time_t)(c->srtt >> 2) * US; /* 2 SRTT */
 		if (pto < TCP_TLP_MIN)
 			pto = TCP_TLP_MIN;
+		pto <<= c->tlp_sent; /* a further probe waits twice as long */
 		/* One segment out: its ACK may be delayed (RFC 8985 7.2). */
 		if (c->snd_max - c->snd_una <= c->snd_mss)
 			pto += TCP_TLP_DELACK;
@@ -192,8 +193,9 @@ static bool on_rtx(struct tcp_conn *c, kiln_time_t now)
 	if (c->flags & TF_TLP) {
 		c->flags &= ~TF_TLP;
 		c->flags |= TF_TLP_SENT;
+		c->tlp_sent++;
 		tcp_cc_tail_probe(c, now);
-		tcp_rtx_arm(c, now); /* the full RTO now */
+		tcp_rtx_arm(c, now); /* the next probe, or the full RTO */
 		return true;
 	}
 	s->st.rto_expired++;

@@ -279,7 +279,8 @@ TEST(a_lost_retransmission_is_resent_without_a_timeout)
 }
 
 /* RFC 8985 7: a loss at the tail of a flight (no more data to send, no
- * duplicates come back) is probed at 2 SRTT; the probe's SACK starts fast
+ * duplicates come back) is probed at 2 SRTT, and if that goes unanswered
+ * once more at twice that (TCP_TLP_MAX); the probe's SACK starts fast
  * recovery, well before the 200 ms RTO. */
 TEST(tail_loss_probe_turns_a_tail_loss_into_fast_recovery)
 {
@@ -299,17 +300,18 @@ TEST(tail_loss_probe_turns_a_tail_loss_into_fast_recovery)
 	ack_to_a(&p, ca, una + 8 * m, 60000, NULL, 0);
 	CHECK_EQ(cap.n, 10);
 	pair_run_for(&p, 50 * MSEC);
-	CHECK_EQ(tcp_stack_stats(p.a)->tail_loss_probes, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->tail_loss_probes, TCP_TLP_MAX);
 	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
-	CHECK_EQ(cap.n, 11);
+	CHECK_EQ(cap.n, 10 + TCP_TLP_MAX);
 	CHECK_EQ(cap.seg[10].seq, una + 9 * m); /* the last segment again */
-	CHECK(ca->t_rtx - t0 >= 200 * MSEC);     /* then the full RTO */
+	CHECK_EQ(cap.seg[11].seq, una + 9 * m);
+	CHECK(cap.n == 12 && ca->t_rtx - t0 >= 200 * MSEC); /* then the full RTO */
 	/* Its ACK SACKs 9, not 8: recovery resends 8 at once. */
 	struct tcp_sack_block b = {una + 9 * m, una + 10 * m};
 	ack_to_a(&p, ca, una + 8 * m, 60000, &b, 1);
 	CHECK_EQ(tcp_stack_stats(p.a)->fast_retransmits, 1);
-	CHECK_EQ(cap.n, 12);
-	CHECK_EQ(cap.seg[11].seq, una + 8 * m);
+	CHECK_EQ(cap.n, 13);
+	CHECK_EQ(cap.seg[12].seq, una + 8 * m);
 	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
 	teardown(&p, l, ca, cb);
 }
@@ -331,7 +333,7 @@ TEST(tail_loss_probe_after_close)
 	ack_to_a(&p, ca, una + 8 * m, 60000, NULL, 0);
 	CHECK_EQ(ca->state, TCP_FIN_WAIT_1);
 	pair_run_for(&p, 50 * MSEC);
-	CHECK_EQ(tcp_stack_stats(p.a)->tail_loss_probes, 1);
+	CHECK_EQ(tcp_stack_stats(p.a)->tail_loss_probes, TCP_TLP_MAX);
 	CHECK_EQ(tcp_stack_stats(p.a)->rto_expired, 0);
 	CHECK_EQ(cap.seg[cap.n - 1].seq, una + 9 * m);
 	/* Its ACK covers everything and the FIN. */
