@@ -29,8 +29,10 @@
  *       the last name (RFC 6604);
  *       a name that exists without that type, or an empty non-terminal:
  *       NODATA (NOERROR, empty answer, SOA in the authority section);
- *       a name that does not exist: NXDOMAIN with the SOA; the SOA's TTL in
- *       both is min(SOA TTL, SOA minimum) (RFC 2308 3);
+ *       a name that does not exist: the wildcard "*.<closest encloser>"
+ *       answers it if there is one (below), else NXDOMAIN with the SOA;
+ *       the SOA's TTL in NODATA and NXDOMAIN is min(SOA TTL, SOA minimum)
+ *       (RFC 2308 3);
  *       a name at or below a delegation (NS below the apex): a referral, AA
  *       clear, the delegation's NS RRset in the authority section and the
  *       A/AAAA records of its servers that are in the zone (glue) in the
@@ -40,7 +42,23 @@
  *       A, AAAA, SOA, MX or PTR, else the last of the others, as NSD does;
  *     additional-section processing: A then AAAA records of in-zone targets
  *     of NS, MX and SRV records in the answer and authority sections, each
- *     RRset at most once in the whole message.
+ *     RRset at most once in the whole message (a wildcard's once per name
+ *     it is synthesized for).
+ *   Wildcards (RFC 4592, RFC 1034 4.3.2-4.3.3): the walk down from the apex
+ *   finds the closest encloser, the deepest existing node above the name
+ *   (empty non-terminals exist: they block synthesis, RFC 4592 2.2.2, and
+ *   a name at one gets NODATA). Only when the name has no node and no cut
+ *   lies on the way (below a cut it is a referral, RFC 4592 2.2.3) does
+ *   "*.<closest encloser>" answer, if it exists: its RRsets are synthesized
+ *   with the name as owner (the question's name keeps its case; a CNAME's
+ *   target as written in its RDATA), with AA, the apex NS and additional
+ *   data as for any name; a type it lacks is NODATA for the name; a CNAME
+ *   there is followed like any CNAME; a wildcard that is only an empty
+ *   non-terminal (only "x.*.<encloser>" has data) gives NODATA for every
+ *   type. "ghost.*.example" matches nothing ("*.example" is its closest
+ *   encloser); "*.example" asked for itself is an ordinary name. Targets of
+ *   additional-section processing are found the same way, and a referral's
+ *   glue also from a wildcard below the cut, as NSD gives it.
  *   The question is echoed byte for byte (so the query's case is kept); the
  *   owner of records that answer the question itself is written as the
  *   question's name, so it keeps the query's case too.

@@ -32,9 +32,11 @@
  *   (RFC 4034 6.1) for binary search, each with its RRsets sorted by type,
  *   each RRset with its records' RDATA (uncompressed wire form). Empty
  *   non-terminals (a.b when only x.a.b holds data) are nodes with no RRsets,
- *   so that the server can tell NODATA from NXDOMAIN. Wildcards are not
- *   expanded: a '*' label is an ordinary label here (documented in
- *   docs/dns.md).
+ *   so that the server can tell NODATA from NXDOMAIN. A wildcard owner
+ *   ("*.example.test.": '*' as the leftmost label, RFC 4592 2.1.1) is kept
+ *   as a node like any other, under its literal name; the server looks it
+ *   up as the source of synthesis of its parent (dns_server.h). A '*' in
+ *   any other position ("a.*.example.test.") is an ordinary label.
  *
  * Memory: the zone is malloc'd; dns_zone_free() releases it. A zone is never
  * modified after parsing; any number of readers may share it.

@@ -25,6 +25,7 @@ import random
 
 args = sys.argv[1:]
 rand_zone = None
+wild_probes = set()  # indices of the random zone's wildcard probes
 if '--rand' in args:  # --rand ZONEFILE ORIGIN SEED: a zone from randzone.py
     k = args.index('--rand')
     rand_zone = (args[k + 1], args[k + 2].rstrip('.') + '.', int(args[k + 3]))
@@ -148,6 +149,7 @@ if rand_zone:
     # wildcard (one and two labels below it), names below the wildcard
     # itself, below the empty non-terminal, the existing name and the cut
     # that randzone.py may put beside it.
+    wild_probes = set()
     wtypes = ['A', 'AAAA', 'TXT', 'MX', 'CNAME', 'ANY', 'NS', 'DS', 'SRV', 'SOA']
     wparents = sorted({n.lower().split('*.', 1)[1] if n.startswith('*.') else
                        n.lower().split('.*.', 1)[1] for n in rnames
@@ -158,6 +160,7 @@ if rand_zone:
         for pre in probes:
             for t in rng.sample(wtypes, 2):
                 queries.append((pre + par, t, rng.choice([[], [], ['+noedns'], ['+bufsize=1232']])))
+                wild_probes.add(len(queries) - 1)
 
 
 def kdig(port, name, qtype, opts):
@@ -233,9 +236,18 @@ def report(ok, what, why=''):
         print('FAIL: dns: differential: %s: %s' % (what, why))
 
 
-for name, qtype, opts in queries:
+# What NSD answered the wildcard probes, to show that they hit and miss.
+outcomes = {'answer': 0, 'nodata': 0, 'nxdomain': 0, 'referral': 0, 'other': 0}
+for qi, (name, qtype, opts) in enumerate(queries):
     a = normal(kdig(nsd_port, name, qtype, opts), name, qtype)
     b = normal(kdig(kiln_port, name, qtype, opts), name, qtype)
+    if qi in wild_probes:
+        # kdig's JSON (RFC 8427) gives RCODE as a number, flags as booleans.
+        rc, aa = a.get('RCODE'), a.get('AA')
+        o = ('answer' if a.get('answer') else 'nxdomain' if rc == 3 else
+             'referral' if not aa and a.get('authority') else
+             'nodata' if rc == 0 else 'other')
+        outcomes[o] += 1
     what = ' '.join([name, qtype] + opts)
     if a == b and 'error' not in a:
         report(True, what)
@@ -302,5 +314,8 @@ for what, msg in raw_cases:
     a, b = summary(raw(nsd_port, msg)), summary(raw(kiln_port, msg))
     report(a == b, 'raw: ' + what, 'nsd %s vs kiln %s' % (a, b))
 
+if wild_probes:
+    print('# wildcard probes of the random zone: %d (NSD: %s)' %
+          (len(wild_probes), ', '.join('%s %d' % kv for kv in outcomes.items())))
 print('# differential: %d compared, %d differ' % (total, failed))
 sys.exit(1 if failed else 0)
