@@ -1,7 +1,8 @@
 /* server.c: fuzz harness for the authoritative server's query path
  * (dns_server.h): any input as a query over UDP and over TCP, against a
- * small zone with a delegation, CNAMEs and a large RRset. The response must
- * fit the limits and decode. */
+ * small zone with a delegation, CNAMEs, wildcards (with MX, A, a CNAME
+ * loop, an empty one, an occluded one) and a large RRset. The response
+ * must fit the limits and decode. */
 #include <kiln/dns_server.h>
 
 #include <string.h>
@@ -17,6 +18,8 @@ static const char zone_text[] =
 	"sub NS ns.sub\nns.sub A 192.0.2.4\n"
 	"_s._tcp SRV 0 0 80 web\n"
 	"t TXT \"a\" \"b\"\ngen TYPE999 \\# 2 0102\n"
+	"* MX 10 m.w\n*.w A 192.0.2.9\n*.c CNAME a.c\nx.*.e TXT \"e\"\n*.sub A 192.0.2.5\n"
+	"*.d CNAME q.w\nsub2 NS q.w\n"
 	"big A 10.0.0.1\nbig A 10.0.0.2\nbig A 10.0.0.3\nbig A 10.0.0.4\nbig A 10.0.0.5\n"
 	"big A 10.0.0.6\nbig A 10.0.0.7\nbig A 10.0.0.8\nbig A 10.0.0.9\nbig A 10.0.0.10\n"
 	"big A 10.0.0.11\nbig A 10.0.0.12\nbig A 10.0.0.13\nbig A 10.0.0.14\nbig A 10.0.0.15\n"
