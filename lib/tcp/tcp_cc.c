@@ -242,6 +242,14 @@ void tcp_cc_tail_probe(struct tcp_conn *c, kiln_time_t now)
 	len = end - c->snd_una < c->snd_mss ? end - c->snd_una : c->snd_mss;
 	if (!len)
 		return;
+	/* SACKed already, its resend would tell nothing new: the holes
+	 * below were resent and lost again, with nothing sent after them
+	 * that RACK could see delivered. The first hole then: its ACK
+	 * moves snd_una (Linux sends no probe in recovery: a timeout). */
+	if (tcp_sack_sacked(c, end - len, end) == len) {
+		retransmit_first(c, now);
+		return;
+	}
 	c->stack->st.retransmits++;
 	c->flags &= ~TF_RTT; /* Karn */
 	tcp_send_data(c, end - len, len, false, now);
