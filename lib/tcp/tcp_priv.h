@@ -318,6 +318,20 @@ uint32_t tcp_sack_sacked(const struct tcp_conn *c, uint32_t a, uint32_t b);
 unsigned tcp_sack_fill(const struct tcp_conn *c, struct tcp_opts *o);
 uint32_t tcp_flight(const struct tcp_conn *c);
 
+/* tcp_rack_log.c: the send log. Send times are microseconds in 32 bits
+ * (a flight lasts far less than their 71 minutes): compare by difference. */
+#define TCP_T_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+static inline uint32_t tcp_rack_us(kiln_time_t now)
+{
+	return (uint32_t)(now / 1000);
+}
+static inline uint32_t tcp_rack_start(const struct tcp_rack *r, unsigned i)
+{
+	return i ? r->e[i - 1].end : r->start; /* where range i begins */
+}
+kiln_time_t tcp_rack_clock(const struct tcp_conn *c, kiln_time_t now);
+void tcp_rack_compact(struct tcp_rack *r); /* frees one range; n >= 2 */
+void tcp_rack_split(struct tcp_rack *r, uint32_t seq); /* a boundary at seq; needs a free range */
 /* tcp_rack.c: RACK (RFC 8985 6) on the send log. */
 /* [seq, seq + len) (a FIN counts one) went out now: logged, no longer lost. */
 void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, kiln_time_t now);
