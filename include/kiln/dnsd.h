@@ -63,7 +63,7 @@
  * 6.2.3 asks for a timeout of "a few seconds"; NSD uses 120 s under no
  * load, BIND 30 s. 10 s lets dig/kdig pipeline and keeps idle conns few. */
 #define DNSD_TCP_IDLE_DEFAULT (10ull * 1000000000ull)
-/* A connection fiber's stack: dns_server_answer uses ~8 KiB (dns_server.h),
+/* A connection fiber's stack: dns_server_answer uses ~9 KiB (dns_server.h),
  * the TCP/IPv4 send path ~1 KiB more on hvt, glibc's path more on unix;
  * sanitizer builds need about twice as much. */
 #if defined(__SANITIZE_ADDRESS__)

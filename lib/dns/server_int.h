@@ -19,18 +19,19 @@ enum {
 	GROUP_COUNT
 };
 
+/* Fields ordered so that the item stays 40 octets: a plan holds 144. */
 struct plan_item {
 	const struct dns_zone *z;
-	const struct dns_node *node; /* the owner (ignored if use_qname) */
+	const struct dns_node *node; /* the owner (ignored if use_qname or synth) */
 	const struct dns_rrset *set;
-	uint32_t ttl;
-	bool use_qname; /* owner written as the question's name */
-	uint8_t group;  /* GROUP_* */
-	/* A record synthesized from a wildcard (RFC 4592 3.3.1): the owner is
-	 * the name that matched it, in wire form (the question's name or a
-	 * name in the RDATA of a record of the zone, both outliving the
-	 * plan); NULL for records owned by their node. */
+	/* An RRset synthesized from a wildcard (RFC 4592 3.3.1): its owner is
+	 * the name that matched, in wire form (the question's name or a name
+	 * in the RDATA of a record of the zone, both outliving the plan);
+	 * NULL for RRsets owned by their node. */
 	const uint8_t *synth;
+	uint32_t ttl;
+	bool use_qname;    /* owner written as the question's name */
+	uint8_t group;     /* GROUP_* */
 	uint8_t synth_len;
 };
 

@@ -53,7 +53,7 @@ static bool add(struct dns_plan *p, int sec, const struct dns_zone *z, const str
 	if (!set || in_plan(p, set, use_qname, synth, synth_len) || p->n[sec] >= DNS_SECTION_MAX)
 		return false;
 	p->items[sec][p->n[sec]++] =
-		(struct plan_item){z, node, set, set->ttl, use_qname, group, synth, synth_len};
+		(struct plan_item){z, node, set, synth, set->ttl, use_qname, group, synth_len};
 	return true;
 }
 
@@ -113,6 +113,7 @@ static const struct dns_node *descend(const struct dns_zone *z, const struct dns
  * may be an empty non-terminal (only "x.*.<ce>" has data): a source that
  * holds no RRsets, so every type is NODATA (RFC 4592 3.3.3, 4.1). The key
  * of "*" below ce is ce's key, the octet '*' and the label end. */
+__attribute__((noinline)) /* its key buffer stays off the caller's frame */
 static const struct dns_node *wildcard(const struct dns_zone *z, const struct dns_node *ce)
 {
 	uint8_t key[DNS_NAME_KEY_MAX + 2];
@@ -120,6 +121,16 @@ static const struct dns_node *wildcard(const struct dns_zone *z, const struct dn
 	key[ce->key_len] = '*';
 	key[ce->key_len + 1] = 0;
 	return dns_zone_find_key(z, key, ce->key_len + 2u);
+}
+
+/* The owner of an RRset synthesized for the name raw (a name in the zone's
+ * RDATA): the question's name, byte for byte, when it is the same name in
+ * another case. Names equal to the question's are written in its case,
+ * like every record that answers it (and NSD, which compresses them to a
+ * pointer at the question, writes them so too). */
+static const uint8_t *synth_owner(const struct dns_name *qname, const uint8_t *raw, uint8_t len)
+{
+	return dns_wire_name_compare(raw, len, qname->wire, qname->len) == 0 ? qname->wire : raw;
 }
 
 /* The domain name inside record i of set (NS, CNAME, PTR, MX, SRV); *raw:
@@ -153,7 +164,7 @@ static bool target(const struct dns_zone *z, const struct dns_rrset *set, unsign
  * cut: a server name there that only an occluded wildcard matches gets the
  * wildcard's addresses, as NSD gives them (an occluded wildcard answers no
  * query, RFC 4592 2.2.3, but NSD serves occluded data as glue). */
-static void additional(struct dns_plan *p)
+static void additional(struct dns_plan *p, const struct dns_name *qname)
 {
 	static const uint16_t types[2] = {DNS_TYPE_A, DNS_TYPE_AAAA};
 	unsigned nans = p->n[SEC_ANSWER], nauth = p->n[SEC_AUTHORITY];
@@ -178,7 +189,7 @@ static void additional(struct dns_plan *p)
 					walk(it->z, &tn, 0, false, &n, &ce);
 				}
 				if (!n && (n = wildcard(it->z, ce))) {
-					synth = raw;
+					synth = synth_owner(qname, raw, tn.len);
 				}
 				if (n) {
 					const struct dns_rrset *s = dns_node_rrset(it->z, n, types[t]);
@@ -269,7 +280,7 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 				add_soa(p, z, class_any);
 				return true;
 			}
-			synth = owner;
+			synth = first ? owner : synth_owner(qname, owner, name.len);
 		}
 		const struct dns_rrset *set;
 		if (qtype == DNS_TYPE_ANY) {
@@ -299,6 +310,6 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 		add_soa(p, z, class_any); /* NODATA, an empty non-terminal included */
 		return true;
 	}
-	additional(p);
+	additional(p, qname);
 	return true;
 }

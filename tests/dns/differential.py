@@ -108,7 +108,7 @@ if any(zo == 'wild.test.' for _, zo in zones):
             ('host1', 'MX TXT'), ('sub.*', 'MX TXT'), ('_telnet._tcp.host1', 'SRV A'),
             ('host.subdel', 'A MX'), ('ghost.*', 'MX TXT'), ('_tcp.host1', 'A TXT'),
             ('*', 'MX TXT A'), ('a.cn', 'A AAAA CNAME TXT ANY MX'), ('x.y.cn', 'A'),
-            ('x.loop', 'A CNAME'), ('again.loop', 'A'), ('q.mxa', 'MX A ANY'), ('x.chain', 'A AAAA'),
+            ('x.loop', 'A CNAME'), ('again.loop', 'A'), ('again.loop2', 'A'), ('x.loop2', 'A'), ('q.mxa', 'MX A ANY'), ('x.chain', 'A AAAA'),
             ('y.e', 'A TXT'), ('q.y.e', 'A'), ('z.e', 'A TXT MX'), ('x.y.e', 'A TXT'),
             ('q.ew', 'TXT A ANY'), ('*.ew', 'TXT'), ('a.*.ew', 'TXT'), ('b.q.ew', 'TXT'),
             ('x.subdel', 'A'), ('*.subdel', 'A'), ('x.deleg', 'A'), ('ns.deleg', 'A'),

@@ -299,6 +299,15 @@ TEST(wildcard_cname_is_synthesized_and_followed)
 	 * the same name: written twice, as NSD does, then the loop stops. */
 	CHECK(ask("again.loop.wild.test", DNS_TYPE_A));
 	CHECK(R.m.hdr.ancount == 2);
+	/* Both are owned by the question's name, so both keep its case, even
+	 * where the RDATA spells it otherwise (*.loop2 CNAME Again.loop2). */
+	CHECK(ask("again.loop2.wild.test", DNS_TYPE_A));
+	CHECK(R.m.hdr.ancount == 2);
+	CHECK(OWNER(0, "\x05" "again\x05loop2\x04wild\x04test"));
+	CHECK(OWNER(1, "\x05" "again\x05loop2\x04wild\x04test"));
+	CHECK(ask("x.loop2.wild.test", DNS_TYPE_A));
+	CHECK(R.m.hdr.ancount == 2);
+	CHECK(OWNER(1, "\x05" "Again\x05loop2\x04wild\x04test"));
 	/* Out of the zone: the CNAME alone. */
 	CHECK(ask("a.out.wild.test", DNS_TYPE_A));
 	CHECK(AA() && COUNTS(1, 0, 0) && rr_is(0, "a.out.wild.test", DNS_TYPE_CNAME));
