@@ -56,7 +56,9 @@
  *   there is followed like any CNAME; a wildcard that is only an empty
  *   non-terminal (only "x.*.<encloser>" has data) gives NODATA for every
  *   type. "ghost.*.example" matches nothing ("*.example" is its closest
- *   encloser); "*.example" asked for itself is an ordinary name. Targets of
+ *   encloser); "*.example" asked for itself is an ordinary name (with NS,
+ *   a cut; a name synthesized from it gets that NS as data, as from NSD:
+ *   RFC 4592 4.2 leaves the case open). Targets of
  *   additional-section processing are found the same way, and a referral's
  *   glue also from a wildcard below the cut, as NSD gives it.
  *   The question is echoed byte for byte (so the query's case is kept); the

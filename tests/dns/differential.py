@@ -117,7 +117,8 @@ if any(zo == 'wild.test.' for _, zo in zones):
             ('lit.*.x.sub.*', 'A'), ('foo.x.sub.*', 'A'), ('x.sub.*', 'A'),
             ('q.multi', 'ANY A AAAA SRV HINFO TYPE65280 TXT'), ('b.a.multi', 'TXT A'),
             ('q.a.multi', 'A'), ('QQ.MiXeD', 'A'), ('Zz.Cn', 'A'), ('HoSt3', 'MX'),
-            ('a.out', 'A'), ('deep.er.name.host3', 'TXT')]
+            ('a.out', 'A'), ('q.wns', 'NS TXT A ANY DS'), ('*.wns', 'NS TXT A DS'),
+            ('x.*.wns', 'A'), ('deep.er.name.host3', 'TXT')]
     for n, ts in wild:
         for t in ts.split():
             queries.append((n + '.wild.test.', t, []))

@@ -351,3 +351,22 @@ TEST(case_of_the_question_kept)
 	CHECK(ask("Zz.Cn.wild.test", DNS_TYPE_A));
 	CHECK(OWNER(0, "\x02Zz\x02" "Cn\x04wild\x04test"));
 }
+
+/* NS at a wildcard (RFC 4592 4.2 leaves it ill-defined and advises against
+ * it): "*.wns" asked for itself is a cut (a referral); a name it
+ * synthesizes for gets its RRsets as authoritative data, NS included, as
+ * NSD answers (the differential compares both). */
+TEST(ns_at_a_wildcard)
+{
+	CHECK(setup());
+	CHECK(ask("*.wns.wild.test", DNS_TYPE_A));
+	CHECK(!AA() && R.m.hdr.ancount == 0 && rr_is(0, "*.wns.wild.test", DNS_TYPE_NS));
+	CHECK(ask("x.*.wns.wild.test", DNS_TYPE_A)); /* below the cut */
+	CHECK(!AA() && R.m.hdr.ancount == 0 && rr_is(0, "*.wns.wild.test", DNS_TYPE_NS));
+	CHECK(ask("q.wns.wild.test", DNS_TYPE_NS));
+	CHECK(AA() && R.m.hdr.ancount == 1 && rr_is(0, "q.wns.wild.test", DNS_TYPE_NS));
+	CHECK(ask("q.wns.wild.test", DNS_TYPE_TXT));
+	CHECK(AA() && R.m.hdr.ancount == 1 && rr_is(0, "q.wns.wild.test", DNS_TYPE_TXT));
+	CHECK(ask("q.wns.wild.test", DNS_TYPE_A));
+	CHECK(nodata());
+}
