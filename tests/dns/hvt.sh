@@ -34,4 +34,20 @@ q "NXDOMAIN" "nothere.example.test A" "status: NXDOMAIN" "IN\s+SOA"
 q "a referral with glue" "host.sub.example.test A" "flags: qr;" "^ns\.sub\.example\.test\..*192\.0\.2\.99"
 q "TC, then TCP through the tcp forward" "+bufsize=512 big.example.test TXT" "Truncated, retrying in TCP mode" "ANSWER: 3,"
 q "over TCP" "+tcp example.test SOA" "status: NOERROR" "SOA\s+ns1\.example\.test\."
+
+# Wildcards in the guest: a copy of examples/dns that also bakes
+# lib/dns/tests/zones/wild.test.zone, in a namespace of its own.
+wdir=$(tmpdir_new)/dns
+mkdir -p "$wdir/zones" && cp "$KILN_ROOT"/examples/dns/*.c "$KILN_ROOT/examples/dns/kiln.conf" "$wdir"/ &&
+	cp "$KILN_ROOT"/examples/dns/zones/*.zone "$KILN_ROOT/lib/dns/tests/zones/wild.test.zone" "$wdir/zones/" ||
+	{ fail "$what: a copy baking wild.test"; finish; }
+ns=$(netns_new) || { fail "$what: namespace"; finish; }
+log=$(tmpdir_new)/hvt-wild.log
+bg_start ip netns exec "$ns" "$KILN" run -t hvt "$wdir" >"$log" 2>&1
+if ! wait_for 120 grep -q "dns: serving 3 zones" "$log"; then fail "$what: boots with wild.test" "$(tail -n 1 "$log")"; finish; fi
+q "a wildcard's MX, owned by the name asked (RFC 4592)" "host3.wild.test MX" "status: NOERROR" "flags: qr aa" \
+	"^host3\.wild\.test\..*MX\s+10 host1\.wild\.test\." "^host1\.wild\.test\..*192\.0\.2\.1$"
+q "a wildcard CNAME, followed" "a.cn.wild.test A" "^a\.cn\.wild\.test\..*CNAME\s+Target\.web\.wild\.test\." "192\.0\.2\.81"
+q "an empty non-terminal blocks a wildcard" "y.e.wild.test A" "status: NOERROR" "ANSWER: 0," "IN\s+SOA"
+q "no wildcard below a cut" "x.deleg.wild.test A" "flags: qr;" "^deleg\.wild\.test\..*NS"
 finish
