@@ -48,14 +48,15 @@
  *   finds the closest encloser, the deepest existing node above the name
  *   (empty non-terminals exist: they block synthesis, RFC 4592 2.2.2, and
  *   a name at one gets NODATA). Only when the name has no node and no cut
- *   lies on the way (below a cut it is a referral, RFC 4592 2.2.3) does
+ *   lies on the way (below a cut it is a referral: RFC 1034 4.3.2 step 3b
+ *   comes before the wildcard's 3c, RFC 4592 3.2) does
  *   "*.<closest encloser>" answer, if it exists: its RRsets are synthesized
  *   with the name as owner (the question's name keeps its case; a CNAME's
  *   target as written in its RDATA), with AA, the apex NS and additional
  *   data as for any name; a type it lacks is NODATA for the name; a CNAME
  *   there is followed like any CNAME; a wildcard that is only an empty
  *   non-terminal (only "x.*.<encloser>" has data) gives NODATA for every
- *   type. "ghost.*.example" matches nothing ("*.example" is its closest
+ *   type (RFC 4592 4.9). "ghost.*.example" matches nothing ("*.example" is its closest
  *   encloser); "*.example" asked for itself is an ordinary name (with NS,
  *   a cut; a name synthesized from it gets that NS as data, as from NSD:
  *   RFC 4592 4.2 leaves the case open). Targets of

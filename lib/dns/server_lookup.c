@@ -111,7 +111,7 @@ static const struct dns_node *descend(const struct dns_zone *z, const struct dns
 /* The source of synthesis for a name that does not exist and whose closest
  * encloser is ce: the node "*.<ce>" if there is one (RFC 4592 3.3.1). It
  * may be an empty non-terminal (only "x.*.<ce>" has data): a source that
- * holds no RRsets, so every type is NODATA (RFC 4592 3.3.3, 4.1). The key
+ * holds no RRsets, so every type is NODATA (RFC 4592 4.9). The key
  * of "*" below ce is ce's key, the octet '*' and the label end. */
 __attribute__((noinline)) /* its key buffer stays off the caller's frame */
 static const struct dns_node *wildcard(const struct dns_zone *z, const struct dns_node *ce)
@@ -163,7 +163,7 @@ static bool target(const struct dns_zone *z, const struct dns_rrset *set, unsign
  * Glue for a referral is looked up below the cut the same way, ignoring the
  * cut: a server name there that only an occluded wildcard matches gets the
  * wildcard's addresses, as NSD gives them (an occluded wildcard answers no
- * query, RFC 4592 2.2.3, but NSD serves occluded data as glue). */
+ * query, RFC 1034 4.3.2 step 3b, but NSD serves occluded data as glue). */
 static void additional(struct dns_plan *p, const struct dns_name *qname)
 {
 	static const uint16_t types[2] = {DNS_TYPE_A, DNS_TYPE_AAAA};
@@ -188,9 +188,8 @@ static void additional(struct dns_plan *p, const struct dns_name *qname)
 						continue; /* glue, outside a referral */
 					walk(it->z, &tn, 0, false, &n, &ce);
 				}
-				if (!n && (n = wildcard(it->z, ce))) {
+				if (!n && (n = wildcard(it->z, ce)))
 					synth = synth_owner(qname, raw, tn.len);
-				}
 				if (n) {
 					const struct dns_rrset *s = dns_node_rrset(it->z, n, types[t]);
 					add(p, SEC_ADDITIONAL, it->z, n, s, false,
@@ -261,8 +260,9 @@ bool dns_server_lookup(const struct dns_server *s, const struct dns_name *qname,
 		const struct dns_node *cut = descend(z, &name, qtype, &node, &ce);
 		if (cut) {
 			/* At or below a cut: a referral, whatever wildcards the
-			 * parent has (RFC 4592 2.2.3: no synthesis below a cut,
-			 * and a cut is found before any encloser below it). */
+			 * zone has (RFC 1034 4.3.2: step 3b, the referral, comes
+			 * before 3c, the wildcard; the walk meets the cut before
+			 * any missing label below it). */
 			if (first)
 				p->aa = false;
 			add(p, SEC_AUTHORITY, z, cut, dns_node_rrset(z, cut, DNS_TYPE_NS), false,

@@ -231,7 +231,7 @@ TEST(empty_non_terminals_block_synthesis)
 }
 
 /* A wildcard that is itself an empty non-terminal matches and holds
- * nothing: NODATA for every type (RFC 4592 3.3.3, 4.1). */
+ * nothing: NODATA for every type (RFC 4592 4.9). */
 TEST(empty_wildcard_gives_nodata)
 {
 	CHECK(setup());
@@ -245,7 +245,7 @@ TEST(empty_wildcard_gives_nodata)
 	CHECK(R.m.hdr.ancount == 1);
 }
 
-/* RFC 4592 2.2.3 (and RFC 1034 4.3.2 step 3b before 3c): a cut is found on
+/* RFC 1034 4.3.2 (step 3b before 3c; RFC 4592 3.2): a cut is found on
  * the way down before any missing label, so no wildcard answers below it,
  * whether the wildcard is below the cut or above it. */
 TEST(no_synthesis_below_a_cut)
