@@ -49,19 +49,20 @@
  *   (empty non-terminals exist: they block synthesis, RFC 4592 2.2.2, and
  *   a name at one gets NODATA). Only when the name has no node and no cut
  *   lies on the way (below a cut it is a referral: RFC 1034 4.3.2 step 3b
- *   comes before the wildcard's 3c, RFC 4592 3.2) does
- *   "*.<closest encloser>" answer, if it exists: its RRsets are synthesized
- *   with the name as owner (the question's name keeps its case; a CNAME's
- *   target as written in its RDATA), with AA, the apex NS and additional
- *   data as for any name; a type it lacks is NODATA for the name; a CNAME
- *   there is followed like any CNAME; a wildcard that is only an empty
- *   non-terminal (only "x.*.<encloser>" has data) gives NODATA for every
- *   type (RFC 4592 4.9). "ghost.*.example" matches nothing ("*.example" is its closest
+ *   comes before the wildcard's 3c) does "*.<closest encloser>" answer, if
+ *   it exists: its RRsets are synthesized with the name as owner (the
+ *   question's name keeps its case; a CNAME's target is written as in its
+ *   RDATA, or in the question's case if it is the question's name again),
+ *   with AA, the apex NS and additional data as for any name; a type it
+ *   lacks is NODATA for the name; a CNAME there is followed like any
+ *   CNAME; a wildcard that is only an empty non-terminal (only
+ *   "x.*.<encloser>" has data) gives NODATA for every type (RFC 4592
+ *   4.9). "ghost.*.example" matches nothing ("*.example" is its closest
  *   encloser); "*.example" asked for itself is an ordinary name (with NS,
  *   a cut; a name synthesized from it gets that NS as data, as from NSD:
- *   RFC 4592 4.2 leaves the case open). Targets of
- *   additional-section processing are found the same way, and a referral's
- *   glue also from a wildcard below the cut, as NSD gives it.
+ *   RFC 4592 4.2 leaves the case open). Targets of additional-section
+ *   processing are found the same way, and a referral's glue also from a
+ *   wildcard below the cut, as NSD gives it.
  *   The question is echoed byte for byte (so the query's case is kept); the
  *   owner of records that answer the question itself is written as the
  *   question's name, so it keeps the query's case too.
