@@ -208,6 +208,12 @@ void tcp_cc_sack_check(struct tcp_conn *c, kiln_time_t now)
 {
 	if (!sack_recovery(c) || c->snd_una == c->snd_max || c->state == TCP_TIME_WAIT)
 		return;
+	/* Nothing SACKed and no recovery: what was delivered is all below
+	 * snd_una, nothing sent before it is left (resends after a timeout
+	 * aside, which the probe and the RTO cover as before). The common
+	 * case of a clean path costs no walk of the log. */
+	if (!c->sb_n && !(c->flags & TF_RECOVERY) && c->rack->reo_at == KILN_TIME_NEVER)
+		return;
 	tcp_rack_detect(c, now);
 	if (c->flags & TF_RECOVERY)
 		sack_recovery_send(c, now);

@@ -26,6 +26,13 @@
  * 64 ranges are 640 bytes, allocated with the first byte in flight and
  * freed with the idle buffers: idle connections do not pay for them. */
 #define TCP_RACK_LOG 64
+/* New data sent within this many microseconds of a log range's first
+ * send joins that range: one range per burst even when the clock ticks
+ * within it, so a full log (a merge scan per send) stays rare. A range's
+ * time may then be early by as much, an eighth of the least reordering
+ * window: a loss is called that much sooner at worst. (A clean 256 MiB
+ * in-memory transfer was 5% slower with a range per microsecond.) */
+#define TCP_RACK_BURST_US 12
 /* Most quarter-RTTs in RACK's reordering window (RFC 8985 6.2 step 4
  * grows it per round with D-SACKs; SRTT caps it anyway). */
 #define TCP_RACK_MULT_MAX 8
@@ -129,6 +136,7 @@ struct tcp_rack {
 	kiln_time_t reo_at;          /* reorder timer, KILN_TIME_NEVER if none */
 	uint8_t n, reo_mult;
 	bool valid, fack_valid, reordering_seen, round_valid;
+	bool tail_open;              /* the last send was new data into the last range */
 	uint8_t fl[TCP_RACK_LOG];
 	struct { uint32_t end, t; } e[TCP_RACK_LOG];
 };

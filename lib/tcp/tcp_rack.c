@@ -28,7 +28,9 @@ static void delivered(struct tcp_conn *c, uint32_t s, uint32_t e, uint32_t fack0
 
 	for (unsigned i = 0; i < r->n; i++) {
 		uint32_t es = tcp_rack_start(r, i), ee = r->e[i].end, t = r->e[i].t, rtt;
-		if (SEQ_LEQ(ee, s) || SEQ_GEQ(es, e))
+		if (SEQ_GEQ(es, e))
+			break; /* the ranges run in sequence order */
+		if (SEQ_LEQ(ee, s))
 			continue;
 		if (SEQ_GT(ee, e))
 			ee = e;

@@ -131,15 +131,22 @@ void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, kiln_time_t n
 	if (SEQ_LT(seq, top) && t == r->last_t)
 		t++;
 	r->last_t = t;
-	if (SEQ_LT(seq, top))
+	if (SEQ_LT(seq, top)) {
 		assign(r, seq, SEQ_LT(end, top) ? end : top, t, TCP_RACK_RTX);
+		r->tail_open = false; /* new data after it is later than it */
+	}
 	if (!SEQ_GT(end, top))
 		return;
 	seq = SEQ_GT(seq, top) ? seq : top;
-	if (r->n && r->e[r->n - 1].t == t && r->fl[r->n - 1] == 0) {
-		r->e[r->n - 1].end = end; /* the same burst */
+	/* The same burst: new data within TCP_RACK_BURST_US of the range's
+	 * first send joins it (and keeps that time), unless something was
+	 * resent since, which must stay older than what follows it. */
+	if (r->n && r->tail_open && r->fl[r->n - 1] == 0 &&
+	    t - r->e[r->n - 1].t <= TCP_RACK_BURST_US) {
+		r->e[r->n - 1].end = end;
 		return;
 	}
+	r->tail_open = true;
 	if (r->n == TCP_RACK_LOG)
 		tcp_rack_compact(r);
 	r->e[r->n].end = end;

@@ -118,13 +118,13 @@ TEST(the_send_log_stays_bounded_and_is_freed_when_idle)
 	m = ca->snd_mss;
 	wnd = 65535u << ca->snd_wscale;
 	CHECK(ca->rack != NULL);
-	/* Each ACK, 10 us after the last, acks one segment and (slow start)
+	/* Each ACK, 20 us after the last, acks one segment and (slow start)
 	 * releases two at its own time: the flight grows by one segment, a
 	 * burst of two. */
 	for (k = 1; k <= 200; k++) {
 		static uint8_t more[2 * 1448];
 		(void)tcp_write_nb(ca, more, 2 * m); /* as the buffer takes it */
-		p.now += 10 * 1000;
+		p.now += (TCP_RACK_BURST_US + 8) * 1000; /* bursts apart */
 		ack_to_a(&p, ca, una + k * m, wnd, NULL, 0);
 		CHECK(ca->rack && ca->rack->n <= TCP_RACK_LOG);
 	}
