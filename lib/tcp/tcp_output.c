@@ -284,13 +284,14 @@ void tcp_output(struct tcp_conn *c, kiln_time_t now)
 	}
 	if (!sent && (c->flags & TF_ACK_NOW))
 		tcp_send_ctl(c, TCP_ACK, c->snd_max, now);
-	/* New data behind a timer armed as the full RTO, as it is when one
-	 * segment was out (its ACK may be delayed): a probe is due instead
-	 * (RFC 8985 7.2); a tail lost behind it cost a timeout each. Not
-	 * over a probe timer already armed (it comes no later), a reorder
-	 * timer, nor after a probe. */
+	/* New data: the tail loss probe is due 2 SRTT after the last of it
+	 * (RFC 8985 7.2). A timer armed when one segment was out is the
+	 * full RTO (its ACK may be delayed), and a tail lost behind it cost
+	 * a timeout each; one armed at the last ACK fires while the peer
+	 * still acknowledges (74 needless probes in 256 MiB on a clean tap,
+	 * against 0-13). Not over a reorder timer, nor after a probe. */
 	if (SEQ_GT(c->snd_max, top) && (c->flags & TF_SACK) &&
-	    !(c->flags & (TF_TLP | TF_TLP_SENT | TF_REO)))
+	    !(c->flags & (TF_TLP_SENT | TF_REO)))
 		tcp_rtx_arm(c, now);
 	/* Zero window with data waiting and nothing in flight: probe. */
 	if (c->snd_wnd == 0 && c->snd.len > c->snd_nxt - c->snd_una &&
