@@ -44,6 +44,12 @@ struct pbuf {
  * (len is set to len; the bytes are uninitialised). NULL if out of memory. */
 struct pbuf *pbuf_alloc(size_t headroom, size_t len);
 
+/* Complete in software the checksum pb left to the device (offload.l4_len;
+ * no segmentation asked) and clear the request: for a layer that must cut
+ * or keep the packet where no device will (IPv4 fragmentation), or a
+ * device that turns out to have no checksum offload. */
+void pbuf_finish_checksum(struct pbuf *pb);
+
 /* A pbuf holding a copy of v, with PBUF_HEADROOM in front. NULL if no memory. */
 struct pbuf *pbuf_from_view(struct view v);
 

@@ -42,8 +42,11 @@ int ipv4_output_ex(struct ipv4 *ip, const struct ipv4_tx *tx, struct pbuf *pb, k
 	h.proto = tx->proto;
 	h.src = ipv4_source(ip, tx->dst);
 	h.dst = tx->dst;
-	if (!tso && pb->len + IPV4_HDR_LEN > ip->link.mtu)
+	if (!tso && pb->len + IPV4_HDR_LEN > ip->link.mtu) {
+		/* No device sees the whole datagram again to finish its sum. */
+		pbuf_finish_checksum(pb);
 		return ipv4_fragment(ip, &h, pb, next_hop, now);
+	}
 	if (!ipv4_push(pb, &h)) {
 		ip->counters.tx_no_memory++;
 		pbuf_free(pb);

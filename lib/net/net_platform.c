@@ -11,6 +11,11 @@ static bool net_platform_send(void *ctx, struct pbuf *frame)
 	struct kiln_net_offload o;
 	enum kiln_result r;
 
+	/* A sum left partial for a device without checksum offload (a stack
+	 * configured by hand): finished here rather than sent wrong. */
+	if (frame->offload.l4_len && !frame->offload.seg_size &&
+	    !(n->offloads & KILN_NET_OFFLOAD_CSUM))
+		pbuf_finish_checksum(frame);
 	if (!frame->offload.l4_len)
 		r = kiln_net_write(n->handle, frame->data, frame->len);
 	else if (net_offload_request(frame, &o))

@@ -72,22 +72,45 @@ static void conn_hdr(struct tcp_conn *c, struct tcp_hdr *h, uint8_t flags, uint3
 /* Leave the checksum of the segment in pb (a hlen-byte header, len bytes
  * of payload) to the device: the field holds the pseudo-header's sum, as
  * virtio and Linux's GSO expect (for a super-segment, of its whole length;
- * the device adjusts it per segment). A segment longer than snd_mss is a
- * super-segment the device cuts into snd_mss pieces. */
+ * the device adjusts it per segment). With TSO, a segment longer than fits
+ * one MTU is a super-segment for the device to cut: into snd_mss pieces,
+ * or less when the header carries more than snd_mss allows for (SACK
+ * blocks on a data segment), so that every piece fits the MTU. */
 static void leave_checksum(struct tcp_conn *c, struct pbuf *pb, unsigned hlen, uint32_t len)
 {
 	uint16_t partial = (uint16_t)~checksum_fold(
 		checksum_pseudo_ipv4(c->laddr, c->raddr, 6, (uint16_t)(hlen + len)));
+	unsigned base = TCP_HDR_MIN + ((c->flags & TF_TS) ? 12 : 0); /* what snd_mss allows for */
+	uint32_t fits = c->snd_mss - (hlen > base ? hlen - base : 0);
 
 	pb->data[16] = (uint8_t)(partial >> 8);
 	pb->data[17] = (uint8_t)partial;
 	pb->offload.l4_len = hlen + len;
 	pb->offload.csum_field = 16;
 	pb->offload.l4_hdr_len = (uint8_t)hlen;
-	if (len > c->snd_mss) {
-		pb->offload.seg_size = c->snd_mss;
+	if (len > fits && (c->stack->cfg.offloads & KILN_NET_OFFLOAD_TSO4)) {
+		pb->offload.seg_size = (uint16_t)fits;
 		c->stack->st.tso_sends++;
 	}
+}
+
+/* The bytes of SACK blocks a data segment of c carries now (conn_hdr adds
+ * them while our receive queue has holes), beyond the timestamps snd_mss
+ * already allows for. */
+static uint32_t sack_bytes(const struct tcp_conn *c)
+{
+	struct tcp_opts o = {.has = (c->flags & TF_TS) ? TCP_HAS_TS : 0};
+	unsigned n = tcp_sack_fill(c, &o);
+	return n ? 4 + 8 * n : 0;
+}
+
+/* The payload a segment of c may carry now and still fit the MTU: snd_mss
+ * less the SACK blocks it would carry (Linux's tcp_current_mss() does the
+ * same), never below half of snd_mss. */
+static uint32_t data_mss(const struct tcp_conn *c)
+{
+	uint32_t extra = sack_bytes(c);
+	return extra < c->snd_mss / 2 ? c->snd_mss - extra : c->snd_mss / 2;
 }
 
 /* The most payload one segment may carry: snd_mss, or with TSO a whole
@@ -194,6 +217,12 @@ void tcp_send_data(struct tcp_conn *c, uint32_t seq, uint32_t len, bool fin, kil
 	if (len && off + len == c->snd.len)
 		flags |= TCP_PSH; /* the last of what the app wrote */
 	conn_hdr(c, &h, flags, seq, now);
+	/* A segment the device will not cut must fit the MTU: if the SACK
+	 * blocks would push it over (a resend sized by snd_mss), it goes
+	 * without them; pure ACKs carry them meanwhile. */
+	if (len && !(c->stack->cfg.offloads & KILN_NET_OFFLOAD_TSO4) &&
+	    len + sack_bytes(c) > c->snd_mss)
+		h.opts.has &= ~TCP_HAS_SACK;
 	conn_send(c, &h, off, len);
 	tcp_rack_sent(c, seq, len + (fin ? 1 : 0), now);
 }
@@ -222,7 +251,7 @@ bool tcp_output_can_wait(const struct tcp_conn *c)
 void tcp_output(struct tcp_conn *c, kiln_time_t now)
 {
 	struct tcp_stack *s = c->stack;
-	uint32_t max = tcp_seg_limit(c), top = c->snd_max;
+	uint32_t max = tcp_seg_limit(c), top = c->snd_max, mss = data_mss(c);
 	bool sent = false;
 
 	switch (c->state) {
@@ -249,12 +278,12 @@ void tcp_output(struct tcp_conn *c, kiln_time_t now)
 		len = unsent < usable ? unsent : usable;
 		/* Past one MSS (TSO), whole MSSes only: the remainder goes
 		 * as its own segment, through Nagle, as without TSO. */
-		if (len > c->snd_mss)
-			len = len < max ? len / c->snd_mss * c->snd_mss : max;
+		if (len > mss)
+			len = max <= mss ? mss : len < max ? len / mss * mss : max / mss * mss;
 		fin = can_send_fin(c) && len == unsent;
 		if (!len && !fin)
 			break;
-		if (len < c->snd_mss && !fin) {
+		if (len < mss && !fin) {
 			/* Nagle: one small segment in flight at most. */
 			if (!(c->flags & TF_NODELAY) && c->snd_nxt != c->snd_una)
 				break;

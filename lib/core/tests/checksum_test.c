@@ -2,6 +2,8 @@
 #include "harness.h"
 
 #include <kiln/checksum.h>
+#include <kiln/pbuf.h>
+#include <string.h>
 
 TEST(rfc1071_example)
 {
@@ -69,4 +71,37 @@ TEST(parts_combine)
 	memcpy(ab + 6, b, 3);
 	CHECK_EQ(checksum_fold(checksum_add(checksum_add(0, a, 6), b, 3)),
 		 checksum_fold(checksum_add(0, ab, 9)));
+}
+
+/* A checksum left to the device (pbuf.h offloads) and finished in software
+ * verifies as one computed whole would, TCP and UDP alike, and the request
+ * is cleared. */
+TEST(partial_sum_finished_in_software)
+{
+	const uint32_t src = 0x0a000001, dst = 0x0a000002;
+	static const uint8_t payload[] = "kiln leaves this one to the device";
+	for (int udp = 0; udp < 2; udp++) {
+		unsigned hlen = udp ? 8 : 20, field = udp ? 6 : 16;
+		uint8_t proto = udp ? 17 : 6;
+		struct pbuf *pb = pbuf_alloc(PBUF_HEADROOM, sizeof(payload));
+		memcpy(pb->data, payload, sizeof(payload));
+		uint8_t *h = pbuf_push(pb, hlen);
+		uint16_t len = (uint16_t)pb->len, partial;
+		memset(h, 0, hlen);
+		h[0] = 0x30, h[1] = 0x39, h[3] = 80;
+		if (udp)
+			h[4] = (uint8_t)(len >> 8), h[5] = (uint8_t)len;
+		else
+			h[12] = 0x50;
+		partial = (uint16_t)~checksum_fold(checksum_pseudo_ipv4(src, dst, proto, len));
+		h[field] = (uint8_t)(partial >> 8), h[field + 1] = (uint8_t)partial;
+		pb->offload.l4_len = len;
+		pb->offload.csum_field = (uint8_t)field;
+		pbuf_push(pb, 20); /* an IPv4 header in front changes nothing */
+		pbuf_finish_checksum(pb);
+		CHECK_EQ(pb->offload.l4_len, 0u);
+		CHECK_EQ(checksum_fold(checksum_add(checksum_pseudo_ipv4(src, dst, proto, len),
+						    pb->data + 20, len)), 0);
+		pbuf_free(pb);
+	}
 }
