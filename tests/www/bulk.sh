@@ -5,11 +5,9 @@
 # (--net-impair=loss:5,reorder:10,dup:1,seed:1, docs/hostnet.md).
 #   WWW_BULK_MIB (default 256): the size each way, and from Linux to the
 #   appliance on the impaired link; WWW_BULK_IMPAIRED_DOWN_MIB (default 256):
-#   from the appliance to Linux on the impaired link. That direction is
-#   the slower one: lib/tcp as the sender still recovers some losses by
-#   retransmission timeout (>= 200 ms each; docs/tcp.md, "Loss recovery"),
-#   ~70 s for 256 MiB here; Linux as the sender moves 256 MiB through the
-#   same impairment in ~5 s.
+#   from the appliance to Linux on the impaired link (~6 s here with lib/tcp's
+#   RACK-TLP, ~1 timeout; Linux as the sender ~5 s; docs/tcp.md, "Loss
+#   recovery as a sender").
 AREA=www; . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/www_lib.sh"
 
