@@ -54,6 +54,11 @@ run() { # LABEL DOWN_MIB [IMPAIR]
 	elif [ "${tso:-1}" -eq 0 ] && [ "${frames:-0}" -gt $((BYTES / 1500)) ]; then
 		pass "$label: no offloads with --net-impair (frames of a wire's size)"
 	else fail "$label: offloads with --net-impair" "tcp_tso_sends '$tso', net_rx_frames '$frames'"; fi
+	if [ -z "${3:-}" ]; then # the discard service (port 9), what bench/www sends to
+		got=$(in_ns timeout 60 nc -N -w 30 "$WWW_IP" 9 <"$tmp/up.bin")
+		if [ "$got" = "$BYTES" ]; then pass "$label: discard port 9 took $MIB MiB"
+		else fail "$label: discard port 9" "answered '$got', want $BYTES"; fi
+	fi
 	kill "$WWW_PID" 2>/dev/null; wait "$WWW_PID" 2>/dev/null
 	[ -n "${3:-}" ] && grep -i "impair" "$WWW_LOG" | head -n 2 | sed 's/^/  /'
 }
