@@ -246,6 +246,19 @@ long tcp_write_nb(struct tcp_conn *c, const void *buf, size_t len);
  * tcp_write until all len bytes are queued (returns len), an error, or the
  * deadline (then the bytes queued so far, or -TCP_ETIMEDOUT if none). */
 long tcp_read(struct tcp_conn *c, void *buf, size_t len, kiln_time_t deadline);
+
+/* Reading without a copy: tcp_peek_nb sets *v to the received bytes at the
+ * front of the buffer that lie together in memory (all of them, or up to
+ * where the ring wraps: the next peek sees the rest) and returns their
+ * number; 0 at the end of the stream, -TCP_EAGAIN or the connection's error
+ * as tcp_read_nb. The bytes stay until tcp_consume(c, n) drops the first n
+ * of them (n at most what the peek returned), which may open the window.
+ * The view is valid until the next call into the stack (for a fiber: until
+ * it blocks). tcp_peek waits as tcp_read does. A checksum service or a
+ * parser that works in place saves a copy of everything it reads. */
+long tcp_peek_nb(struct tcp_conn *c, struct view *v);
+long tcp_peek(struct tcp_conn *c, struct view *v, kiln_time_t deadline);
+void tcp_consume(struct tcp_conn *c, size_t n);
 long tcp_write(struct tcp_conn *c, const void *buf, size_t len, kiln_time_t deadline);
 
 /* Send a FIN after the queued data; reading continues. Idempotent. */

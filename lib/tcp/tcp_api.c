@@ -77,6 +77,31 @@ long tcp_read_nb(struct tcp_conn *c, void *buf, size_t len)
 	return -TCP_EAGAIN;
 }
 
+long tcp_peek_nb(struct tcp_conn *c, struct view *v)
+{
+	*v = view_make(NULL, 0);
+	if (c->rcv.len) {
+		uint32_t run = c->rcv.cap - c->rcv.head;
+		*v = view_make(c->rcv.buf + c->rcv.head, run < c->rcv.len ? run : c->rcv.len);
+		return (long)v->len;
+	}
+	if (c->err)
+		return c->err;
+	if (at_eof(c))
+		return 0;
+	return -TCP_EAGAIN;
+}
+
+void tcp_consume(struct tcp_conn *c, size_t n)
+{
+	if (n > c->rcv.len)
+		n = c->rcv.len; /* more than was there: a caller's bug, not a crash */
+	if (!n)
+		return;
+	tcp_ring_consume(&c->rcv, (uint32_t)n);
+	tcp_rcv_after_read(c);
+}
+
 /* The send buffer a connection may fill now: twice its congestion window
  * (a window in flight and one queued behind it), at least TCP_SNDBUF_FLOOR,
  * at most cfg.sndbuf. A fast path gets the whole sndbuf; a slow or lossy

@@ -54,6 +54,18 @@ long tcp_read(struct tcp_conn *c, void *buf, size_t len, kiln_time_t deadline)
 	}
 }
 
+long tcp_peek(struct tcp_conn *c, struct view *v, kiln_time_t deadline)
+{
+	use_waitqs(c->stack);
+	for (;;) {
+		long n = tcp_peek_nb(c, v);
+		if (n != -TCP_EAGAIN)
+			return n;
+		if (!wait_on(&c->rq, deadline) && !tcp_readable(c))
+			return -TCP_ETIMEDOUT;
+	}
+}
+
 long tcp_write(struct tcp_conn *c, const void *buf, size_t len, kiln_time_t deadline)
 {
 	const uint8_t *p = buf;
