@@ -6,30 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 static struct dns_zone *zone;
 static struct dns_server srv;
 static struct dns_server_stats stats;
 
-static bool setup(void)
-{
-	if (zone)
-		return true;
-	FILE *f = fopen("lib/dns/tests/zones/example.test.zone", "rb");
-	if (!f)
-		return false;
-	static char text[1 << 16];
-	size_t len = fread(text, 1, sizeof text, f);
-	fclose(f);
-	char err[256];
-	if (dns_zone_parse("example.test.zone", view_make(text, len), "example.test", &zone, err,
-			   sizeof err) != 0)
-		return false;
-	dns_server_init(&srv);
-	srv.stats = &stats;
-	return dns_server_add_zone(&srv, zone) == 0;
-}
+static bool setup(void) { return fixture_serve("example.test", &zone, &srv, &stats); }
 
 /* A query: id 0x4242, flags, one question, optionally an OPT. */
 static size_t query(uint8_t *buf, size_t cap, uint16_t flags, const char *name, uint16_t type,

@@ -8,28 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 static struct dns_zone *zone;
 static struct dns_server srv;
 
-static bool setup(void)
-{
-	if (zone)
-		return true;
-	FILE *f = fopen("lib/dns/tests/zones/example.test.zone", "rb");
-	if (!f)
-		return false;
-	static char text[1 << 16];
-	size_t len = fread(text, 1, sizeof text, f);
-	fclose(f);
-	char err[256];
-	if (dns_zone_parse("example.test.zone", view_make(text, len), "example.test", &zone, err,
-			   sizeof err) != 0)
-		return false;
-	dns_server_init(&srv);
-	return dns_server_add_zone(&srv, zone) == 0;
-}
+static bool setup(void) { return fixture_serve("example.test", &zone, &srv, NULL); }
 
 static const uint8_t entropy[DNS_STUB_ENTROPY] = {0xab, 0xcd, 0x5a, 0xa5, 0xff, 0x00, 0x13};
 

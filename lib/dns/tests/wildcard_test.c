@@ -9,30 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 static struct dns_zone *zone;
 static struct dns_server srv;
 
-static bool setup(void)
-{
-	if (zone)
-		return true;
-	FILE *f = fopen("lib/dns/tests/zones/wild.test.zone", "rb");
-	if (!f)
-		return false;
-	static char text[1 << 16];
-	size_t len = fread(text, 1, sizeof text, f);
-	fclose(f);
-	char err[256];
-	if (dns_zone_parse("wild.test.zone", view_make(text, len), "wild.test", &zone, err,
-			   sizeof err) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return false;
-	}
-	dns_server_init(&srv);
-	return dns_server_add_zone(&srv, zone) == 0;
-}
+static bool setup(void) { return fixture_serve("wild.test", &zone, &srv, NULL); }
 
 static struct {
 	struct dns_msg m;
