@@ -72,7 +72,6 @@ static bool finish_checksum(const struct hostnet *net, const struct virtio_net_h
 {
 	size_t start = h->csum_start, at = start + h->csum_offset;
 	unsigned gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
-	uint16_t sum;
 
 	if (gso != VIRTIO_NET_HDR_GSO_NONE &&
 	    (gso != VIRTIO_NET_HDR_GSO_TCPV4 || !(net->offloads & HOSTNET_OFFLOAD_LRO) ||
@@ -86,12 +85,7 @@ static bool finish_checksum(const struct hostnet *net, const struct virtio_net_h
 		return true;
 	if (start < 14 || start >= len || at + 2 > len)
 		return false;
-	sum = checksum_fold(checksum_add(0, frame + start, len - start));
-	/* RFC 768: a UDP checksum that comes out 0 is sent as all ones. */
-	if (sum == 0 && h->csum_offset == 6)
-		sum = 0xffff;
-	frame[at] = (uint8_t)(sum >> 8);
-	frame[at + 1] = (uint8_t)sum;
+	checksum_complete(frame + start, len - start, h->csum_offset);
 	return true;
 }
 

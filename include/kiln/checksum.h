@@ -22,4 +22,12 @@ uint16_t checksum_fold(uint32_t sum);
  * addresses in host order, protocol number and upper-layer length. */
 uint32_t checksum_pseudo_ipv4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
 
+/* Complete a checksum left partial (checksum offload, as virtio's NEEDS_CSUM):
+ * l4 holds len bytes of a TCP or UDP header and payload whose checksum
+ * field, at offset field, holds the pseudo-header's sum (folded, not
+ * complemented). Sums the bytes and stores the checksum there; a UDP one
+ * (field 6) that comes out 0 is stored as all ones (RFC 768). field + 2
+ * must be within len. */
+void checksum_complete(uint8_t *l4, size_t len, size_t field);
+
 #endif

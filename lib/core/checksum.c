@@ -62,6 +62,18 @@ uint16_t checksum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+void checksum_complete(uint8_t *l4, size_t len, size_t field)
+{
+	/* The field's pseudo-header sum joins the rest: the whole, whose
+	 * complement is the checksum. */
+	uint16_t sum = checksum_fold(checksum_add(0, l4, len));
+
+	if (sum == 0 && field == 6)
+		sum = 0xffff;
+	l4[field] = (uint8_t)(sum >> 8);
+	l4[field + 1] = (uint8_t)sum;
+}
+
 uint32_t checksum_pseudo_ipv4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
 {
 	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;

@@ -42,20 +42,11 @@ struct pbuf *pbuf_from_view(struct view v)
 void pbuf_finish_checksum(struct pbuf *pb)
 {
 	const struct pbuf_offload o = pb->offload;
-	uint8_t *l4;
-	uint16_t sum;
 
 	pb->offload = (struct pbuf_offload){0};
 	if (!o.l4_len || o.l4_len > pb->len || (uint32_t)o.csum_field + 2 > o.l4_len)
 		return;
-	/* The field holds the pseudo-header's sum: summing it with the rest
-	 * gives the whole, whose complement is the checksum. */
-	l4 = pb->data + pb->len - o.l4_len;
-	sum = checksum_fold(checksum_add(0, l4, o.l4_len));
-	if (sum == 0 && o.csum_field == 6)
-		sum = 0xffff; /* RFC 768: a UDP checksum of 0 is sent as all ones */
-	l4[o.csum_field] = (uint8_t)(sum >> 8);
-	l4[o.csum_field + 1] = (uint8_t)sum;
+	checksum_complete(pb->data + pb->len - o.l4_len, o.l4_len, o.csum_field);
 }
 
 void pbuf_free(struct pbuf *pb)
