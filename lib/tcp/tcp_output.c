@@ -69,6 +69,15 @@ static void conn_hdr(struct tcp_conn *c, struct tcp_hdr *h, uint8_t flags, uint3
 		tcp_sack_fill(c, &h->opts);
 }
 
+/* The payload a segment of c with a hlen-byte header may carry and fit the
+ * MTU: snd_mss allows for timestamps only; more options (SACK blocks on a
+ * data segment) take their room from the payload. */
+static uint32_t payload_fits(const struct tcp_conn *c, unsigned hlen)
+{
+	unsigned base = TCP_HDR_MIN + ((c->flags & TF_TS) ? 12 : 0);
+	return c->snd_mss - (hlen > base ? hlen - base : 0);
+}
+
 /* Leave the checksum of the segment in pb (a hlen-byte header, len bytes
  * of payload) to the device: the field holds the pseudo-header's sum, as
  * virtio and Linux's GSO expect (for a super-segment, of its whole length;
@@ -80,8 +89,7 @@ static void leave_checksum(struct tcp_conn *c, struct pbuf *pb, unsigned hlen, u
 {
 	uint16_t partial = (uint16_t)~checksum_fold(
 		checksum_pseudo_ipv4(c->laddr, c->raddr, 6, (uint16_t)(hlen + len)));
-	unsigned base = TCP_HDR_MIN + ((c->flags & TF_TS) ? 12 : 0); /* what snd_mss allows for */
-	uint32_t fits = c->snd_mss - (hlen > base ? hlen - base : 0);
+	uint32_t fits = payload_fits(c, hlen);
 
 	pb->data[16] = (uint8_t)(partial >> 8);
 	pb->data[17] = (uint8_t)partial;
@@ -221,7 +229,7 @@ void tcp_send_data(struct tcp_conn *c, uint32_t seq, uint32_t len, bool fin, kil
 	 * blocks would push it over (a resend sized by snd_mss), it goes
 	 * without them; pure ACKs carry them meanwhile. */
 	if (len && !(c->stack->cfg.offloads & KILN_NET_OFFLOAD_TSO4) &&
-	    len + sack_bytes(c) > c->snd_mss)
+	    len > payload_fits(c, tcp_hdr_len(&h)))
 		h.opts.has &= ~TCP_HAS_SACK;
 	conn_send(c, &h, off, len);
 	tcp_rack_sent(c, seq, len + (fin ? 1 : 0), now);
