@@ -14,6 +14,7 @@
 
 _Static_assert(HOSTNET_OFFLOAD_CSUM == KILN_NET_OFFLOAD_CSUM &&
 		       HOSTNET_OFFLOAD_TSO4 == KILN_NET_OFFLOAD_TSO4 &&
+		       HOSTNET_OFFLOAD_LRO == KILN_NET_OFFLOAD_LRO &&
 		       HOSTNET_TSO_MAX_FRAME == KILN_NET_TSO_MAX_FRAME &&
 		       HOSTNET_RX_CSUM_OK == KILN_NET_RX_CSUM_OK,
 	       "hostnet's offload bits are platform.h's");
