@@ -2,6 +2,7 @@
  * fragmentation, reassembly (in order, reversed, duplicates, overlaps,
  * timeouts, memory bounds), against real captured packets where possible. */
 #include "harness.h"
+#include "ipv4_link_record.h"
 #include "netstack/captured_frames.h"
 #include "netstack/netstack_test.h"
 
@@ -12,32 +13,6 @@
 #define SEC 1000000000ull
 #define IP_A 0x0a090001u
 #define IP_B 0x0a090002u
-
-struct sent {
-	int n;
-	uint32_t next_hop[64];
-	struct pbuf *pb[64];
-};
-
-static bool link_out(void *ctx, uint32_t next_hop, struct pbuf *pb, kiln_time_t now)
-{
-	struct sent *s = ctx;
-	(void)now;
-	if (s->n == 64) {
-		pbuf_free(pb);
-		return false;
-	}
-	s->next_hop[s->n] = next_hop;
-	s->pb[s->n++] = pb;
-	return true;
-}
-
-static void sent_clear(struct sent *s)
-{
-	for (int i = 0; i < s->n; i++)
-		pbuf_free(s->pb[i]);
-	s->n = 0;
-}
 
 struct got {
 	int n;

@@ -2,6 +2,7 @@
  * their counters, sockets: queue bounds, receive with and without waiting,
  * callbacks, ports, send errors. */
 #include "harness.h"
+#include "ipv4_link_record.h"
 #include "netstack/captured_frames.h"
 #include "netstack/netstack_test.h"
 
@@ -12,23 +13,6 @@
 #define SEC 1000000000ull
 #define IP_A 0x0a090001u
 #define IP_B 0x0a090002u
-
-struct sent {
-	int n;
-	struct pbuf *pb[64];
-};
-
-static bool link_out(void *ctx, uint32_t next_hop, struct pbuf *pb, kiln_time_t now)
-{
-	struct sent *s = ctx;
-	(void)next_hop, (void)now;
-	if (s->n == 64) {
-		pbuf_free(pb);
-		return false;
-	}
-	s->pb[s->n++] = pb;
-	return true;
-}
 
 struct fixture {
 	struct sent sent;
@@ -61,9 +45,7 @@ static void setup(struct fixture *f)
 
 static void teardown(struct fixture *f)
 {
-	for (int i = 0; i < f->sent.n; i++)
-		pbuf_free(f->sent.pb[i]);
-	f->sent.n = 0;
+	sent_clear(&f->sent);
 	udp_destroy(&f->udp);
 	ipv4_destroy(&f->ip);
 }
