@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/kvmvm/smoke.sh: scripts/kvm-vm boots its VM, /dev/kvm opens inside,
 # the hello appliance runs on the tender there, the command's exit status and
-# output come back, writes to the host tree stay inside the VM, and --timeout
-# bounds a command that does not end. Runs on every machine (it needs no
+# output come back, writes to the host tree stay inside the VM, a VM that
+# ends under the command is an error, and --timeout bounds a command that
+# does not end. Runs on every machine (it needs no
 # /dev/kvm on the host), so the script cannot rot.
 set -u
 AREA=kvmvm
@@ -62,6 +63,17 @@ elif [ "$(cat "$tmp/out/written" 2>/dev/null)" != inside ]; then
 	fail "the output share is writable" "$tmp/out/written is missing"
 else
 	pass "writes to the host tree stay in the VM; the output share reaches the host"
+fi
+
+# A VM that ends before the command does is an error (125, with the end of
+# the kernel's console), never a success.
+scripts/kvm-vm --timeout=120 -- bash -c 'echo o >/proc/sysrq-trigger; sleep 60' >"$tmp/off.out" 2>"$tmp/off.err"
+rc=$?
+if [ $rc -eq 125 ] && grep -q "the VM ended without reporting the command's status" "$tmp/off.err" &&
+	grep -q '^kvm-vm: console: .*reboot: Power down' "$tmp/off.err"; then
+	pass "a VM that powers off under the command is reported (status 125, console shown)"
+else
+	fail "a VM that powers off under the command is reported" "status $rc: $(tail -n 1 "$tmp/off.err")"
 fi
 
 start=$SECONDS
