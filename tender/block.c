@@ -8,7 +8,7 @@
 
 #include "tender.h"
 
-int tender_block_attach(struct mft_entry *e, const char *path)
+int tender_block_attach(struct mft_entry *e, const char *path, unsigned block_size)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -21,11 +21,13 @@ int tender_block_attach(struct mft_entry *e, const char *path)
 		size = lseek(fd, 0, SEEK_END);
 	else if (!S_ISREG(st.st_mode))
 		tender_die("block device %s: %s is not a regular file or block device", e->name, path);
-	if (size < 0 || size % TENDER_BLOCK_SIZE != 0)
-		tender_die("block device %s: %s: size %lld is not a multiple of %d bytes", e->name,
-			   path, (long long)size, TENDER_BLOCK_SIZE);
+	/* Solo5's words, where the condition is the same. */
+	if (size < 0 || size % block_size != 0)
+		tender_die("block device %s: %s: Backing storage size must be block aligned (%u "
+			   "bytes): its size %lld is not a multiple of it", e->name, path, block_size,
+			   (long long)size);
 	e->u.block_basic.capacity = (uint64_t)size;
-	e->u.block_basic.block_size = TENDER_BLOCK_SIZE;
+	e->u.block_basic.block_size = (uint16_t)block_size;
 	return fd;
 }
 

@@ -33,7 +33,8 @@
 #define TENDER_MAX_PHDRS 64       /* real images have 3-8; bounds the loop */
 #define TENDER_MAX_NOTE_SIZE 8192 /* a full 64-entry MFT1 note is 6,684 bytes */
 #define TENDER_MIN_MEM_MIB 2      /* one 2 MiB page: low memory + a tiny image */
-#define TENDER_BLOCK_SIZE 512     /* hvt-abi.md section 5 */
+#define TENDER_BLOCK_SIZE 512     /* hvt-abi.md section 5; --block-sector-size */
+#define TENDER_BLOCK_SIZE_MAX 32768 /* the largest power of two in MFT1's uint16_t */
 #define TENDER_NET_MTU 1500       /* hvt-abi.md section 5; frames <= MTU + 14 */
 #define TENDER_NET_FRAME_MAX (TENDER_NET_MTU + 14)
 #define TENDER_MAX_FORWARDS 16    /* hostnet.h's HOSTNET_MAX_FORWARDS */
@@ -65,6 +66,13 @@ struct tender_dev_arg {
 	bool used;        /* matched by a manifest entry */
 };
 
+/* --block-sector-size:NAME=SIZE: a block device's sector size (a power of
+ * two, TENDER_BLOCK_SIZE to TENDER_BLOCK_SIZE_MAX), checked by args.c. */
+struct tender_sector_arg {
+	const char *name;
+	unsigned size;
+};
+
 struct tender_args {
 	uint64_t mem_size; /* bytes, rounded down to 2 MiB */
 	const char *image;
@@ -75,6 +83,8 @@ struct tender_args {
 	unsigned nforward;
 	const char *mac[TENDER_MAX_DEVICE_ARGS];  /* --net-mac:NAME=MAC, as given */
 	unsigned nmac;
+	struct tender_sector_arg sector[TENDER_MAX_DEVICE_ARGS];
+	unsigned nsector;
 	const char *pcap;   /* --pcap=FILE */
 	const char *impair; /* --net-impair=SPEC */
 	char **guest_argv; /* the arguments after the image */
@@ -166,7 +176,9 @@ __attribute__((noreturn)) void tender_run(struct tender_vm *vm, struct mft *m);
  * `gpa`. Returns only if the guest is to be resumed. */
 void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t gpa);
 
-int tender_block_attach(struct mft_entry *e, const char *path);
+/* Opens path for block device e with sectors of block_size bytes (a power
+ * of two): dies with one line unless its size is a multiple of it. */
+int tender_block_attach(struct mft_entry *e, const char *path, unsigned block_size);
 void tender_hc_block(struct tender_vm *vm, struct mft *m, struct hvt_hc_block_io *io, bool write);
 
 #endif
