@@ -55,7 +55,8 @@ static void check_ehdr(const Elf64_Ehdr *e, uint64_t fsize)
 }
 
 /* Reads the first note of a PT_NOTE segment if it is a Solo5 one. */
-static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_abi, int *have_mft)
+static void read_note(struct tender_image *img, const Elf64_Phdr *p, unsigned i, int *have_abi,
+		      int *have_mft)
 {
 	/* A Solo5 note has at least its header and its 8-byte padded name. */
 	if (p->p_filesz < sizeof(Elf64_Nhdr) + 8)
@@ -73,9 +74,11 @@ static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_a
 	if (nh.n_namesz != HVT_NOTE_NAMESZ || memcmp(buf + 12, HVT_NOTE_NAME, HVT_NOTE_NAMESZ) != 0)
 		return; /* someone else's note (build id, ...) */
 	size_t desc = 12 + 8; /* header, name padded to 4 */
+	/* A note's size out of bounds: Solo5's words, so its tests match. */
 	if (nh.n_descsz > n - desc)
-		tender_die("%s: Solo5 note descriptor (%u bytes) larger than its PT_NOTE segment",
-			   img_path, nh.n_descsz);
+		tender_die("%s: invalid executable: phdr[%u] note does not fall within valid size "
+			   "(descriptor of %u bytes, PT_NOTE of %llu)", img_path, i, nh.n_descsz,
+			   (unsigned long long)p->p_filesz);
 	if (nh.n_type == HVT_NOTE_TYPE_ABI1) {
 		if (*have_abi)
 			tender_die("%s: two ABI1 notes", img_path);
@@ -89,8 +92,8 @@ static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_a
 			tender_die("%s: two MFT1 manifest notes", img_path);
 		/* 4 bytes of padding make the manifest 8-aligned; n_descsz counts them. */
 		if (nh.n_descsz < 4 + 8 || nh.n_descsz - 4 > sizeof img->mft_buf)
-			tender_die("%s: bad manifest: MFT1 descriptor of %u bytes", img_path,
-				   nh.n_descsz);
+			tender_die("%s: bad manifest: phdr[%u] note does not fall within valid "
+				   "size (MFT1 descriptor of %u bytes)", img_path, i, nh.n_descsz);
 		img->mft_size = nh.n_descsz - 4;
 		memcpy(img->mft_buf, buf + desc + 4, img->mft_size);
 		*have_mft = 1;
@@ -123,7 +126,7 @@ void tender_elf_open(struct tender_image *img, const char *path)
 	for (unsigned i = 0; i < e.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
 		if (p->p_type == PT_NOTE) {
-			read_note(img, p, &have_abi, &have_mft);
+			read_note(img, p, i, &have_abi, &have_mft);
 			continue;
 		}
 		if (p->p_type != PT_LOAD)
