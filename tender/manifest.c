@@ -55,7 +55,7 @@ static void net_fill(struct mft_entry *e, struct tender_dev_arg *d, const struct
 	uint8_t mac[6];
 	struct hostnet *n = tender_net_attach(a, d->path, e->name, mac);
 	memcpy(e->u.net_basic.mac, mac, 6);
-	/* A tap's own MTU (at most 1500), 1500 on user-mode networking. */
+	/* A tap's own MTU (a jumbo 9000 too), 1500 on user-mode networking. */
 	e->u.net_basic.mtu = hostnet_mtu(n);
 	e->b = (uint64_t)(uintptr_t)n;
 }

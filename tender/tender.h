@@ -35,8 +35,6 @@
 #define TENDER_MIN_MEM_MIB 2      /* one 2 MiB page: low memory + a tiny image */
 #define TENDER_BLOCK_SIZE 512     /* hvt-abi.md section 5; --block-sector-size */
 #define TENDER_BLOCK_SIZE_MAX 32768 /* the largest power of two in MFT1's uint16_t */
-#define TENDER_NET_MTU 1500       /* hvt-abi.md section 5; frames <= MTU + 14 */
-#define TENDER_NET_FRAME_MAX (TENDER_NET_MTU + 14)
 #define TENDER_MAX_FORWARDS 16    /* hostnet.h's HOSTNET_MAX_FORWARDS */
 
 /* --- Messages (main.c) ------------------------------------------------------ */
