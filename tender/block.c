@@ -42,8 +42,8 @@ void tender_hc_block(struct tender_vm *vm, struct mft *m, struct hvt_hc_block_io
 	int fd = (int)m->e[h].b;
 	/* The buffer is checked first: a bad pointer is a fault whatever else
 	 * is wrong with the request. */
-	void *buf = tender_gpa(&vm->mem, io->data, io->len,
-			       write ? "BLOCK_WRITE data" : "BLOCK_READ buffer");
+	void *buf = write ? tender_gpa(&vm->mem, io->data, io->len, "BLOCK_WRITE data")
+			  : tender_gpa_w(&vm->mem, io->data, io->len, "BLOCK_READ buffer");
 	/* One block per call, aligned, inside the device (no overflow: offset
 	 * is compared against capacity - len, and len == block_size). */
 	if (io->len != bb->block_size || io->offset % bb->block_size != 0 ||

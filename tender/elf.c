@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -177,4 +178,21 @@ void tender_elf_load(const struct tender_image *img, uint8_t *mem, uint64_t size
 		if (ph[i].p_type == PT_LOAD && ph[i].p_filesz != 0)
 			read_at(img->fd, mem + ph[i].p_paddr, ph[i].p_filesz, ph[i].p_offset,
 				"a segment");
+}
+
+void tender_elf_protect(const struct tender_image *img, struct tender_mem *mem)
+{
+	const Elf64_Phdr *ph = img->ph;
+	mem->nro = 0;
+	for (unsigned i = 0; i < img->phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_filesz == 0 || (ph[i].p_flags & PF_W))
+			continue;
+		/* Checked by tender_elf_open: page-aligned, ascending, in RAM. */
+		uint64_t a = ph[i].p_paddr, end = (a + ph[i].p_memsz + PAGE - 1) & ~(PAGE - 1);
+		if (mprotect(mem->base + a, end - a, PROT_READ) < 0)
+			tender_die("%s: cannot map segment %u read-only: %s", img_path, i,
+				   strerror(errno));
+		mem->ro_start[mem->nro] = a;
+		mem->ro_end[mem->nro++] = end;
+	}
 }

@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	close(img.fd);
 	TENDER_PHASE("load image");
 	tender_boot_setup(&vm, &img, m, img.mft_size, &args);
+	tender_elf_protect(&img, &vm.mem);
 	TENDER_PHASE("boot setup");
 
 	if (!args.seccomp_off)

@@ -110,6 +110,11 @@ struct tender_image {
 void tender_elf_open(struct tender_image *img, const char *path);
 /* Copies the file-backed PT_LOAD segments into guest memory [mem, mem+size). */
 void tender_elf_load(const struct tender_image *img, uint8_t *mem, uint64_t size);
+/* Maps the image's segments without PF_W read-only on the host (as Solo5's
+ * tender does: W^X for the guest's code) and records them in mem. After
+ * tender_elf_load and the boot setup, which write guest memory. */
+struct tender_mem;
+void tender_elf_protect(const struct tender_image *img, struct tender_mem *mem);
 
 /* --- Manifest and devices (manifest.c) -------------------------------------- */
 /* Checks the manifest's structure (hvt-abi.md section 2). Dies if it is bad. */
@@ -122,6 +127,12 @@ void tender_mft_attach(struct mft *m, struct tender_args *a);
 struct tender_mem {
 	uint8_t *base;
 	uint64_t size;
+	/* The image's read-only segments [ro_start, ro_end) (page-aligned):
+	 * mapped read-only on the host (tender_elf_protect), so a guest write
+	 * there ends the run (KVM_RUN fails with EFAULT, run.c), and the
+	 * tender writes there for no hypercall (tender_gpa_w). */
+	uint64_t ro_start[TENDER_MAX_PHDRS], ro_end[TENDER_MAX_PHDRS];
+	unsigned nro;
 };
 
 /* True if all of guest range [gpa, gpa+len) is in guest RAM. Overflow-safe:
@@ -142,6 +153,23 @@ static inline void *tender_gpa(const struct tender_mem *m, uint64_t gpa, uint64_
 				   "(%llu bytes)", what, (unsigned long long)gpa,
 				   (unsigned long long)len, (unsigned long long)m->size);
 	return m->base + gpa;
+}
+
+/* tender_gpa() for a range the tender writes into (a read buffer, a
+ * hypercall's result): also ends the guest if any byte of it is in the
+ * image's read-only memory, which the host may not write either. */
+static inline void *tender_gpa_w(const struct tender_mem *m, uint64_t gpa, uint64_t len,
+				 const char *what)
+{
+	void *p = tender_gpa(m, gpa, len, what);
+	for (unsigned i = 0; i < m->nro; i++)
+		if (gpa < m->ro_end[i] && gpa + len > m->ro_start[i] && len > 0)
+			tender_guest_fault("guest fault: %s at 0x%llx, length %llu, is in the "
+					   "image's read-only memory (0x%llx-0x%llx)", what,
+					   (unsigned long long)gpa, (unsigned long long)len,
+					   (unsigned long long)m->ro_start[i],
+					   (unsigned long long)m->ro_end[i]);
+	return p;
 }
 
 /* --- The VM (vm.c, boot.c) ------------------------------------------------------ */
