@@ -33,6 +33,8 @@ static const char usage_text[] =
 	"  --block-sector-size:NAME=SIZE\n"
 	"                         block device NAME's sector size: a power of two,\n"
 	"                         512 (the default) to 32768\n"
+	"  --dumpcore=DIR         when the guest aborts or faults, write its core to\n"
+	"                         DIR/core.tender.PID (gdb IMAGE CORE)\n"
 	"  --x-no-seccomp         do not confine the tender (debugging only)\n"
 	"  --help                 this text\n"
 	"\n"
@@ -164,6 +166,12 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 			if (*v == '\0')
 				usage_die("%s: empty value", s);
 			*slot = v;
+		} else if (strncmp(s, "--dumpcore=", 11) == 0) {
+			if (a->dumpcore)
+				usage_die("%s: --dumpcore given twice", s);
+			if (s[11] == '\0')
+				usage_die("%s: expected --dumpcore=DIR", s);
+			a->dumpcore = s + 11;
 		} else if (strcmp(s, "--x-no-seccomp") == 0) {
 			a->seccomp_off = true;
 		} else {

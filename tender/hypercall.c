@@ -78,6 +78,9 @@ void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t
 		break;
 	case HVT_HYPERCALL_HALT: {
 		const struct hvt_hc_halt *h = arg;
+		/* An abort: its core, with --dumpcore. */
+		if ((h->exit_status & 0xff) == 255)
+			tender_dumpcore(h->cookie);
 		/* The status is the guest's; exit() keeps its low 8 bits. */
 		_exit(h->exit_status & 0xff);
 	}

@@ -69,6 +69,7 @@ __attribute__((noreturn)) static void ro_write_fault(const struct tender_vm *vm,
 	char at[48] = "";
 	if (gpa)
 		snprintf(at, sizeof at, " at 0x%llx", (unsigned long long)*gpa);
+	tender_dumpcore(0);
 	tender_die("guest fault: KVM: host/guest translation fault: rip=0x%llx (a write%s to "
 		   "the image's read-only code or data)", guest_rip(vm), at);
 }

@@ -85,6 +85,7 @@ struct tender_args {
 	unsigned nsector;
 	const char *pcap;   /* --pcap=FILE */
 	const char *impair; /* --net-impair=SPEC */
+	const char *dumpcore; /* --dumpcore=DIR */
 	char **guest_argv; /* the arguments after the image */
 	int guest_argc;
 	bool seccomp_off;  /* --x-no-seccomp: debugging only (strace, gdb) */
@@ -204,6 +205,15 @@ void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t
 
 /* Opens path for block device e with sectors of block_size bytes (a power
  * of two): dies with one line unless its size is a multiple of it. */
+/* --- Core files (dumpcore.c) ------------------------------------------------- */
+/* With --dumpcore=DIR: opens DIR and an unnamed file in it (dies with one
+ * line if it cannot). Before confinement. */
+void tender_dumpcore_setup(const struct tender_args *a, const struct tender_vm *vm);
+/* Writes the guest's core to DIR/core.tender.PID and says so on stderr;
+ * cookie: the HALT's (a guest trap frame), or 0. Nothing without
+ * --dumpcore; at most once. */
+void tender_dumpcore(uint64_t cookie);
+
 int tender_block_attach(struct mft_entry *e, const char *path, unsigned block_size);
 void tender_hc_block(struct tender_vm *vm, struct mft *m, struct hvt_hc_block_io *io, bool write);
 
