@@ -4,6 +4,8 @@
 # own code, or to a const array, is ended by the tender with status 1 and
 # Solo5's "host/guest translation fault" line naming an address inside a
 # read-only segment; its other memory stays writable (a plain run ends 0).
+# Its data is not executable: a call into a data array is a page fault on
+# the instruction fetch (the guest's report, status 255).
 AREA=tender
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../hvt/guest-lib.bash"
@@ -34,6 +36,13 @@ for how in writetext writerodata; do
 		fail "$how" "status $RUN_STATUS: $(tr '\n' '|' <<<"$RUN_OUT") (read-only: $ro)"
 	fi
 done
+hvt_run "$img" execdata
+if [ $RUN_STATUS -eq 255 ] && grep -q "CPU exception 14: page fault.*error code 0x0011" <<<"$RUN_OUT" &&
+   ! grep -q "still running" <<<"$RUN_OUT"; then
+	pass "execdata: a call into .data is a page fault on the fetch (NX), status 255"
+else
+	fail "execdata" "status $RUN_STATUS: $(tr '\n' '|' <<<"$RUN_OUT")"
+fi
 hvt_run "$img" nothing
 if [ $RUN_STATUS -eq 0 ] && grep -q "still running" <<<"$RUN_OUT"; then
 	pass "no write to read-only memory: runs to the end"
