@@ -5,7 +5,9 @@
 # Solo5's "host/guest translation fault" line naming an address inside a
 # read-only segment; its other memory stays writable (a plain run ends 0).
 # Its data is not executable: a call into a data array is a page fault on
-# the instruction fetch (the guest's report, status 255).
+# the instruction fetch (the guest's report, status 255). A BLOCK_READ into
+# its code (tests/hvt/guests/blockdev) is a guest fault, status 255, not a
+# tender crash: the tender does not write read-only memory for it either.
 AREA=tender
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../hvt/guest-lib.bash"
@@ -42,6 +44,20 @@ if [ $RUN_STATUS -eq 255 ] && grep -q "CPU exception 14: page fault.*error code 
 	pass "execdata: a call into .data is a page fault on the fetch (NX), status 255"
 else
 	fail "execdata" "status $RUN_STATUS: $(tr '\n' '|' <<<"$RUN_OUT")"
+fi
+if blk=$(hvt_build "$GUESTS/blockdev"); then
+	tmp=$(tmpdir_new)
+	head -c 65536 /dev/zero >"$tmp/disk"
+	hvt_run --block:disk="$tmp/disk" "$blk" readintotext
+	if [ $RUN_STATUS -eq 255 ] &&
+	   grep -q "^tender: guest fault: BLOCK_READ buffer at 0x[0-9a-f]*, length 512, is in the image's read-only memory" <<<"$RUN_OUT" &&
+	   ! grep -q "returned" <<<"$RUN_OUT"; then
+		pass "a BLOCK_READ into the guest's code: guest fault, status 255"
+	else
+		fail "BLOCK_READ into code" "status $RUN_STATUS: $(tr '\n' '|' <<<"$RUN_OUT")"
+	fi
+else
+	fail "build guest blockdev"
 fi
 hvt_run "$img" nothing
 if [ $RUN_STATUS -eq 0 ] && grep -q "still running" <<<"$RUN_OUT"; then
