@@ -32,3 +32,15 @@ build/test/bin/hostnet_%: hostnet/tests/%.c tests/harness.c build/test/libhostne
 	$(CC) $(TEST_CFLAGS) -Ihostnet -Itests -o $@ $(filter %.c,$^) build/test/libhostnet.a $(SLIRP_LIBS)
 
 TEST_PROGRAMS += $(patsubst hostnet/tests/%.c,build/test/bin/hostnet_%,$(wildcard hostnet/tests/*.c))
+
+# The read path's fuzz harness (hostnet/fuzz/read.c): tap.c is compiled into
+# it; hostnet.c, impair.c and the rest beside it, all under libFuzzer, ASan
+# and UBSan.
+HOSTNET_FUZZ_SRCS := hostnet/hostnet.c hostnet/impair.c hostnet/pcap.c hostnet/tap_running.c \
+	lib/core/checksum.c
+$(FZ)/bin/hostnet_read: hostnet/fuzz/read.c hostnet/tap.c $(HOSTNET_FUZZ_SRCS) hostnet/hostnet.h \
+		hostnet/backend.h hostnet/impair.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DHOSTNET_NO_USER -fsanitize=fuzzer -Ihostnet -o $@ \
+		hostnet/fuzz/read.c $(HOSTNET_FUZZ_SRCS)
+FUZZERS += $(FZ)/bin/hostnet_read

@@ -77,6 +77,8 @@ const char *hostnet_describe(const struct hostnet *net) { return net->desc; }
 
 unsigned hostnet_mtu(const struct hostnet *net) { return net->mtu ? net->mtu : HOSTNET_MTU; }
 
+size_t hostnet_max_frame(const struct hostnet *net) { return (size_t)hostnet_mtu(net) + 14; }
+
 /* The frame as it goes on the wire: captured, counted, written. */
 static int wire_write(struct hostnet *net, const uint8_t *frame, size_t len)
 {
@@ -101,7 +103,7 @@ int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len)
 {
 	int rc;
 
-	if (len > HOSTNET_MAX_FRAME || len < 14)
+	if (len > hostnet_max_frame(net) || len < 14)
 		return -EINVAL;
 	if (!net->tx)
 		return wire_write(net, frame, len);
@@ -111,8 +113,10 @@ int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len)
 		return 0;
 	case IMPAIR_HOLD:
 		if (net->tx->held_len == 0) { /* goes out after the next frame */
-			memcpy(net->tx->held, frame, len);
-			net->tx->held_len = len;
+			if (!impair_hold(net->tx, frame, len)) {
+				net->stats.impair_too_long++;
+				break;
+			}
 			net->stats.impair_reordered++;
 			return 0;
 		}
@@ -151,7 +155,7 @@ static bool offload_valid(const struct hostnet *net, const struct hostnet_offloa
 	if (o->seg_size && (!(have & HOSTNET_OFFLOAD_TSO4) || !o->csum_start ||
 			    o->hdr_len <= o->csum_start || o->hdr_len >= len))
 		return false;
-	return len <= (o->seg_size ? HOSTNET_TSO_MAX_FRAME : HOSTNET_MAX_FRAME);
+	return len <= (o->seg_size ? HOSTNET_TSO_MAX_FRAME : hostnet_max_frame(net));
 }
 
 int hostnet_write_offload(struct hostnet *net, const struct hostnet_offload *o,
@@ -226,17 +230,20 @@ ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap)
 			continue;
 		case IMPAIR_HOLD:
 			if (rx->held_len == 0) {
-				memcpy(rx->held, buf, (size_t)n);
-				rx->held_len = (size_t)n;
+				if (!impair_hold(rx, buf, (size_t)n)) {
+					net->stats.impair_too_long++;
+					break;
+				}
 				net->stats.impair_reordered++;
 				continue;
 			}
 			break;
 		case IMPAIR_DUP:
 			if (rx->held_len == 0) {
-				memcpy(rx->held, buf, (size_t)n);
-				rx->held_len = (size_t)n;
-				net->stats.impair_duplicated++;
+				if (impair_hold(rx, buf, (size_t)n))
+					net->stats.impair_duplicated++;
+				else
+					net->stats.impair_too_long++;
 			}
 			break;
 		case IMPAIR_PASS:

@@ -102,14 +102,20 @@ struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
 			     const struct hostnet_options *opts, char *err, size_t errlen);
 void hostnet_close(struct hostnet *net);
 
-/* The device's MTU: a tap's own (read when it is opened), HOSTNET_MTU for
- * user-mode networking. */
+/* The device's MTU: a tap's own (read when it is opened; up to
+ * HOSTNET_MAX_MTU, a jumbo MTU included), HOSTNET_MTU for user-mode
+ * networking. */
+#define HOSTNET_MAX_MTU 65535 /* frames up to HOSTNET_TSO_MAX_FRAME */
 unsigned hostnet_mtu(const struct hostnet *net);
+
+/* The longest plain frame the device carries either way: its MTU + 14. */
+size_t hostnet_max_frame(const struct hostnet *net);
 
 /* A short description for messages: "tap kiln0" or "user-mode (10.0.2.15)". */
 const char *hostnet_describe(const struct hostnet *net);
 
-/* Send one frame from the appliance to the network. Returns 0, or -errno
+/* Send one frame (14 to hostnet_max_frame() bytes, else -EINVAL) from the
+ * appliance to the network. Returns 0, or -errno
  * (a frame the host cannot take now is dropped, as a wire would: 0). */
 int hostnet_write(struct hostnet *net, const uint8_t *frame, size_t len);
 
@@ -171,6 +177,9 @@ struct hostnet_stats {
 	uint64_t tx_offloaded; /* frames that left work to the host (of tx_frames) */
 	uint64_t tx_dropped; /* user-mode: more frames written between two waits than its queue holds */
 	uint64_t impair_lost, impair_reordered, impair_duplicated;
+	/* Frames --net-impair would have held back or repeated but that were
+	 * longer than its buffer (HOSTNET_TSO_MAX_FRAME): passed on as they are. */
+	uint64_t impair_too_long;
 };
 struct hostnet_stats hostnet_stats(const struct hostnet *net);
 

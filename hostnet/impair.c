@@ -34,6 +34,15 @@ enum impair_verdict impair_decide(struct impair_dir *d, const struct hostnet_imp
 	return IMPAIR_PASS;
 }
 
+bool impair_hold(struct impair_dir *d, const uint8_t *frame, size_t len)
+{
+	if (len > sizeof(d->held))
+		return false;
+	memcpy(d->held, frame, len);
+	d->held_len = len;
+	return true;
+}
+
 /* "5" or "0.5" or "12.5" percent -> permille; false if malformed or > 100. */
 static bool parse_percent(const char *s, size_t len, unsigned *out)
 {

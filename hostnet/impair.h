@@ -4,10 +4,12 @@
 
 #include "hostnet.h"
 
-/* One direction's state: a frame held back (reordered) or to repeat (dup). */
+/* One direction's state: a frame held back (reordered) or to repeat (dup).
+ * The buffer takes the longest frame any backend carries (a tap's receive
+ * super-frame, a jumbo MTU's frame); a longer one is never held (impair_hold). */
 struct impair_dir {
 	uint64_t rng;
-	uint8_t held[HOSTNET_MAX_FRAME];
+	uint8_t held[HOSTNET_TSO_MAX_FRAME];
 	size_t held_len;  /* 0: nothing held */
 	bool release_next; /* receive side: hand the held frame out next */
 };
@@ -18,5 +20,9 @@ void impair_init(struct impair_dir *d, uint64_t seed);
 
 /* What to do with the next frame, drawn from the seeded generator. */
 enum impair_verdict impair_decide(struct impair_dir *d, const struct hostnet_impair *cfg);
+
+/* Hold frame (len bytes) back in d: false, nothing held, if it is longer
+ * than the buffer (the caller passes it on and counts it). */
+bool impair_hold(struct impair_dir *d, const uint8_t *frame, size_t len);
 
 #endif

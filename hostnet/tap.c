@@ -167,8 +167,9 @@ static const struct backend tap_backend = {
 	tap_read_offload, tap_write_offload,
 };
 
-/* The interface's MTU (HOSTNET_MTU if it cannot be read; it always can for
- * a tap), capped at HOSTNET_MTU: frames are read into HOSTNET_MAX_FRAME. */
+/* The interface's MTU, as it is (a jumbo 9000 included, up to
+ * HOSTNET_MAX_MTU), as Solo5 passes it on; HOSTNET_MTU if it cannot be read
+ * (it always can for a tap). */
 static unsigned tap_mtu(const char *ifname)
 {
 	struct ifreq ifr;
@@ -179,8 +180,8 @@ static unsigned tap_mtu(const char *ifname)
 		return mtu;
 	memset(&ifr, 0, sizeof(ifr));
 	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
-	if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0 && ifr.ifr_mtu < HOSTNET_MTU)
-		mtu = (unsigned)ifr.ifr_mtu;
+	if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+		mtu = ifr.ifr_mtu < HOSTNET_MAX_MTU ? (unsigned)ifr.ifr_mtu : HOSTNET_MAX_MTU;
 	close(s);
 	return mtu;
 }

@@ -29,7 +29,12 @@ static const char usage_text[] =
 	"                         derived from the image's name, the device and its\n"
 	"                         backend, the same at every boot\n"
 	"  --block:NAME=FILE      attach the image's block device NAME to FILE (its size\n"
-	"                         a multiple of 512 bytes)\n"
+	"                         a multiple of the sector size)\n"
+	"  --block-sector-size:NAME=SIZE\n"
+	"                         block device NAME's sector size: a power of two,\n"
+	"                         512 (the default) to 32768\n"
+	"  --dumpcore=DIR         when the guest aborts or faults, write its core to\n"
+	"                         DIR/core.tender.PID (gdb IMAGE CORE)\n"
 	"  --x-no-seccomp         do not confine the tender (debugging only)\n"
 	"  --help                 this text\n"
 	"\n"
@@ -94,6 +99,32 @@ static void parse_dev(struct tender_args *a, enum tender_dev_kind kind, char *op
 	a->dev[a->ndev++] = (struct tender_dev_arg){.kind = kind, .name = opt, .path = eq + 1};
 }
 
+/* --block-sector-size:NAME=SIZE (opt points after the colon). The messages
+ * are Solo5's where the condition is the same. */
+static void parse_sector_size(struct tender_args *a, char *opt, const char *whole)
+{
+	char *eq = strchr(opt, '='), *end;
+	if (!eq || eq[1] == '\0')
+		usage_die("%s: expected --block-sector-size:NAME=SIZE", whole);
+	if (!valid_name(opt, (size_t)(eq - opt)))
+		usage_die("%s: a device NAME is 1 to 67 letters and digits", whole);
+	if (eq[1] < '0' || eq[1] > '9')
+		usage_die("%s: SIZE is not a number", whole);
+	unsigned long size = strtoul(eq + 1, &end, 10);
+	if (*end != '\0')
+		usage_die("%s: SIZE is not a number", whole);
+	if (size < TENDER_BLOCK_SIZE || size > TENDER_BLOCK_SIZE_MAX || (size & (size - 1)))
+		tender_die("%s: Block size must be a multiple of 2 greater than or equal 512 "
+			   "(a power of two, 512 to %d)", whole, TENDER_BLOCK_SIZE_MAX);
+	*eq = '\0';
+	for (unsigned i = 0; i < a->nsector; i++)
+		if (strcmp(a->sector[i].name, opt) == 0)
+			usage_die("%s: sector size given twice", whole);
+	if (a->nsector == TENDER_MAX_DEVICE_ARGS)
+		usage_die("%s: too many --block-sector-size options", whole);
+	a->sector[a->nsector++] = (struct tender_sector_arg){.name = opt, .size = (unsigned)size};
+}
+
 void tender_args_parse(struct tender_args *a, int argc, char **argv)
 {
 	*a = (struct tender_args){.mem_size = HVT_DEFAULT_MEM};
@@ -113,6 +144,8 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 			parse_mem(a, s + 6);
 		} else if (strncmp(s, "--net:", 6) == 0) {
 			parse_dev(a, TENDER_DEV_NET, s + 6, s);
+		} else if (strncmp(s, "--block-sector-size:", 20) == 0) {
+			parse_sector_size(a, s + 20, s);
 		} else if (strncmp(s, "--block:", 8) == 0) {
 			parse_dev(a, TENDER_DEV_BLOCK, s + 8, s);
 		} else if (strncmp(s, "--net-mac:", 10) == 0) {
@@ -133,6 +166,12 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 			if (*v == '\0')
 				usage_die("%s: empty value", s);
 			*slot = v;
+		} else if (strncmp(s, "--dumpcore=", 11) == 0) {
+			if (a->dumpcore)
+				usage_die("%s: --dumpcore given twice", s);
+			if (s[11] == '\0')
+				usage_die("%s: expected --dumpcore=DIR", s);
+			a->dumpcore = s + 11;
 		} else if (strcmp(s, "--x-no-seccomp") == 0) {
 			a->seccomp_off = true;
 		} else {

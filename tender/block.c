@@ -8,7 +8,7 @@
 
 #include "tender.h"
 
-int tender_block_attach(struct mft_entry *e, const char *path)
+int tender_block_attach(struct mft_entry *e, const char *path, unsigned block_size)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -21,11 +21,13 @@ int tender_block_attach(struct mft_entry *e, const char *path)
 		size = lseek(fd, 0, SEEK_END);
 	else if (!S_ISREG(st.st_mode))
 		tender_die("block device %s: %s is not a regular file or block device", e->name, path);
-	if (size < 0 || size % TENDER_BLOCK_SIZE != 0)
-		tender_die("block device %s: %s: size %lld is not a multiple of %d bytes", e->name,
-			   path, (long long)size, TENDER_BLOCK_SIZE);
+	/* Solo5's words, where the condition is the same. */
+	if (size < 0 || size % block_size != 0)
+		tender_die("block device %s: %s: Backing storage size must be block aligned (%u "
+			   "bytes): its size %lld is not a multiple of it", e->name, path, block_size,
+			   (long long)size);
 	e->u.block_basic.capacity = (uint64_t)size;
-	e->u.block_basic.block_size = TENDER_BLOCK_SIZE;
+	e->u.block_basic.block_size = (uint16_t)block_size;
 	return fd;
 }
 
@@ -40,8 +42,8 @@ void tender_hc_block(struct tender_vm *vm, struct mft *m, struct hvt_hc_block_io
 	int fd = (int)m->e[h].b;
 	/* The buffer is checked first: a bad pointer is a fault whatever else
 	 * is wrong with the request. */
-	void *buf = tender_gpa(&vm->mem, io->data, io->len,
-			       write ? "BLOCK_WRITE data" : "BLOCK_READ buffer");
+	void *buf = write ? tender_gpa(&vm->mem, io->data, io->len, "BLOCK_WRITE data")
+			  : tender_gpa_w(&vm->mem, io->data, io->len, "BLOCK_READ buffer");
 	/* One block per call, aligned, inside the device (no overflow: offset
 	 * is compared against capacity - len, and len == block_size). */
 	if (io->len != bb->block_size || io->offset % bb->block_size != 0 ||

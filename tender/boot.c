@@ -11,6 +11,7 @@
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull
 #define PTE_PS 0x80ull
+#define PTE_NX (1ull << 63)
 
 #define CR0_PE 0x1ull
 #define CR0_NE 0x20ull
@@ -21,12 +22,28 @@
 #define CR4_OSXMMEXCPT 0x400ull
 #define EFER_LME 0x100ull
 #define EFER_LMA 0x400ull
+#define EFER_NXE 0x800ull
 
 #define MIB2 (2ull << 20)
 
+/* Whether any of [a, a + len) lies in one of the image's executable
+ * segments (PF_X; tender_elf_open checked them). */
+static bool executable(const struct tender_image *img, uint64_t a, uint64_t len)
+{
+	for (unsigned i = 0; i < img->phnum; i++) {
+		const Elf64_Phdr *p = &img->ph[i];
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && p->p_memsz &&
+		    a < p->p_paddr + p->p_memsz && a + len > p->p_paddr)
+			return true;
+	}
+	return false;
+}
+
 /* Identity-maps [0, size): only the table pages and entries that size needs
- * are written; the rest of guest memory is the kernel's zero pages. */
-static void setup_page_tables(uint8_t *mem, uint64_t size)
+ * are written; the rest of guest memory is the kernel's zero pages. Only
+ * the image's executable segments may be executed (W^X with the host-side
+ * read-only code, elf.c): every other page, 4 KiB or 2 MiB, is NX. */
+static void setup_page_tables(uint8_t *mem, uint64_t size, const struct tender_image *img)
 {
 	uint64_t *pml4 = (uint64_t *)(mem + HVT_PML4_BASE);
 	uint64_t *pdpt = (uint64_t *)(mem + HVT_PDPT_BASE);
@@ -39,14 +56,15 @@ static void setup_page_tables(uint8_t *mem, uint64_t size)
 		pdpt[i] = (HVT_PD_BASE + i * 0x1000) | PTE_P | PTE_RW;
 	pd[0] = HVT_PT_BASE | PTE_P | PTE_RW;
 	for (uint64_t i = 1; i < size / MIB2; i++)
-		pd[i] = (i * MIB2) | PTE_P | PTE_RW | PTE_PS;
+		pd[i] = (i * MIB2) | PTE_P | PTE_RW | PTE_PS |
+			(executable(img, i * MIB2, MIB2) ? 0 : PTE_NX);
 	/* First 2 MiB in 4 KiB pages: 0-0xffff absent (null pointers and the
 	 * tables themselves), 0x10000-0xfffff read-only (boot info, manifest,
 	 * command line), the image and above read-write. */
 	for (uint64_t a = 0x10000; a < HVT_IMAGE_BASE; a += 0x1000)
-		pt[a >> 12] = a | PTE_P;
+		pt[a >> 12] = a | PTE_P | PTE_NX;
 	for (uint64_t a = HVT_IMAGE_BASE; a < MIB2; a += 0x1000)
-		pt[a >> 12] = a | PTE_P | PTE_RW;
+		pt[a >> 12] = a | PTE_P | PTE_RW | (executable(img, a, 0x1000) ? 0 : PTE_NX);
 }
 
 /* A flat segment; also encoded into the GDT so that the two agree. */
@@ -93,7 +111,7 @@ static void setup_sregs(struct tender_vm *vm)
 	sr.cr0 = CR0_PE | CR0_NE | CR0_WP | CR0_PG;
 	sr.cr3 = HVT_PML4_BASE;
 	sr.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	sr.efer = EFER_LME | EFER_LMA;
+	sr.efer = EFER_LME | EFER_LMA | EFER_NXE;
 	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sr) < 0)
 		tender_die("KVM_SET_SREGS: %s", strerror(errno));
 }
@@ -102,7 +120,7 @@ void tender_boot_setup(struct tender_vm *vm, const struct tender_image *img,
 		       const struct mft *m, size_t mft_size, const struct tender_args *a)
 {
 	uint8_t *mem = vm->mem.base;
-	setup_page_tables(mem, vm->mem.size);
+	setup_page_tables(mem, vm->mem.size, img);
 	setup_sregs(vm);
 
 	/* Boot info, then the manifest copy, then the command line. */

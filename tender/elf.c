@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,7 +56,8 @@ static void check_ehdr(const Elf64_Ehdr *e, uint64_t fsize)
 }
 
 /* Reads the first note of a PT_NOTE segment if it is a Solo5 one. */
-static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_abi, int *have_mft)
+static void read_note(struct tender_image *img, const Elf64_Phdr *p, unsigned i, int *have_abi,
+		      int *have_mft)
 {
 	/* A Solo5 note has at least its header and its 8-byte padded name. */
 	if (p->p_filesz < sizeof(Elf64_Nhdr) + 8)
@@ -73,9 +75,11 @@ static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_a
 	if (nh.n_namesz != HVT_NOTE_NAMESZ || memcmp(buf + 12, HVT_NOTE_NAME, HVT_NOTE_NAMESZ) != 0)
 		return; /* someone else's note (build id, ...) */
 	size_t desc = 12 + 8; /* header, name padded to 4 */
+	/* A note's size out of bounds: Solo5's words, so its tests match. */
 	if (nh.n_descsz > n - desc)
-		tender_die("%s: Solo5 note descriptor (%u bytes) larger than its PT_NOTE segment",
-			   img_path, nh.n_descsz);
+		tender_die("%s: invalid executable: phdr[%u] note does not fall within valid size "
+			   "(descriptor of %u bytes, PT_NOTE of %llu)", img_path, i, nh.n_descsz,
+			   (unsigned long long)p->p_filesz);
 	if (nh.n_type == HVT_NOTE_TYPE_ABI1) {
 		if (*have_abi)
 			tender_die("%s: two ABI1 notes", img_path);
@@ -89,8 +93,8 @@ static void read_note(struct tender_image *img, const Elf64_Phdr *p, int *have_a
 			tender_die("%s: two MFT1 manifest notes", img_path);
 		/* 4 bytes of padding make the manifest 8-aligned; n_descsz counts them. */
 		if (nh.n_descsz < 4 + 8 || nh.n_descsz - 4 > sizeof img->mft_buf)
-			tender_die("%s: bad manifest: MFT1 descriptor of %u bytes", img_path,
-				   nh.n_descsz);
+			tender_die("%s: bad manifest: phdr[%u] note does not fall within valid "
+				   "size (MFT1 descriptor of %u bytes)", img_path, i, nh.n_descsz);
 		img->mft_size = nh.n_descsz - 4;
 		memcpy(img->mft_buf, buf + desc + 4, img->mft_size);
 		*have_mft = 1;
@@ -123,7 +127,7 @@ void tender_elf_open(struct tender_image *img, const char *path)
 	for (unsigned i = 0; i < e.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
 		if (p->p_type == PT_NOTE) {
-			read_note(img, p, &have_abi, &have_mft);
+			read_note(img, p, i, &have_abi, &have_mft);
 			continue;
 		}
 		if (p->p_type != PT_LOAD)
@@ -174,4 +178,21 @@ void tender_elf_load(const struct tender_image *img, uint8_t *mem, uint64_t size
 		if (ph[i].p_type == PT_LOAD && ph[i].p_filesz != 0)
 			read_at(img->fd, mem + ph[i].p_paddr, ph[i].p_filesz, ph[i].p_offset,
 				"a segment");
+}
+
+void tender_elf_protect(const struct tender_image *img, struct tender_mem *mem)
+{
+	const Elf64_Phdr *ph = img->ph;
+	mem->nro = 0;
+	for (unsigned i = 0; i < img->phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_filesz == 0 || (ph[i].p_flags & PF_W))
+			continue;
+		/* Checked by tender_elf_open: page-aligned, ascending, in RAM. */
+		uint64_t a = ph[i].p_paddr, end = (a + ph[i].p_memsz + PAGE - 1) & ~(PAGE - 1);
+		if (mprotect(mem->base + a, end - a, PROT_READ) < 0)
+			tender_die("%s: cannot map segment %u read-only: %s", img_path, i,
+				   strerror(errno));
+		mem->ro_start[mem->nro] = a;
+		mem->ro_end[mem->nro++] = end;
+	}
 }

@@ -52,7 +52,10 @@ void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t
 	char what[48];
 	strcpy(what, name[nr]);
 	strcat(what, " argument struct");
-	void *arg = tender_gpa(&vm->mem, gpa, size[nr], what);
+	/* The tender writes the result into every struct but PUTS's and HALT's. */
+	void *arg = nr == HVT_HYPERCALL_PUTS || nr == HVT_HYPERCALL_HALT
+			    ? tender_gpa(&vm->mem, gpa, size[nr], what)
+			    : tender_gpa_w(&vm->mem, gpa, size[nr], what);
 	TENDER_PHASE(name[nr]);
 
 	switch (nr) {
@@ -75,6 +78,9 @@ void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t
 		break;
 	case HVT_HYPERCALL_HALT: {
 		const struct hvt_hc_halt *h = arg;
+		/* An abort: its core, with --dumpcore. */
+		if ((h->exit_status & 0xff) == 255)
+			tender_dumpcore(h->cookie);
 		/* The status is the guest's; exit() keeps its low 8 bits. */
 		_exit(h->exit_status & 0xff);
 	}

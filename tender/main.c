@@ -39,6 +39,7 @@ void tender_guest_fault(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
+	tender_dumpcore(0);
 	_exit(TENDER_EXIT_GUEST_FAULT);
 }
 
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 	close(img.fd);
 	TENDER_PHASE("load image");
 	tender_boot_setup(&vm, &img, m, img.mft_size, &args);
+	tender_elf_protect(&img, &vm.mem);
+	tender_dumpcore_setup(&args, &vm);
 	TENDER_PHASE("boot setup");
 
 	if (!args.seccomp_off)

@@ -55,7 +55,7 @@ static void net_fill(struct mft_entry *e, struct tender_dev_arg *d, const struct
 	uint8_t mac[6];
 	struct hostnet *n = tender_net_attach(a, d->path, e->name, mac);
 	memcpy(e->u.net_basic.mac, mac, 6);
-	/* A tap's own MTU (at most 1500), 1500 on user-mode networking. */
+	/* A tap's own MTU (a jumbo 9000 too), 1500 on user-mode networking. */
 	e->u.net_basic.mtu = hostnet_mtu(n);
 	e->b = (uint64_t)(uintptr_t)n;
 }
@@ -84,13 +84,26 @@ void tender_mft_attach(struct mft *m, struct tender_args *a)
 			tender_die("the image declares no device %s (given as --%s:%s=%s)",
 				   a->dev[k].name, a->dev[k].kind == TENDER_DEV_NET ? "net" : "block",
 				   a->dev[k].name, a->dev[k].path);
+	/* A sector size names a declared block device. */
+	unsigned sector[MFT_MAX_ENTRIES];
+	for (unsigned i = 1; i < m->entries; i++)
+		sector[i] = TENDER_BLOCK_SIZE;
+	for (unsigned k = 0; k < a->nsector; k++) {
+		unsigned i = 1;
+		while (i < m->entries && strcmp(m->e[i].name, a->sector[k].name) != 0)
+			i++;
+		if (i == m->entries || m->e[i].type != MFT_DEV_BLOCK_BASIC)
+			tender_die("--block-sector-size:%s: the image declares no block device %s",
+				   a->sector[k].name, a->sector[k].name);
+		sector[i] = a->sector[k].size;
+	}
 	tender_net_options(a, m);
 	for (unsigned i = 1; i < m->entries; i++) {
 		struct mft_entry *e = &m->e[i];
 		if (e->type == MFT_DEV_NET_BASIC)
 			net_fill(e, match[i], a);
 		else
-			e->b = (uint64_t)tender_block_attach(e, match[i]->path);
+			e->b = (uint64_t)tender_block_attach(e, match[i]->path, sector[i]);
 		e->attached = true;
 	}
 }

@@ -145,10 +145,11 @@ void tender_hc_net(struct tender_vm *vm, struct mft *m, struct hvt_hc_net_io *io
 		io->ret = HVT_EINVAL;
 		return;
 	}
-	void *buf = tender_gpa(&vm->mem, io->data, io->len,
-			       write ? "NET_WRITE data" : "NET_READ buffer");
+	void *buf = write ? tender_gpa(&vm->mem, io->data, io->len, "NET_WRITE data")
+			  : tender_gpa_w(&vm->mem, io->data, io->len, "NET_READ buffer");
 	if (write) {
-		if (io->len > TENDER_NET_FRAME_MAX || io->len < 14) {
+		/* Up to the device's MTU + 14: a jumbo tap's 9014 too. */
+		if (io->len > hostnet_max_frame(n) || io->len < 14) {
 			io->ret = HVT_EINVAL;
 			return;
 		}

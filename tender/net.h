@@ -55,4 +55,8 @@ void tender_hc_poll(struct mft *m, struct hvt_hc_poll *p);
 
 void tender_net_seccomp(scmp_filter_ctx f, const struct mft *m);
 
+/* What --dumpcore adds to the filter (dumpcore.c): writes to its file,
+ * the vcpu's segment registers, linking the file into its directory. */
+void tender_dumpcore_seccomp(scmp_filter_ctx f);
+
 #endif

@@ -51,12 +51,40 @@ static void io_exit(struct tender_vm *vm, struct mft *m)
 	tender_hypercall(vm, m, port - HVT_HYPERCALL_PIO_BASE, gpa);
 }
 
+static bool in_ro(const struct tender_mem *m, uint64_t gpa)
+{
+	for (unsigned i = 0; i < m->nro; i++)
+		if (gpa >= m->ro_start[i] && gpa < m->ro_end[i])
+			return true;
+	return false;
+}
+
+/* A guest write to memory the host maps read-only, the image's code or
+ * read-only data (tender_elf_protect): KVM_RUN fails with EFAULT, or (on
+ * kernels that treat it so) exits as MMIO at that address. Status 1 and
+ * Solo5's words, as solo5-hvt ends it. */
+__attribute__((noreturn)) static void ro_write_fault(const struct tender_vm *vm,
+						     const uint64_t *gpa)
+{
+	char at[48] = "";
+	if (gpa)
+		snprintf(at, sizeof at, " at 0x%llx", (unsigned long long)*gpa);
+	tender_dumpcore(0);
+	tender_die("guest fault: KVM: host/guest translation fault: rip=0x%llx (a write%s to "
+		   "the image's read-only code or data)", guest_rip(vm), at);
+}
+
 void tender_run(struct tender_vm *vm, struct mft *m)
 {
 	for (;;) {
 		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			/* A write to memory the host maps read-only: the image's
+			 * code or read-only data (tender_elf_protect). Status 1
+			 * and Solo5's words, as solo5-hvt ends it. */
+			if (errno == EFAULT)
+				ro_write_fault(vm, NULL);
 			tender_die("KVM_RUN: %s", strerror(errno));
 		}
 		struct kvm_run *run = vm->run;
@@ -72,6 +100,10 @@ void tender_run(struct tender_vm *vm, struct mft *m)
 					   "not handle, e.g. before it installed an IDT) at rip 0x%llx",
 					   guest_rip(vm));
 		case KVM_EXIT_MMIO:
+			if (run->mmio.is_write && in_ro(&vm->mem, run->mmio.phys_addr)) {
+				uint64_t a = run->mmio.phys_addr;
+				ro_write_fault(vm, &a);
+			}
 			tender_guest_fault("guest fault: %s of %u bytes at unbacked address 0x%llx "
 					   "(MMIO) at rip 0x%llx",
 					   run->mmio.is_write ? "write" : "read", run->mmio.len,

@@ -60,6 +60,7 @@ void tender_seccomp(const struct tender_vm *vm, const struct mft *m)
 		}
 	}
 	tender_net_seccomp(f, m);
+	tender_dumpcore_seccomp(f);
 	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
 		tender_die("seccomp: cannot catch SIGSYS: %s", strerror(errno));

@@ -33,9 +33,8 @@
 #define TENDER_MAX_PHDRS 64       /* real images have 3-8; bounds the loop */
 #define TENDER_MAX_NOTE_SIZE 8192 /* a full 64-entry MFT1 note is 6,684 bytes */
 #define TENDER_MIN_MEM_MIB 2      /* one 2 MiB page: low memory + a tiny image */
-#define TENDER_BLOCK_SIZE 512     /* hvt-abi.md section 5 */
-#define TENDER_NET_MTU 1500       /* hvt-abi.md section 5; frames <= MTU + 14 */
-#define TENDER_NET_FRAME_MAX (TENDER_NET_MTU + 14)
+#define TENDER_BLOCK_SIZE 512     /* hvt-abi.md section 5; --block-sector-size */
+#define TENDER_BLOCK_SIZE_MAX 32768 /* the largest power of two in MFT1's uint16_t */
 #define TENDER_MAX_FORWARDS 16    /* hostnet.h's HOSTNET_MAX_FORWARDS */
 
 /* --- Messages (main.c) ------------------------------------------------------ */
@@ -65,6 +64,13 @@ struct tender_dev_arg {
 	bool used;        /* matched by a manifest entry */
 };
 
+/* --block-sector-size:NAME=SIZE: a block device's sector size (a power of
+ * two, TENDER_BLOCK_SIZE to TENDER_BLOCK_SIZE_MAX), checked by args.c. */
+struct tender_sector_arg {
+	const char *name;
+	unsigned size;
+};
+
 struct tender_args {
 	uint64_t mem_size; /* bytes, rounded down to 2 MiB */
 	const char *image;
@@ -75,8 +81,11 @@ struct tender_args {
 	unsigned nforward;
 	const char *mac[TENDER_MAX_DEVICE_ARGS];  /* --net-mac:NAME=MAC, as given */
 	unsigned nmac;
+	struct tender_sector_arg sector[TENDER_MAX_DEVICE_ARGS];
+	unsigned nsector;
 	const char *pcap;   /* --pcap=FILE */
 	const char *impair; /* --net-impair=SPEC */
+	const char *dumpcore; /* --dumpcore=DIR */
 	char **guest_argv; /* the arguments after the image */
 	int guest_argc;
 	bool seccomp_off;  /* --x-no-seccomp: debugging only (strace, gdb) */
@@ -102,6 +111,11 @@ struct tender_image {
 void tender_elf_open(struct tender_image *img, const char *path);
 /* Copies the file-backed PT_LOAD segments into guest memory [mem, mem+size). */
 void tender_elf_load(const struct tender_image *img, uint8_t *mem, uint64_t size);
+/* Maps the image's segments without PF_W read-only on the host (as Solo5's
+ * tender does: W^X for the guest's code) and records them in mem. After
+ * tender_elf_load and the boot setup, which write guest memory. */
+struct tender_mem;
+void tender_elf_protect(const struct tender_image *img, struct tender_mem *mem);
 
 /* --- Manifest and devices (manifest.c) -------------------------------------- */
 /* Checks the manifest's structure (hvt-abi.md section 2). Dies if it is bad. */
@@ -114,6 +128,12 @@ void tender_mft_attach(struct mft *m, struct tender_args *a);
 struct tender_mem {
 	uint8_t *base;
 	uint64_t size;
+	/* The image's read-only segments [ro_start, ro_end) (page-aligned):
+	 * mapped read-only on the host (tender_elf_protect), so a guest write
+	 * there ends the run (KVM_RUN fails with EFAULT, run.c), and the
+	 * tender writes there for no hypercall (tender_gpa_w). */
+	uint64_t ro_start[TENDER_MAX_PHDRS], ro_end[TENDER_MAX_PHDRS];
+	unsigned nro;
 };
 
 /* True if all of guest range [gpa, gpa+len) is in guest RAM. Overflow-safe:
@@ -134,6 +154,23 @@ static inline void *tender_gpa(const struct tender_mem *m, uint64_t gpa, uint64_
 				   "(%llu bytes)", what, (unsigned long long)gpa,
 				   (unsigned long long)len, (unsigned long long)m->size);
 	return m->base + gpa;
+}
+
+/* tender_gpa() for a range the tender writes into (a read buffer, a
+ * hypercall's result): also ends the guest if any byte of it is in the
+ * image's read-only memory, which the host may not write either. */
+static inline void *tender_gpa_w(const struct tender_mem *m, uint64_t gpa, uint64_t len,
+				 const char *what)
+{
+	void *p = tender_gpa(m, gpa, len, what);
+	for (unsigned i = 0; i < m->nro; i++)
+		if (gpa < m->ro_end[i] && gpa + len > m->ro_start[i] && len > 0)
+			tender_guest_fault("guest fault: %s at 0x%llx, length %llu, is in the "
+					   "image's read-only memory (0x%llx-0x%llx)", what,
+					   (unsigned long long)gpa, (unsigned long long)len,
+					   (unsigned long long)m->ro_start[i],
+					   (unsigned long long)m->ro_end[i]);
+	return p;
 }
 
 /* --- The VM (vm.c, boot.c) ------------------------------------------------------ */
@@ -166,7 +203,18 @@ __attribute__((noreturn)) void tender_run(struct tender_vm *vm, struct mft *m);
  * `gpa`. Returns only if the guest is to be resumed. */
 void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t gpa);
 
-int tender_block_attach(struct mft_entry *e, const char *path);
+/* Opens path for block device e with sectors of block_size bytes (a power
+ * of two): dies with one line unless its size is a multiple of it. */
+/* --- Core files (dumpcore.c) ------------------------------------------------- */
+/* With --dumpcore=DIR: opens DIR and an unnamed file in it (dies with one
+ * line if it cannot). Before confinement. */
+void tender_dumpcore_setup(const struct tender_args *a, const struct tender_vm *vm);
+/* Writes the guest's core to DIR/core.tender.PID and says so on stderr;
+ * cookie: the HALT's (a guest trap frame), or 0. Nothing without
+ * --dumpcore; at most once. */
+void tender_dumpcore(uint64_t cookie);
+
+int tender_block_attach(struct mft_entry *e, const char *path, unsigned block_size);
 void tender_hc_block(struct tender_vm *vm, struct mft *m, struct hvt_hc_block_io *io, bool write);
 
 #endif

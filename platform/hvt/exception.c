@@ -117,5 +117,10 @@ void hvt_exception(struct hvt_regs *r)
 	hvt_print("\n");
 	walk(r->rbp);
 	hvt_print("kiln: stopping with status 255 (`addr2line -f -e IMAGE ADDRESS` names a place)\n");
-	kiln_abort();
+	/* The fault's registers for a core file (tender --dumpcore). */
+	static uint64_t frame[7];
+	frame[0] = cr2, frame[1] = r->error, frame[2] = r->rip, frame[3] = r->cs;
+	frame[4] = r->rflags, frame[5] = r->rsp, frame[6] = r->ss;
+	kiln_console_flush();
+	hvt_abort_trap(frame);
 }

@@ -13,6 +13,17 @@ static inline __attribute__((always_inline, noreturn)) void halt(int status)
 		hvt_hypercall(HVT_HYPERCALL_HALT, &h);
 }
 
+/* Abort with a cookie: the address of a trap frame in Solo5's layout (cr2,
+ * error code, rip, cs, rflags, rsp, ss), which a monitor writing a core
+ * file (tender --dumpcore) takes for the registers at the fault. */
+__attribute__((no_stack_protector)) void hvt_abort_trap(const uint64_t frame[7])
+{
+	struct hvt_hc_halt h = {(uint64_t)(uintptr_t)frame, 255};
+
+	for (;;)
+		hvt_hypercall(HVT_HYPERCALL_HALT, &h);
+}
+
 /* No stack protector here: no arrays, only the hypercall structs whose
  * address the monitor reads. */
 __attribute__((no_stack_protector)) void hvt_halt(int status)

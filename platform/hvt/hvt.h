@@ -63,6 +63,9 @@ bool hvt_rdrand64(uint64_t *v);
 
 /* Ends the guest with status, without flushing the console (exit.c). */
 void hvt_halt(int status) __attribute__((noreturn));
+/* Abort (status 255) naming a trap frame in Solo5's layout (cr2, error code,
+ * rip, cs, rflags, rsp, ss) as the HALT cookie, for a monitor's core file. */
+void hvt_abort_trap(const uint64_t frame[7]) __attribute__((noreturn));
 
 /* Console output for the fault paths, without printf, which may be what
  * broke (console.c): a string, and a number as that many hex digits. */

@@ -60,9 +60,9 @@ unsigned hostnet_mtu(const struct hostnet *net)
 	abort();
 }
 
-int tender_block_attach(struct mft_entry *e, const char *path)
+int tender_block_attach(struct mft_entry *e, const char *path, unsigned block_size)
 {
-	(void)e, (void)path;
+	(void)e, (void)path, (void)block_size;
 	abort();
 }
 

@@ -35,6 +35,26 @@ expect_error "wrong ABI note (version 1)" 1 'image is for ABI target 1 version 1
 expect_error "missing ABI note" 1 'no Solo5 ABI1 note' "$FIX/no_abi.hvt"
 expect_error "bad manifest (version)" 1 'bad manifest: version 2' "$FIX/bad_mft.hvt"
 expect_error "bad manifest (device name)" 1 'bad manifest: entry 1: name is not alphanumeric' "$FIX/bad_mft_name.hvt"
+# A Solo5 note whose size does not fit (Solo5's tests/test_buggyelf: a
+# 1-byte MFT1 descriptor; and one larger than its segment): Solo5's words.
+patch_mft() { # OUT NEW_DESCSZ: hello.hvt with its MFT1 note's n_descsz replaced
+	python3 - "$FIX/hello.hvt" "$1" "$2" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+phoff, = struct.unpack_from('<Q', d, 32)
+phnum, = struct.unpack_from('<H', d, 56)
+for i in range(phnum):
+    typ, _, off = struct.unpack_from('<IIQ', d, phoff + 56 * i)
+    namesz, descsz, ntype = struct.unpack_from('<III', d, off)
+    if typ == 4 and d[off + 12:off + 18] == b'Solo5\0' and ntype == 0x3154464d:
+        struct.pack_into('<I', d, off + 4, int(sys.argv[3]))
+open(sys.argv[2], 'wb').write(d)
+PY
+}
+patch_mft "$TMP/buggy.hvt" 1
+expect_error "a 1-byte MFT1 note (Solo5's buggyelf)" 1 'bad manifest: phdr\[[0-9]+\] note does not fall within valid size' "$TMP/buggy.hvt"
+patch_mft "$TMP/buggy2.hvt" 100000
+expect_error "an MFT1 note larger than its segment" 1 'invalid executable: phdr\[[0-9]+\] note does not fall within valid size' "$TMP/buggy2.hvt"
 expect_error "native Linux executable" 1 'no Solo5 ABI1 note|entry point .* below 0x100000|is position-independent' /bin/true
 
 # Devices.

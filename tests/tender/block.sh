@@ -25,6 +25,6 @@ else
 fi
 
 truncate -s 1000 "$TMP/odd"
-expect_error "a file whose size is not a multiple of 512" 1 'not a multiple of 512' \
+expect_error "a file whose size is not a multiple of 512" 1 'Backing storage size must be block aligned .512 bytes' \
 	--block:storage="$TMP/odd" "$FIX/block.hvt" r
 finish
