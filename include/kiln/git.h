@@ -219,4 +219,105 @@ int git_loose_encode(enum git_type t, struct view content, uint8_t **out,
 int git_loose_decode(struct view file, enum git_type *type, uint8_t **content,
 		     size_t *len, struct git_oid *oid);
 
+/* --- Deltas ---------------------------------------------------------------- *
+ * A delta (git's diff-delta.c format) rebuilds a target from a base: two
+ * varint sizes (base, result), then copy ops (from the base) and insert ops
+ * (literal bytes). */
+
+/* The sizes a delta declares; GIT_EINVAL if its header is malformed. */
+int git_delta_sizes(struct view delta, uint64_t *base_size, uint64_t *result_size);
+/* Apply a delta to base into out (cap bytes, at least the declared result
+ * size). GIT_EINVAL for a base of the wrong size, a copy outside the base, an
+ * insert past the delta's end, the reserved op 0, or a result whose length
+ * differs from the declared one; GIT_ENOSPC if cap is too small. */
+int git_delta_apply(struct view base, struct view delta, uint8_t *out, size_t cap);
+/* Make a delta that turns base into target (a simple block-matching coder:
+ * correct, not as small as git's); into a new buffer (free() it). */
+int git_delta_make(struct view base, struct view target, uint8_t **out, size_t *len);
+
+/* --- Packfiles (version 2) ------------------------------------------------- *
+ * "PACK", version 2, an object count, the objects, and a SHA-1 of all that.
+ * Each object is a type and size header then zlib data; OFS_DELTA (6) and
+ * REF_DELTA (7) objects are deltas against a base found by offset or id.
+ * Packs are read through a source so the same code reads one in memory, in
+ * a file, or on a block device. */
+#define GIT_OBJ_OFS_DELTA 6
+#define GIT_OBJ_REF_DELTA 7
+/* Longest delta chain followed: git's pack-objects refuses --depth over
+ * 4095; deeper chains are refused here with GIT_ELIMIT. */
+#define GIT_MAX_DELTA_DEPTH 4095
+/* Most objects in one pack (each costs an index entry in memory). */
+#define GIT_MAX_PACK_OBJECTS (1u << 24)
+
+struct git_pack_src {
+	/* Read len bytes at off into buf: the count read (less only at the
+	 * end of the pack) or a negative error. */
+	long (*read)(void *ctx, uint64_t off, void *buf, size_t len);
+	void *ctx;
+	uint64_t size;
+};
+/* A source over bytes in memory (ctx is the view, kept by the caller). */
+struct git_pack_src git_pack_src_view(struct view *v);
+
+/* One object of a pack, as an index lists it. */
+struct git_pack_entry {
+	struct git_oid oid;
+	uint64_t offset;
+	uint32_t crc32; /* of the entry's bytes in the pack, as idx v2 keeps */
+};
+
+/* Index a whole pack as `git index-pack` does: check its header and
+ * trailing checksum, inflate every object, resolve every delta (REF_DELTA
+ * bases must be in the same pack: a thin pack is GIT_EINVAL here), and
+ * return the entries sorted by id in a new array (free() it). */
+int git_pack_index(const struct git_pack_src *src, struct git_pack_entry **entries,
+		   size_t *count, uint8_t pack_sum[GIT_OID_RAW]);
+
+/* Read the object at offset: its type (never a delta type) and content in a
+ * new buffer (free() it). ref_base finds the offset of a REF_DELTA's base by
+ * id (from an index), returning false if it is not in the pack. */
+struct git_pack_reader {
+	const struct git_pack_src *src;
+	bool (*ref_base)(void *ctx, const struct git_oid *oid, uint64_t *offset);
+	void *ref_ctx;
+	/* A cache of delta bases, by offset, bounded in bytes. */
+	size_t cache_budget, cache_used;
+	struct git_pack_cached *cache;
+};
+void git_pack_reader_init(struct git_pack_reader *r, const struct git_pack_src *src,
+			  size_t cache_budget);
+void git_pack_reader_free(struct git_pack_reader *r);
+int git_pack_read(struct git_pack_reader *r, uint64_t offset, enum git_type *type,
+		  uint8_t **content, size_t *len);
+
+/* --- Pack index (version 2) ------------------------------------------------ */
+
+/* Write an idx v2 for entries (sorted by id) into a new buffer (free() it):
+ * byte for byte what `git index-pack` writes for the same pack. */
+int git_idx_write(const struct git_pack_entry *e, size_t n,
+		  const uint8_t pack_sum[GIT_OID_RAW], uint8_t **out, size_t *len);
+/* Find id in an idx v2 held in memory; GIT_OK and *offset, GIT_EINVAL for a
+ * malformed index, or 1 if it is not there. */
+int git_idx_find(struct view idx, const struct git_oid *oid, uint64_t *offset);
+
+/* --- Writing packs --------------------------------------------------------- */
+struct git_pack_writer {
+	uint8_t *buf; /* the pack so far (malloc'd, grows) */
+	size_t len, cap;
+	struct git_pack_entry *entries;
+	size_t count, entries_cap;
+	int err; /* sticky */
+};
+void git_pack_writer_init(struct git_pack_writer *w);
+/* Add a whole object; GIT_OK or the sticky error. */
+int git_pack_add(struct git_pack_writer *w, enum git_type t, struct view content);
+/* Add an object as an OFS_DELTA against an object added earlier (by its
+ * entry index): smaller when the two are alike. */
+int git_pack_add_delta(struct git_pack_writer *w, enum git_type t, struct view content,
+		       size_t base_index, struct view base_content);
+/* Finish: the count patched in, the checksum appended; entries sorted by id
+ * for git_idx_write. The writer still owns buf and entries. */
+int git_pack_finish(struct git_pack_writer *w, uint8_t pack_sum[GIT_OID_RAW]);
+void git_pack_writer_free(struct git_pack_writer *w);
+
 #endif
