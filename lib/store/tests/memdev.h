@@ -21,7 +21,7 @@ struct memdev {
 	long writes, flushes;
 };
 
-static uint32_t memdev_rnd(struct memdev *m)
+static inline uint32_t memdev_rnd(struct memdev *m)
 {
 	m->seed ^= m->seed << 13;
 	m->seed ^= m->seed >> 7;
@@ -30,7 +30,7 @@ static uint32_t memdev_rnd(struct memdev *m)
 }
 
 /* Crash now: keep each unflushed block with probability 1/2. */
-static void memdev_crash(struct memdev *m)
+static inline void memdev_crash(struct memdev *m)
 {
 	for (size_t b = 0; b < m->blocks; b++)
 		if (m->dirty[b]) {
@@ -107,7 +107,7 @@ static void memdev_init(struct memdev *m, size_t blocks, size_t bs)
 }
 
 /* After a crash: the device works again, holding what survived. */
-static void memdev_reboot(struct memdev *m)
+static inline void memdev_reboot(struct memdev *m)
 {
 	m->crashed = false;
 	m->ops_left = -1;
