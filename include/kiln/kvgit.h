@@ -25,7 +25,8 @@ enum {
 	KVGIT_OK = 0,
 	KVGIT_ENOENT = -40,   /* no such key, branch or commit */
 	KVGIT_EINVAL = -41,   /* a bad path, branch name or argument */
-	KVGIT_ECONFLICT = -42 /* the branch moved since it was read */
+	KVGIT_ECONFLICT = -42, /* the branch moved since it was read */
+	KVGIT_EMERGE = -43     /* a merge met conflicts: reported, nothing committed */
 	/* and any STORE_E* or GIT_E* code from below */
 };
 
@@ -74,6 +75,8 @@ struct kvgit_txn {
 		size_t len;
 	} ch[KVGIT_TXN_MAX];
 	int err; /* sticky */
+	bool has_merge;          /* set by kvgit_merge: a second parent */
+	struct git_oid merge;
 };
 
 void kvgit_txn_begin(struct kvgit *k, struct kvgit_txn *t);
@@ -93,6 +96,34 @@ void kvgit_txn_abort(struct kvgit_txn *t);
 typedef int (*kvgit_history_fn)(void *arg, const struct git_oid *commit,
 				const struct git_commit *c, bool removed);
 int kvgit_history(struct kvgit *k, const char *path, size_t max, kvgit_history_fn fn, void *arg);
+
+/* --- Merging ---------------------------------------------------------------
+ * Three-way, key by key, as Irmin does: with base b (the nearest common
+ * ancestor), ours o and theirs t, a key whose two sides are equal takes
+ * that value, a key changed on one side only takes the changed side, and a
+ * key changed differently on both goes to the merge function; without one
+ * (NULL) that is a conflict. Absent counts as a value (a delete against an
+ * unchanged key is a delete; against a change, a conflict). */
+enum kvgit_merge_result { KVGIT_MERGE_TAKE, KVGIT_MERGE_DELETE, KVGIT_MERGE_CONFLICT };
+/* Decide one key: base/ours/theirs are NULL when absent. On TAKE, *out is
+ * a new buffer (malloc) with the merged value. */
+typedef enum kvgit_merge_result (*kvgit_merge_fn)(void *arg, const char *path,
+						  const struct view *base, const struct view *ours,
+						  const struct view *theirs, uint8_t **out,
+						  size_t *out_len);
+/* Told of each conflicting key, with both sides' blob ids (NULL if absent):
+ * nothing is lost, both stay in their branches' histories. */
+typedef void (*kvgit_conflict_fn)(void *arg, const char *path, const struct git_oid *ours,
+				  const struct git_oid *theirs);
+
+/* Merge commit `theirs` into k's branch. Already contained: KVGIT_OK, no
+ * commit. k's head an ancestor of theirs: a fast-forward. Otherwise a
+ * merge commit with parents (head, theirs), or KVGIT_EMERGE with every
+ * conflict reported and nothing committed. *result (if not NULL) is the
+ * branch's new head. */
+int kvgit_merge(struct kvgit *k, const struct git_oid *theirs, kvgit_merge_fn fn, void *fn_arg,
+		kvgit_conflict_fn on_conflict, void *conflict_arg,
+		const struct git_person *author, const char *message, struct git_oid *result);
 
 /* --- Branches -------------------------------------------------------------- */
 /* Create branch name at commit from (KVGIT_ECONFLICT if it exists). */

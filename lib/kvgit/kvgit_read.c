@@ -15,6 +15,7 @@ const char *kvgit_strerror(int err)
 	case KVGIT_ENOENT: return "no such key, branch or commit";
 	case KVGIT_EINVAL: return "invalid path, branch name or argument";
 	case KVGIT_ECONFLICT: return "the branch moved since it was read";
+	case KVGIT_EMERGE: return "the merge has conflicts (reported; nothing committed)";
 	}
 	return err <= STORE_EIO && err >= STORE_ENOMEM ? store_strerror(err) : git_strerror(err);
 }

@@ -256,6 +256,8 @@ int kvgit_txn_commit(struct kvgit_txn *t, const struct git_person *author,
 		c->tree = tree;
 		if (k->has_head)
 			c->parents[c->nparents++] = k->head;
+		if (t->has_merge)
+			c->parents[c->nparents++] = t->merge;
 		c->author = *author;
 		c->committer = *author;
 		c->message = view_make(message, mlen);

@@ -306,3 +306,110 @@ TEST(random_transactions_match_a_model)
 	}
 	done();
 }
+
+struct conflicts {
+	char paths[256];
+	int both_sides;
+};
+
+static void on_conflict(void *arg, const char *path, const struct git_oid *o, const struct git_oid *t)
+{
+	struct conflicts *c = arg;
+	strcat(c->paths, path);
+	strcat(c->paths, " ");
+	c->both_sides += o && t;
+}
+
+static enum kvgit_merge_result concat(void *arg, const char *path, const struct view *b,
+				      const struct view *o, const struct view *t, uint8_t **out,
+				      size_t *len)
+{
+	(void)arg, (void)path, (void)b;
+	if (!o || !t)
+		return KVGIT_MERGE_CONFLICT;
+	*len = o->len + t->len;
+	*out = malloc(*len);
+	memcpy(*out, o->data, o->len);
+	memcpy(*out + o->len, t->data, t->len);
+	return KVGIT_MERGE_TAKE;
+}
+
+static size_t parents_of(const struct git_oid *commit)
+{
+	enum git_type ty;
+	uint8_t *c;
+	size_t len;
+	struct git_commit cm;
+	if (store_get(&s, commit, &ty, &c, &len))
+		return 99;
+	size_t n = git_commit_parse(view_make(c, len), &cm) ? 99 : cm.nparents;
+	free(c);
+	return n;
+}
+
+/* Irmin's merge cases: different keys, equal changes, different changes,
+ * deletes against no change and against a change; a merge function;
+ * fast-forward and already merged. */
+TEST(three_way_merge)
+{
+	fresh();
+	struct kvgit main_, other;
+	CHECK_EQ(kvgit_open(&main_, &s, "main"), KVGIT_OK);
+	struct kvgit_txn t;
+	kvgit_txn_begin(&main_, &t);
+	const char *keys[] = {"a", "b", "same", "diff", "del-unchanged", "del-changed", "f/x"};
+	for (size_t i = 0; i < 7; i++)
+		kvgit_txn_set(&t, keys[i], view_make("base", 4));
+	CHECK_EQ(kvgit_txn_commit(&t, &ed, "base\n", NULL), KVGIT_OK);
+	CHECK_EQ(kvgit_branch_create(&s, "other", &main_.head), KVGIT_OK);
+	CHECK_EQ(kvgit_open(&other, &s, "other"), KVGIT_OK);
+	/* Fast-forward: other gains a commit, main has none of its own. */
+	CHECK_EQ(put(&other, "ff", "x", "ff\n"), KVGIT_OK);
+	struct git_oid res;
+	CHECK_EQ(kvgit_merge(&main_, &other.head, NULL, NULL, NULL, NULL, &ed, "m\n", &res), KVGIT_OK);
+	CHECK_EQ(git_oid_cmp(&res, &other.head), 0);
+	CHECK_EQ(kvgit_merge(&main_, &other.head, NULL, NULL, NULL, NULL, &ed, "m\n", &res), KVGIT_OK);
+	CHECK_EQ(git_oid_cmp(&res, &other.head), 0); /* already contained */
+	/* Diverge. */
+	kvgit_txn_begin(&main_, &t);
+	kvgit_txn_set(&t, "a", view_make("ours", 4));
+	kvgit_txn_set(&t, "same", view_make("both", 4));
+	kvgit_txn_set(&t, "diff", view_make("ours", 4));
+	kvgit_txn_set(&t, "del-changed", view_make("ours", 4));
+	CHECK_EQ(kvgit_txn_commit(&t, &ed, "ours\n", NULL), KVGIT_OK);
+	kvgit_txn_begin(&other, &t);
+	kvgit_txn_set(&t, "b", view_make("theirs", 6));
+	kvgit_txn_set(&t, "same", view_make("both", 4));
+	kvgit_txn_set(&t, "diff", view_make("theirs", 6));
+	kvgit_txn_remove(&t, "del-unchanged");
+	kvgit_txn_remove(&t, "del-changed");
+	kvgit_txn_set(&t, "f/y", view_make("new", 3));
+	CHECK_EQ(kvgit_txn_commit(&t, &ed, "theirs\n", NULL), KVGIT_OK);
+	/* Without a merge function: two conflicts, reported, nothing written. */
+	struct git_oid before = main_.head;
+	struct conflicts c = {"", 0};
+	CHECK_EQ(kvgit_merge(&main_, &other.head, NULL, NULL, on_conflict, &c, &ed, "merge\n", &res),
+		 KVGIT_EMERGE);
+	CHECK_STR(c.paths, "del-changed diff ");
+	CHECK_EQ(c.both_sides, 1); /* del-changed: theirs is absent */
+	CHECK_EQ(git_oid_cmp(&main_.head, &before), 0);
+	/* Resolve the changed-on-both-sides key by concatenating; the
+	 * delete-against-change stays a conflict, so make that agree first. */
+	CHECK_EQ(put(&main_, "del-changed", NULL, "agree\n"), KVGIT_OK);
+	c = (struct conflicts){"", 0};
+	CHECK_EQ(kvgit_merge(&main_, &other.head, concat, NULL, on_conflict, &c, &ed, "merge\n", &res),
+		 KVGIT_OK);
+	CHECK_STR(c.paths, "");
+	CHECK_EQ(parents_of(&res), 2);
+	CHECK(has(&main_, "a", "ours"));
+	CHECK(has(&main_, "b", "theirs"));
+	CHECK(has(&main_, "same", "both"));
+	CHECK(has(&main_, "diff", "ourstheirs"));
+	CHECK(has(&main_, "f/x", "base"));
+	CHECK(has(&main_, "f/y", "new"));
+	uint8_t *v;
+	size_t len;
+	CHECK_EQ(kvgit_get(&main_, "del-unchanged", &v, &len), KVGIT_ENOENT);
+	CHECK_EQ(kvgit_get(&main_, "del-changed", &v, &len), KVGIT_ENOENT);
+	done();
+}
