@@ -101,6 +101,7 @@ int store_ref(const struct store *s, const char *name, struct git_oid *oid);
 struct store_txn {
 	struct store *s;
 	struct git_pack_writer w;
+	struct store_index *pending; /* ids in w, to skip a second copy */
 	size_t nupd;
 	struct {
 		char name[STORE_REF_MAX + 1];

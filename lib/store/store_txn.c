@@ -18,11 +18,15 @@ void store_txn_begin(struct store *s, struct store_txn *t)
 	memset(t, 0, sizeof *t);
 	t->s = s;
 	git_pack_writer_init(&t->w);
+	if (!(t->pending = store_index_new()))
+		t->err = STORE_ENOMEM;
 }
 
 void store_txn_abort(struct store_txn *t)
 {
 	git_pack_writer_free(&t->w);
+	store_index_free(t->pending);
+	t->pending = NULL;
 	t->s = NULL;
 }
 
@@ -34,13 +38,13 @@ int store_txn_put(struct store_txn *t, enum git_type type, struct view content,
 	int err = git_hash(type, content, oid);
 	if (err)
 		return fail(t, err == GIT_ELIMIT ? STORE_EINVAL : err);
-	if (store_has(t->s, oid))
+	if (store_has(t->s, oid) || store_index_find(t->pending, oid, NULL))
 		return STORE_OK;
-	for (size_t i = 0; i < t->w.count; i++)
-		if (!git_oid_cmp(&t->w.entries[i].oid, oid))
-			return STORE_OK;
 	err = git_pack_add(&t->w, type, content);
-	return err ? fail(t, err == GIT_ENOMEM ? STORE_ENOMEM : STORE_EINVAL) : STORE_OK;
+	if (err)
+		return fail(t, err == GIT_ENOMEM ? STORE_ENOMEM : STORE_EINVAL);
+	err = store_index_add(t->pending, oid, (struct store_loc){0, 0});
+	return err ? fail(t, err) : STORE_OK;
 }
 
 static bool ref_name_ok(const char *n)
