@@ -45,6 +45,13 @@ endef
 $(foreach l,$(LIBNAMES),$(eval $(call test_archive_rule,$(l),lib/$(l))))
 $(eval $(call test_archive_rule,platform,platform/unix))
 
+# Third-party members of libraries (mk/thirdparty.mk), for tests and fuzzers.
+include mk/thirdparty.mk
+tp_objs = $(patsubst $(KILN_ROOT)/%,$(1)/obj/%.o,$(tp_$(2)_srcs))
+$(foreach l,$(TP_LIBS),$(eval $(T)/libkiln_$(l).a: $(call tp_objs,$(T),$(l))))
+$(foreach l,$(TP_LIBS),$(eval $(call tp_objs,$(T),$(l)): TEST_CFLAGS := $(call tp_flags,$(TEST_CFLAGS),$(l))))
+$(foreach l,$(LIBNAMES),$(eval $(T)/obj/lib/$(l)/%.o: TEST_CFLAGS += $(call tp_uses,$(l))))
+
 $(T)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
@@ -79,6 +86,9 @@ $(FZ)/libkiln_$(1).a: $(patsubst %,$(FZ)/obj/%.o,$(wildcard lib/$(1)/*.c) $(wild
 	$$(AR) rcs $$@ $$^
 endef
 $(foreach l,$(LIBNAMES),$(eval $(call fuzz_archive_rule,$(l))))
+$(foreach l,$(TP_LIBS),$(eval $(FZ)/libkiln_$(l).a: $(call tp_objs,$(FZ),$(l))))
+$(foreach l,$(TP_LIBS),$(eval $(call tp_objs,$(FZ),$(l)): FUZZ_CFLAGS := $(call tp_flags,$(FUZZ_CFLAGS),$(l))))
+$(foreach l,$(LIBNAMES),$(eval $(FZ)/obj/lib/$(l)/%.o: FUZZ_CFLAGS += $(call tp_uses,$(l))))
 $(FZ)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@

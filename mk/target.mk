@@ -34,6 +34,7 @@ LIBS ?= $(LIBNAMES)
 
 srcs_in = $(wildcard $(1)/*.c) $(wildcard $(1)/*.S)
 objs_of = $(patsubst $(KILN_ROOT)/%,$(O)/obj/%.o,$(1))
+include $(KILN_ROOT)/mk/thirdparty.mk
 
 ARCHIVES := $(O)/libkiln_platform.a $(foreach l,$(LIBS),$(O)/libkiln_$(l).a)
 ifeq ($(TARGET),hvt)
@@ -60,6 +61,10 @@ $(eval $(call archive_rule,$(O)/libkiln_hostnet.a,hostnet))
 $(O)/obj/hostnet/%.c.o: KILN_CFLAGS += $(SLIRP_CFLAGS)
 $(O)/obj/platform/unix/%.c.o: KILN_CFLAGS += -I$(KILN_ROOT)/hostnet
 $(foreach l,$(LIBNAMES),$(eval $(call archive_rule,$(O)/libkiln_$(l).a,lib/$(l))))
+# A library's third-party members (mk/thirdparty.mk) join its archive.
+$(foreach l,$(TP_LIBS),$(eval $(O)/libkiln_$(l).a: $(call objs_of,$(tp_$(l)_srcs))))
+$(foreach l,$(TP_LIBS),$(eval $(call objs_of,$(tp_$(l)_srcs)): KILN_CFLAGS = $(call tp_flags,$(KILN_CFLAGS),$(l))))
+$(foreach l,$(LIBNAMES),$(eval $(O)/obj/lib/$(l)/%.o: KILN_CFLAGS += $(call tp_uses,$(l))))
 
 $(O)/obj/%.c.o: $(KILN_ROOT)/%.c
 	@mkdir -p $(dir $@)

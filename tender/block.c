@@ -8,9 +8,12 @@
 
 #include "tender.h"
 
+/* O_DSYNC: a BLOCK_WRITE is on stable storage before the hypercall returns,
+ * which is what kiln_block_flush() promises on hvt (docs/hvt-abi.md,
+ * "Durability"); the Solo5 ABI has no flush call to do it later. */
 int tender_block_attach(struct mft_entry *e, const char *path, unsigned block_size)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_DSYNC);
 	if (fd < 0)
 		tender_die("block device %s: cannot open %s: %s", e->name, path, strerror(errno));
 	struct stat st;

@@ -168,11 +168,30 @@ enum kiln_result kiln_block_acquire(const char *name, kiln_handle_t *handle,
 
 /* Write or read exactly one block (size == block_size) at offset, a multiple
  * of block_size below capacity. KILN_EINVAL otherwise; KILN_EUNSPEC if the
- * host I/O failed. A write that returned KILN_OK has reached the host. */
+ * host I/O failed. A write that returned KILN_OK has reached the host; it is
+ * durable only after kiln_block_flush(). A write of one block is never torn
+ * by kiln, but nothing promises that two writes land together: a store that
+ * must update several blocks atomically writes them, flushes, then writes
+ * the one block that makes them current (docs/hvt-abi.md, "Durability"). */
 enum kiln_result kiln_block_write(kiln_handle_t handle, uint64_t offset,
 				  const uint8_t *buf, size_t size);
 enum kiln_result kiln_block_read(kiln_handle_t handle, uint64_t offset,
 				 uint8_t *buf, size_t size);
+
+/* A write barrier: when it returns KILN_OK, every block written to handle
+ * before the call is on the host's stable storage and survives the
+ * appliance, its monitor and the host being killed (as far as the host's
+ * disk honours a sync). KILN_EINVAL for a bad handle; KILN_EUNSPEC if the
+ * host could not sync: treat the device as failed, since writes since the
+ * last good flush may be lost. A store acknowledges a write to its user only
+ * after a flush that covers it.
+ *   unix: fdatasync(2) of the file.
+ *   hvt:  kiln's tender opens block files with O_DSYNC, so every
+ *         BLOCK_WRITE is durable before the hypercall returns and the flush
+ *         costs no VM exit. A stock solo5-hvt does not sync (the Solo5 ABI
+ *         has no flush): there kiln_block_flush() cannot promise more than
+ *         "reached the host". */
+enum kiln_result kiln_block_flush(kiln_handle_t handle);
 
 /* --- Memory -------------------------------------------------------------- */
 

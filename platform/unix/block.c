@@ -92,3 +92,16 @@ enum kiln_result kiln_block_read(kiln_handle_t handle, uint64_t offset,
 	while (n < 0 && errno == EINTR);
 	return n == (ssize_t)size ? KILN_OK : KILN_EUNSPEC;
 }
+
+enum kiln_result kiln_block_flush(kiln_handle_t handle)
+{
+	struct unix_device *d = unix_device_get(handle, KILN_DEVICE_BLOCK);
+
+	if (d == NULL)
+		return KILN_EINVAL;
+	int rc;
+	do
+		rc = fdatasync(d->fd);
+	while (rc < 0 && errno == EINTR);
+	return rc == 0 ? KILN_OK : KILN_EUNSPEC;
+}

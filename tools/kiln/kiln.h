@@ -177,6 +177,7 @@ int kiln_build(const struct build_req *req, struct build_result *res);
 int cmd_new(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 /* Prints "kiln: " and the message on stderr. */
 void kiln_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -12,6 +12,7 @@ static const char usage[] =
 	"  kiln build [-t unix|hvt] [DIR] build DIR's appliance; prints the image path\n"
 	"  kiln run [-t unix|hvt] [--dry-run] [DIR] [-- ARGS...]\n"
 	"                                 build, then start it with boot arguments ARGS\n"
+	"  kiln store COMMAND DISK ...    a store's disk image: init, check, log, import, export\n"
 	"  kiln help [COMMAND]            this text, or a command's\n"
 	"\n"
 	"kiln COMMAND --help tells more. The kiln tree is found from this program's\n"
@@ -20,7 +21,7 @@ static const char usage[] =
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-} commands[] = {{"new", cmd_new}, {"build", cmd_build}, {"run", cmd_run}};
+} commands[] = {{"new", cmd_new}, {"build", cmd_build}, {"run", cmd_run}, {"store", cmd_store}};
 
 int main(int argc, char **argv)
 {
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 				if (strcmp(argv[2], commands[i].name) == 0)
 					return commands[i].fn(2, sub);
-			kiln_error("unknown command '%s' (commands: new, build, run)", argv[2]);
+			kiln_error("unknown command '%s' (commands: new, build, run, store)", argv[2]);
 			return 2;
 		}
 		fputs(usage, stdout);
@@ -44,6 +45,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	kiln_error("unknown command '%s' (commands: new, build, run; see kiln --help)", argv[1]);
+	kiln_error("unknown command '%s' (commands: new, build, run, store; see kiln --help)", argv[1]);
 	return 2;
 }

@@ -1,0 +1,28 @@
+/* store_int.h: what lib/store's files share. Internal. */
+#ifndef KILN_STORE_INT_H
+#define KILN_STORE_INT_H
+
+#include <kiln/store.h>
+
+#include "store_index.h"
+
+#define STORE_MAGIC "KILNSTOR"
+#define STORE_VERSION 1
+/* A pack record on the log: "KILNPACK", the pack's length (u64), the pack,
+ * zeros to the next block. */
+#define STORE_RECORD_MAGIC "KILNPACK"
+#define STORE_RECORD_HDR 16
+
+/* Read len bytes at any offset (through whole-block reads). */
+int store_dev_pread(const struct store_dev *d, uint64_t off, void *buf, size_t len);
+uint64_t store_round_up(const struct store_dev *d, uint64_t n);
+
+/* Encode the store's current header (generation, log, refs) into buf
+ * (STORE_SLOT_SIZE bytes); its length rounded up to whole blocks. */
+int store_header_encode(const struct store *s, uint8_t *buf, size_t *len);
+/* Decode and verify one slot's bytes into s (generation, log, refs);
+ * STORE_EFORMAT if the magic is wrong, STORE_ECORRUPT if the checksum or a
+ * field does not hold. */
+int store_header_decode(struct store *s, struct view slot);
+
+#endif
