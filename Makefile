@@ -51,6 +51,7 @@ tp_objs = $(patsubst $(KILN_ROOT)/%,$(1)/obj/%.o,$(tp_$(2)_srcs))
 $(foreach l,$(TP_LIBS),$(eval $(T)/libkiln_$(l).a: $(call tp_objs,$(T),$(l))))
 $(foreach l,$(TP_LIBS),$(eval $(call tp_objs,$(T),$(l)): TEST_CFLAGS := $(call tp_flags,$(TEST_CFLAGS),$(l))))
 $(foreach l,$(LIBNAMES),$(eval $(T)/obj/lib/$(l)/%.o: TEST_CFLAGS += $(call tp_uses,$(l))))
+$(foreach l,$(LIBNAMES),$(call tp_wait,$(patsubst %,$(T)/obj/%.o,$(wildcard lib/$(l)/*.c)),$(l)))
 
 $(T)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -89,6 +90,7 @@ $(foreach l,$(LIBNAMES),$(eval $(call fuzz_archive_rule,$(l))))
 $(foreach l,$(TP_LIBS),$(eval $(FZ)/libkiln_$(l).a: $(call tp_objs,$(FZ),$(l))))
 $(foreach l,$(TP_LIBS),$(eval $(call tp_objs,$(FZ),$(l)): FUZZ_CFLAGS := $(call tp_flags,$(FUZZ_CFLAGS),$(l))))
 $(foreach l,$(LIBNAMES),$(eval $(FZ)/obj/lib/$(l)/%.o: FUZZ_CFLAGS += $(call tp_uses,$(l))))
+$(foreach l,$(LIBNAMES),$(call tp_wait,$(patsubst %,$(FZ)/obj/%.o,$(wildcard lib/$(l)/*.c)),$(l)))
 $(FZ)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@

@@ -65,6 +65,7 @@ $(foreach l,$(LIBNAMES),$(eval $(call archive_rule,$(O)/libkiln_$(l).a,lib/$(l))
 $(foreach l,$(TP_LIBS),$(eval $(O)/libkiln_$(l).a: $(call objs_of,$(tp_$(l)_srcs))))
 $(foreach l,$(TP_LIBS),$(eval $(call objs_of,$(tp_$(l)_srcs)): KILN_CFLAGS = $(call tp_flags,$(KILN_CFLAGS),$(l))))
 $(foreach l,$(LIBNAMES),$(eval $(O)/obj/lib/$(l)/%.o: KILN_CFLAGS += $(call tp_uses,$(l))))
+$(foreach l,$(LIBNAMES),$(call tp_wait,$(call objs_of,$(call srcs_in,$(KILN_ROOT)/lib/$(l))),$(l)))
 
 $(O)/obj/%.c.o: $(KILN_ROOT)/%.c
 	@mkdir -p $(dir $@)

@@ -21,9 +21,16 @@ tp_flags = $(filter-out $(WARN),$(1)) -w $(tp_$(2)_cflags)
 # tp_uses LIB: the include flags of the third-party libraries LIB names in deps.
 tp_uses = $(foreach d,$(filter $(TP_LIBS),$(shell cat $(KILN_ROOT)/lib/$(1)/deps 2>/dev/null)),$(tp_$(d)_include))
 
-# A missing source (a fresh checkout, a `make clean`) is fetched, not an error.
+# A missing source (a fresh checkout, a `make clean`) is fetched, not an error:
+# every source is made by the fetch, and the objects of a library that
+# includes third-party headers wait for it (TP_STAMP, order-only; tp_wait).
 # (The includer's default goal stays its own.)
+TP_STAMP := $(TP)/.fetched
 tp_goal_ := $(.DEFAULT_GOAL)
-$(sort $(foreach l,$(TP_LIBS),$(tp_$(l)_srcs))):
-	@$(KILN_ROOT)/scripts/thirdparty
+$(TP_STAMP): $(KILN_ROOT)/scripts/thirdparty
+	@$(KILN_ROOT)/scripts/thirdparty && touch $@
+$(sort $(foreach l,$(TP_LIBS),$(tp_$(l)_srcs))): | $(TP_STAMP)
+	@:
 .DEFAULT_GOAL := $(tp_goal_)
+# tp_wait OBJS LIB: OBJS (LIB's objects) wait for the fetch if LIB needs it.
+tp_wait = $(if $(call tp_uses,$(2))$(filter $(2),$(TP_LIBS)),$(eval $(1): | $(TP_STAMP)))

@@ -24,3 +24,4 @@ $(KSTORE_O)/$(patsubst $(KILN_ROOT)/%,%,$(TP))/zlib/%.o: $(TP)/zlib/%.c
 $(KSTORE_O)/$(patsubst $(KILN_ROOT)/%,%,$(TP))/sha1dc/%.o: $(TP)/sha1dc/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(call tp_flags,$(HOST_CFLAGS),sha1dc) -c $< -o $@
+$(KSTORE_OBJS): | $(TP_STAMP)
