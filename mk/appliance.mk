@@ -3,9 +3,14 @@
 #
 #   make -f mk/appliance.mk KILN_ROOT=... TARGET=unix|hvt APP_DIR=... \
 #        OUT_DIR=... NAME=... LIBS="core udp ..." GEN_SRCS="..." \
-#        [SANITIZE=1] [LINK_STAMP=FILE] [NET=1]
+#        [APP_SRCS="a.c src/b.c"] [APP_OPT=-Og|-O2] [USER_CFLAGS=...] \
+#        [USER_LDFLAGS=...] [SANITIZE=1] [LINK_STAMP=FILE] [FLAGS_STAMP=FILE] [NET=1]
 #
-# APP_DIR/*.c are the application; GEN_SRCS are sources the kiln tool wrote
+# APP_SRCS (paths relative to APP_DIR; default APP_DIR/*.c) are the
+# application, compiled at APP_OPT (default -Og: the development build; the
+# kiln tool passes -O2 for --release) with USER_CFLAGS last (kiln.conf's
+# cflags). Warnings in the application are not errors unless USER_CFLAGS
+# says -Werror; kiln's own code keeps -Werror. GEN_SRCS are sources the kiln tool wrote
 # into OUT_DIR (the manifest, baked-in files). LIBS is the closure of the
 # libraries the appliance uses, most dependent first. Objects and dependency
 # files go to OUT_DIR, so editing one file recompiles only that file.
@@ -21,15 +26,19 @@ include $(KILN_ROOT)/mk/flags.mk
 ifeq ($(SANITIZE),1)
 O := $(KILN_ROOT)/build/$(TARGET)-asan
 APP_CFLAGS = $(TARGET_CFLAGS) $(SAN_FLAGS) $(EXTRA_CFLAGS)
-APP_LDFLAGS = $(TARGET_LDFLAGS) $(SAN_FLAGS) $(EXTRA_LDFLAGS)
+APP_LDFLAGS = $(TARGET_LDFLAGS) $(SAN_FLAGS) $(EXTRA_LDFLAGS) $(USER_LDFLAGS)
 else
 O := $(KILN_ROOT)/build/$(TARGET)
 APP_CFLAGS = $(TARGET_CFLAGS) $(EXTRA_CFLAGS)
-APP_LDFLAGS = $(TARGET_LDFLAGS) $(EXTRA_LDFLAGS)
+APP_LDFLAGS = $(TARGET_LDFLAGS) $(EXTRA_LDFLAGS) $(USER_LDFLAGS)
 endif
+APP_OPT ?= -Og
+# The application's own files: later flags win, so -Og replaces -O2 and
+# -Wno-error the tree's -Werror, and the user's cflags come last.
+USER_OBJ_CFLAGS = $(APP_CFLAGS) $(APP_OPT) -Wno-error $(USER_CFLAGS)
 IMAGE := $(OUT_DIR)/$(NAME).$(TARGET)
-APP_SRCS := $(wildcard $(APP_DIR)/*.c)
-OBJS := $(patsubst $(APP_DIR)/%.c,$(OUT_DIR)/app/%.o,$(APP_SRCS)) \
+APP_SRCS ?= $(notdir $(wildcard $(APP_DIR)/*.c))
+OBJS := $(patsubst %.c,$(OUT_DIR)/app/%.o,$(APP_SRCS)) \
 	$(patsubst %.c,%.o,$(GEN_SRCS))
 ARCHIVES := $(foreach l,$(LIBS),$(O)/libkiln_$(l).a) $(O)/libkiln_platform.a
 ifeq ($(TARGET),hvt)
@@ -49,9 +58,9 @@ $(IMAGE): $(OBJS) $(ARCHIVES) $(LINK_STAMP)
 	$(CC) $(APP_CFLAGS) $(APP_LDFLAGS) -o $@ $(OBJS) \
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(TARGET_LDLIBS) $(NET_LDLIBS) $(EXTRA_LDLIBS)
 
-$(OUT_DIR)/app/%.o: $(APP_DIR)/%.c
+$(OUT_DIR)/app/%.o: $(APP_DIR)/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(APP_CFLAGS) -I$(APP_DIR) -MMD -MP -c $< -o $@
+	$(CC) $(USER_OBJ_CFLAGS) -I$(APP_DIR) -MMD -MP -c $< -o $@
 
 $(OUT_DIR)/%.o: $(OUT_DIR)/%.c
 	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@

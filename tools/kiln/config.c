@@ -7,7 +7,7 @@
 
 #include "kiln.h"
 
-const char conf_known_keys[] = "name, net, block, libs, mem, forward, files";
+const char conf_known_keys[] = "name, net, block, libs, mem, forward, files, cflags, ldflags";
 
 /* "PATH:LINE: " + the message. */
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
@@ -237,6 +237,18 @@ static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 			return fail(err, errlen, c->path, line, "files path too long");
 		snprintf(c->files, sizeof c->files, "%s", value);
 		c->files_line = line;
+		return 0;
+	}
+	if (strcmp(key, "cflags") == 0 || strcmp(key, "ldflags") == 0) {
+		char *dst = key[0] == 'c' ? c->cflags : c->ldflags;
+		size_t used = strlen(dst);
+		/* Passed to make as one word per flag: no make or shell syntax. */
+		if (strpbrk(value, "$\\\"'`#;|&<>()"))
+			return fail(err, errlen, c->path, line,
+				    "bad %s '%s': none of $\\\"'`#;|&<>() in flags", key, value);
+		if (used + strlen(value) + 2 > sizeof c->cflags)
+			return fail(err, errlen, c->path, line, "%s too long", key);
+		snprintf(dst + used, sizeof c->cflags - used, "%s%s", used ? " " : "", value);
 		return 0;
 	}
 	if (strcmp(key, "mem") == 0) {

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* An appliance or device name: 1..67 letters and digits, the size of an hvt
  * manifest entry's name field less its NUL (hvt-abi.md 2). */
@@ -30,6 +31,9 @@
 #define KILN_FORWARD_MAX 16
 /* One line of kiln.conf, far more than any sensible one. */
 #define KILN_CONF_LINE_MAX 4096
+
+/* All cflags (or ldflags) lines of kiln.conf together. */
+#define KILN_FLAGS_MAX 1024
 
 /* Messages: one line, without "kiln: " in front (main adds it). */
 #define KILN_ERR_MAX 1024
@@ -70,6 +74,9 @@ struct kiln_conf {
 	/* files = DIR: a directory baked into the image (files.c); "" if none. */
 	char files[PATH_MAX];
 	int files_line;
+	/* cflags = ..., ldflags = ...: the application's own compile and link
+	 * flags, every line appended (docs/config.md); "" if none. */
+	char cflags[KILN_FLAGS_MAX], ldflags[KILN_FLAGS_MAX];
 };
 
 /* Parses a port forward "[udp:|tcp:]HOSTPORT:GUESTPORT", ports 1 to 65535.
@@ -134,6 +141,26 @@ int gen_write_if_changed(const char *path, const char *content, bool *changed,
 int files_bake(const struct kiln_conf *c, const char *app_dir, const char *root,
 	       const char *out_dir, char *err, size_t errlen);
 
+/* --- Build fingerprints (stamp.c) -------------------------------------- */
+
+/* A hash of file names, sizes and modification times (and strings), in no
+ * particular order: equal fingerprints mean nothing a build reads changed. */
+struct fingerprint {
+	uint64_t sum;
+	unsigned n;
+};
+/* A walk stops past this many entries (a wrong directory). */
+#define FP_MAX_ENTRIES 200000
+void fp_init(struct fingerprint *f);
+void fp_add_string(struct fingerprint *f, const char *s);
+/* One file's state (a missing one counts as such). */
+void fp_add_file(struct fingerprint *f, const char *path);
+/* The files of dir and, depth levels down, its subdirectories, skipping
+ * hidden names, names ending in '~' and _build. -1 past FP_MAX_ENTRIES. */
+int fp_add_dir(struct fingerprint *f, const char *dir, int depth);
+/* "HASH-COUNT", for a stamp file. */
+void fp_format(const struct fingerprint *f, char *buf, size_t len);
+
 /* --- Paths and processes (util.c) --------------------------------------- */
 
 /* The kiln tree: $KILN_ROOT, else two levels above this program's own file
@@ -161,6 +188,7 @@ struct build_req {
 	const char *dir; /* the appliance directory as given */
 	enum kiln_target target;
 	bool sanitize;
+	bool release; /* -O2 instead of the development build's -Og */
 };
 
 struct build_result {

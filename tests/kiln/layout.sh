@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# tests/kiln/layout.sh: the build loop and project layout: a no-op build runs
+# no make, an edit rebuilds, -Og unless --release, sources in subdirectories,
+# kiln.conf cflags/ldflags, warnings in user code not fatal unless -Werror.
+set -u
+AREA=kiln-layout
+source "$(dirname "$0")/lib.bash"
+cd "$tmp"
+
+mkdir -p app/src
+cat >app/kiln.conf <<'CONF'
+name = lay
+CONF
+cat >app/main.c <<'C'
+#include <stdio.h>
+#include "src/part.h"
+int kiln_main(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	printf("part says %d\n", part());
+	return 0;
+}
+C
+cat >app/src/part.h <<'C'
+int part(void);
+C
+cat >app/src/part.c <<'C'
+#include "part.h"
+int part(void) { return 41 + 1; }
+C
+
+# --- sources in subdirectories ---------------------------------------------------
+out=$("$KILN" run -t unix app 2>"$tmp/e"); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "part says 42" ] &&
+	pass "a .c file in a subdirectory (src/part.c) is compiled and linked" ||
+	fail "subdirectory sources" "status $rc, out '$out': $(tail -c 400 "$tmp/e")"
+
+# --- a no-op build runs no make ------------------------------------------------
+img=app/_build/unix/lay.unix
+before=$(stat -c %Y.%y "$img")
+strace -f -e trace=execve -o "$tmp/trace" "$KILN" build -t unix app >/dev/null 2>"$tmp/e"
+rc=$?
+if ! command -v strace >/dev/null; then
+	skip "no-op build" "strace is not installed"
+elif [ $rc -ne 0 ]; then
+	fail "no-op build" "status $rc: $(cat "$tmp/e")"
+elif grep -q 'execve("[^"]*/make"' "$tmp/trace" || grep -q 'execve("[^"]*/cc"' "$tmp/trace"; then
+	fail "no-op build" "ran make or cc: $(grep -o 'execve("[^"]*"' "$tmp/trace" | sort -u | tr '\n' ' ')"
+elif [ "$(stat -c %Y.%y "$img")" != "$before" ] || ! grep -q 'up to date' "$tmp/e"; then
+	fail "no-op build" "image rewritten or no 'up to date': $(cat "$tmp/e")"
+else
+	pass "a build with nothing changed runs no make and no compiler and says 'up to date'"
+fi
+
+# --- an edit in a subdirectory rebuilds ----------------------------------------
+sed -i 's/41 + 1/40 + 3/' app/src/part.c
+out=$("$KILN" run -t unix app 2>"$tmp/e"); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "part says 43" ] &&
+	pass "an edit to src/part.c is rebuilt" ||
+	fail "edit rebuild" "status $rc, out '$out': $(tail -c 400 "$tmp/e")"
+# A header edit alone (a new file date) also counts.
+touch -d '+2 seconds' app/src/part.h
+"$KILN" build -t unix app >/dev/null 2>"$tmp/e"
+grep -q 'up to date' "$tmp/e" && fail "header edit" "a changed header was taken as up to date" ||
+	pass "a changed header is not taken as up to date"
+
+# --- -Og by default, -O2 with --release ------------------------------------------
+rm -f app/_build/unix/kiln.stamp
+"$KILN" build -t unix app >/dev/null 2>"$tmp/e"
+grep -q -- ' -Og .*src/part.c' "$tmp/e" && pass "the development build compiles the application at -Og" ||
+	fail "-Og" "$(grep part.c "$tmp/e")"
+"$KILN" build -t unix --release app >/dev/null 2>"$tmp/e"
+grep -q -- ' -O2 .*src/part.c' "$tmp/e" && ! grep -q -- '-Og' "$tmp/e" &&
+	pass "--release recompiles the application at -O2" ||
+	fail "--release" "$(grep part.c "$tmp/e")"
+
+# --- cflags and ldflags ----------------------------------------------------------
+cat >app/main.c <<'C'
+#include <stdio.h>
+#include "src/part.h"
+int kiln_main(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	printf("part says %d, FLAVOR %d\n", part(), FLAVOR);
+	return 0;
+}
+C
+printf 'cflags = -DFLAVOR=7\nldflags = -Wl,--defsym=kiln_layout_probe=0\n' >>app/kiln.conf
+out=$("$KILN" run -t unix app 2>"$tmp/e"); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "part says 43, FLAVOR 7" ] && grep -q -- '--defsym=kiln_layout_probe' "$tmp/e" &&
+	pass "kiln.conf cflags reach the compiler and ldflags the linker" ||
+	fail "cflags/ldflags" "status $rc, out '$out': $(tail -c 400 "$tmp/e")"
+
+# --- warnings in user code: not fatal, unless cflags = -Werror --------------------
+printf 'int unused_warning(void) { int x; return 0; }\n' >app/warn.c
+out=$("$KILN" run -t unix app 2>"$tmp/e"); rc=$?
+[ $rc -eq 0 ] && grep -q 'warning: unused variable' "$tmp/e" &&
+	pass "a warning in the application's code is printed and does not fail the build" ||
+	fail "warning not fatal" "status $rc: $(tail -c 400 "$tmp/e")"
+echo 'cflags = -Werror' >>app/kiln.conf
+"$KILN" build -t unix app >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -ne 0 ] && grep -q 'error: unused variable' "$tmp/e" &&
+	pass "cflags = -Werror makes the application's warnings errors" ||
+	fail "cflags -Werror" "status $rc: $(tail -c 400 "$tmp/e")"
+
+finish
