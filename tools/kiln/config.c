@@ -44,6 +44,22 @@ static const char *name_problem(const char *s)
 	return NULL;
 }
 
+/* An appliance's name may also hold '-' and '_' (not first): it names files
+ * and C strings, never a C identifier. */
+static const char *app_name_problem(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > KILN_NAME_MAX)
+		return "longer than 67 characters";
+	if (!is_alnum(s[0]))
+		return "it starts with a letter or digit";
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_')
+			return "only letters, digits, '-' and '_' are allowed";
+	return NULL;
+}
+
 static const char *lib_name_problem(const char *s)
 {
 	size_t n = strlen(s);
@@ -206,7 +222,7 @@ static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 		return fail(err, errlen, c->path, line, "empty value for '%s'", key);
 
 	if (strcmp(key, "name") == 0) {
-		const char *why = name_problem(value);
+		const char *why = app_name_problem(value);
 		if (*name_line)
 			return fail(err, errlen, c->path, line,
 				    "'name' given twice (first on line %d)", *name_line);

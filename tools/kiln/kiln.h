@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* An appliance or device name: 1..67 letters and digits, the size of an hvt
+/* An appliance or device name: 1..67 letters and digits (an appliance's
+ * may also hold '-' and '_'), the size of an hvt
  * manifest entry's name field less its NUL (hvt-abi.md 2). */
 #define KILN_NAME_MAX 67
 /* Devices: an hvt manifest holds 64 entries, the first reserved. */
@@ -201,6 +202,24 @@ const char *target_name(enum kiln_target t);
 /* Generates, makes the libraries, links. Progress on stderr; returns 0 with
  * res filled, or non-zero (the message already printed). */
 int kiln_build(const struct build_req *req, struct build_result *res);
+
+/* --- kiln run --watch (watch.c) ------------------------------------------ */
+
+/* A forwarded TCP host port kiln holds open across restarts: it listens on
+ * 127.0.0.1:host_port and relays each connection to the current instance,
+ * whose forward is 127.0.0.1:private_port. */
+struct watch_relay {
+	int listen_fd;
+	unsigned host_port, private_port;
+};
+/* Listens on host_port and picks a free private port. -1 with why. */
+int watch_relay_open(struct watch_relay *r, unsigned host_port, char *err, size_t errlen);
+/* Starts cmd, then rebuilds (req) on every change under app_dir (and
+ * files_dir, may be NULL), restarting cmd when the image changed; relays
+ * connections to the relays' host ports meanwhile. Returns at SIGINT (130)
+ * or SIGTERM/SIGHUP (0). */
+int watch_run(const struct build_req *req, const char *app_dir, const char *files_dir,
+	      char *const cmd[], const char *image, struct watch_relay *r, unsigned nr);
 
 int cmd_new(int argc, char **argv);
 int cmd_build(int argc, char **argv);
