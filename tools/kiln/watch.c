@@ -29,6 +29,13 @@
 #define WATCH_BUF 65536
 /* A connection waits this long for an instance that accepts it. */
 #define WATCH_CONNECT_WAIT_MS 30000
+/* A new instance's network may not be up when it is first connected to:
+ * user-mode networking accepts the connection and its SYN to the guest
+ * waits seconds for a retransmission. So, for a young instance, a request
+ * with no answer after WATCH_PATIENCE_MS (doubling each time) is sent again
+ * on a fresh connection. */
+#define WATCH_YOUNG_MS 3000
+#define WATCH_PATIENCE_MS 40
 /* Retry period of a refused connect, and the wait that folds an editor's
  * burst of events (write a temporary file, rename it) into one build. */
 #define WATCH_RETRY_MS 5
@@ -40,6 +47,7 @@ struct conn {
 	int cfd, ufd; /* client, upstream (-1: none yet) */
 	bool connecting, got_up, c_eof, u_eof, c_shut, u_shut;
 	long long retry_at, deadline; /* ms */
+	long long sent_at, patience; /* ms: see may_resend */
 	unsigned gen; /* the instance generation it was connected to */
 	unsigned relay;
 	char cbuf[WATCH_BUF], ubuf[WATCH_BUF];
@@ -130,6 +138,7 @@ static void conn_connect(struct conn *c, long long now)
 	c->csent = 0;
 	c->u_eof = c->u_shut = false;
 	c->retry_at = now + WATCH_RETRY_MS;
+	c->sent_at = 0;
 	if (instance < 0)
 		return; /* between instances: wait */
 	c->ufd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -153,6 +162,15 @@ static bool may_replay(const struct conn *c, long long now)
 	       (c->gen != gen || instance < 0 || now - started_at < 3000);
 }
 
+/* True when a request to a young instance has waited too long for its
+ * first answer byte (WATCH_PATIENCE_MS). */
+static bool may_resend(const struct conn *c, long long now)
+{
+	return c->ufd >= 0 && !c->connecting && !c->got_up && c->sent_at && c->gen == gen &&
+	       instance >= 0 && now - started_at < WATCH_YOUNG_MS &&
+	       now - c->sent_at >= c->patience;
+}
+
 static void conn_accept(unsigned r, long long now)
 {
 	for (;;) {
@@ -173,6 +191,7 @@ static void conn_accept(unsigned r, long long now)
 		c->ufd = -1;
 		c->relay = r;
 		c->deadline = now + WATCH_CONNECT_WAIT_MS;
+		c->patience = WATCH_PATIENCE_MS;
 		conns[i] = c;
 		conn_connect(c, now);
 	}
@@ -208,8 +227,11 @@ static bool conn_step(struct conn *c, short cev, short uev, long long now)
 	if (c->ufd >= 0 && !c->connecting) {
 		if (c->csent < c->clen) {
 			n = send(c->ufd, c->cbuf + c->csent, c->clen - c->csent, MSG_NOSIGNAL);
-			if (n > 0)
+			if (n > 0) {
 				c->csent += (size_t)n;
+				if (c->sent_at == 0)
+					c->sent_at = now;
+			}
 		}
 		/* Once the instance has answered, sent bytes need not be kept. */
 		if (c->got_up && c->csent == c->clen)
@@ -371,7 +393,7 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 	sigset_t mask, old_mask;
 	char before[64], after[64];
 	static char evbuf[16384] __attribute__((aligned(8)));
-	long long build_at = -1;
+	long long build_at = -1, build_started = 0;
 	pid_t builder = -1;
 	bool build_again = false;
 	int status = 0;
@@ -419,6 +441,11 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 				long long t = c->retry_at < c->deadline ? c->retry_at : c->deadline;
 				if (wake < 0 || t < wake)
 					wake = t;
+			} else if (!c->got_up && c->sent_at && c->gen == gen &&
+				   now - started_at < WATCH_YOUNG_MS) {
+				long long t = c->sent_at + c->patience;
+				if (wake < 0 || t < wake)
+					wake = t;
 			}
 			short ce = (!c->c_eof && c->clen < WATCH_BUF ? POLLIN : 0) |
 				   (c->ulen > c->usent ? POLLOUT : 0);
@@ -457,7 +484,8 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 					image_id(image, after, sizeof after);
 					if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 						if (strcmp(before, after) != 0 || instance < 0) {
-							fprintf(stderr, "kiln: rebuilt; restarting %s\n",
+							fprintf(stderr, "kiln: rebuilt in %lld ms; "
+								"restarting %s\n", now - build_started,
 								image);
 							stop_instance();
 							start_instance(cmd, &old_mask);
@@ -498,6 +526,7 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 			build_at = -1;
 			image_id(image, before, sizeof before);
 			builder = start_build(req, &old_mask);
+			build_started = now;
 		}
 		for (unsigned i = 0; i < nr; i++)
 			if (pfd[2 + i].revents)
@@ -508,7 +537,10 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 				continue;
 			short ce = pfd[slot_c[i]].revents;
 			short ue = slot_u[i] >= 0 ? pfd[slot_u[i]].revents : 0;
-			if (c->ufd < 0 && now >= c->retry_at)
+			if (may_resend(c, now)) {
+				c->patience *= 2;
+				conn_connect(c, now);
+			} else if (c->ufd < 0 && now >= c->retry_at)
 				conn_connect(c, now);
 			if (!conn_step(c, ce, ue, now))
 				conn_free(i);
