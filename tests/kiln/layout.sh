@@ -103,4 +103,20 @@ echo 'cflags = -Werror' >>app/kiln.conf
 	pass "cflags = -Werror makes the application's warnings errors" ||
 	fail "cflags -Werror" "status $rc: $(tail -c 400 "$tmp/e")"
 
+# --- a forgotten library: named, not left as a raw linker error -------------------
+"$KILN" new --template http "$tmp/forgot" >/dev/null 2>&1
+sed -i 's/^libs = .*/libs = dhcp nettcp/' forgot/kiln.conf
+"$KILN" build -t unix forgot >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -ne 0 ] && grep -qx "kiln: httpd_start is in library httpd: add it to libs in kiln.conf" "$tmp/e" &&
+	pass "a link failure names the library of an undefined symbol (httpd_start -> httpd)" ||
+	fail "link hint" "status $rc: $(grep -v '^cc' "$tmp/e" | tail -c 600)"
+# An undefined symbol no library defines gets no hint.
+sed -i 's/^int kiln_main/void no_such_function_anywhere(void);\nint kiln_main/; s/\tfiber_run();/\tno_such_function_anywhere();\n\tfiber_run();/' forgot/main.c
+sed -i 's/^libs = .*/libs = dhcp nettcp httpd/' forgot/kiln.conf
+"$KILN" build -t unix forgot >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -ne 0 ] && grep -q "undefined reference to .no_such_function_anywhere" "$tmp/e" &&
+	! grep -q "is in library" "$tmp/e" &&
+	pass "an undefined symbol of no kiln library is left to the linker's message" ||
+	fail "no hint" "status $rc: $(grep -v '^cc' "$tmp/e" | tail -c 600)"
+
 finish

@@ -455,8 +455,10 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		make_app[na++] = (char *)a_net;
 	if (a_san)
 		make_app[na++] = (char *)a_san;
-	int st2 = run_process(make_app, true);
+	static char make_out[1 << 16];
+	int st2 = run_process_tee(make_app, make_out, sizeof make_out);
 	if (st2 != 0) {
+		link_hints(res->root, make_out, &libs);
 		kiln_error("building %s failed (make exit %d)", c->name, st2);
 		return 1;
 	}

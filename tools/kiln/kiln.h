@@ -203,6 +203,16 @@ const char *target_name(enum kiln_target t);
  * res filled, or non-zero (the message already printed). */
 int kiln_build(const struct build_req *req, struct build_result *res);
 
+/* --- Link failures (linkhint.c) ------------------------------------------ */
+
+/* run_process with stdout and stderr copied to our stderr as they come and
+ * their first len-1 bytes kept in out (NUL-terminated). */
+int run_process_tee(char *const argv[], char *out, size_t len);
+/* For each "undefined reference to SYM" in out whose definition is in a
+ * library under root/lib not in have, prints "kiln: SYM is in library L:
+ * add it to libs in kiln.conf". Returns the number of such lines. */
+int link_hints(const char *root, const char *out, const struct lib_list *have);
+
 /* --- kiln run --watch (watch.c) ------------------------------------------ */
 
 /* A forwarded TCP host port kiln holds open across restarts: it listens on
