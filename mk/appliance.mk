@@ -4,7 +4,8 @@
 #   make -f mk/appliance.mk KILN_ROOT=... TARGET=unix|hvt APP_DIR=... \
 #        OUT_DIR=... NAME=... LIBS="core udp ..." GEN_SRCS="..." \
 #        [APP_SRCS="a.c src/b.c"] [APP_OPT=-Og|-O2] [USER_CFLAGS=...] \
-#        [USER_LDFLAGS=...] [SANITIZE=1] [LINK_STAMP=FILE] [FLAGS_STAMP=FILE] [NET=1]
+#        [USER_LDFLAGS=...] [SANITIZE=1] [LINK_STAMP=FILE] [FLAGS_STAMP=FILE] [NET=1] \
+#        [XCHECK=0]
 #
 # APP_SRCS (paths relative to APP_DIR; default APP_DIR/*.c) are the
 # application, compiled at APP_OPT (default -Og: the development build; the
@@ -50,9 +51,27 @@ ARCHIVES += $(O)/libkiln_hostnet.a
 NET_LDLIBS := $(SLIRP_LIBS)
 endif
 
+# The other target's check: each application file is compiled, syntax only,
+# against the other target's headers and flags (unix: glibc; hvt: kiln's
+# libc), so that a call the other target lacks (a libc function kiln's
+# libc does not have) is reported at once with its file:line, prefixed
+# "kiln: for OTHER:". It does not fail this target's build. XCHECK=0 skips
+# it (and SANITIZE=1 builds do).
+OTHER := $(if $(filter unix,$(TARGET)),hvt,unix)
+XCHECK_CFLAGS = $($(OTHER)_CFLAGS) $(APP_OPT) -Wno-error \
+	-Werror=implicit-function-declaration $(USER_CFLAGS)
+ifeq ($(XCHECK)$(SANITIZE),)
+XCHECKS := $(patsubst %.c,$(OUT_DIR)/xcheck/%.ok,$(APP_SRCS))
+endif
+
 # The default goal; its empty recipe keeps make quiet when all is up to date.
-image: $(IMAGE)
+image: $(IMAGE) $(XCHECKS)
 	@:
+
+$(OUT_DIR)/xcheck/%.ok: $(APP_DIR)/%.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@if $(CC) $(XCHECK_CFLAGS) -I$(APP_DIR) -fsyntax-only -MMD -MP -MF $@.d -MT $@ \
+		$< 2>$@.err; then touch $@; else sed 's/^/kiln: for $(OTHER): /' $@.err >&2; fi
 
 $(IMAGE): $(OBJS) $(ARCHIVES) $(LINK_STAMP)
 	$(CC) $(APP_CFLAGS) $(APP_LDFLAGS) -o $@ $(OBJS) \
@@ -65,6 +84,6 @@ $(OUT_DIR)/app/%.o: $(APP_DIR)/%.c $(FLAGS_STAMP)
 $(OUT_DIR)/%.o: $(OUT_DIR)/%.c
 	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(XCHECKS:=.d)
 
 .PHONY: image

@@ -103,6 +103,27 @@ echo 'cflags = -Werror' >>app/kiln.conf
 	pass "cflags = -Werror makes the application's warnings errors" ||
 	fail "cflags -Werror" "status $rc: $(tail -c 400 "$tmp/e")"
 
+# --- hvt-only breakage reported by a unix build -------------------------------------
+# popen: in glibc, surely not in kiln's freestanding libc (libc/).
+"$KILN" new "$tmp/xc" >/dev/null 2>&1
+sed -i 's/\treturn 0;/\tFILE *p = popen("true", "r");\n\tif (p) pclose(p);\n\treturn 0;/' xc/main.c
+line=$(grep -n 'popen' xc/main.c | cut -d: -f1)
+"$KILN" build -t unix xc >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 0 ] && grep -q "^kiln: for hvt: .*xc/main.c:$line:[0-9]*: error: implicit declaration of function .popen" "$tmp/e" &&
+	pass "a unix build reports, with file:line, a libc call hvt's libc lacks (popen)" ||
+	fail "cross-target check" "status $rc: $(grep -v '^cc' "$tmp/e" | tail -c 600)"
+# Cached: a second build with nothing changed is a no-op, an edit elsewhere
+# reports it again only for the edited file.
+"$KILN" build -t unix xc >/dev/null 2>"$tmp/e"
+grep -q 'up to date' "$tmp/e" && pass "the cross-target check keeps a no-op build a no-op" ||
+	fail "cross-target no-op" "$(tail -c 300 "$tmp/e")"
+# Fixed, it gets no such line.
+sed -i '/popen\|pclose/d' xc/main.c
+"$KILN" build -t unix xc >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 0 ] && grep -q 'building xc' "$tmp/e" && ! grep -q "kiln: for hvt" "$tmp/e" &&
+	pass "a portable appliance's unix build reports nothing for hvt" ||
+	fail "cross-target false alarm" "$(grep 'for hvt' "$tmp/e" | head -3)"
+
 # --- a forgotten library: named, not left as a raw linker error -------------------
 "$KILN" new --template http "$tmp/forgot" >/dev/null 2>&1
 sed -i 's/^libs = .*/libs = dhcp nettcp/' forgot/kiln.conf

@@ -445,12 +445,16 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 		fp_add_words(&lib_out, archives);
 		fp_format(&lib_out, lib_out_s, sizeof lib_out_s);
 	}
-	char *make_app[] = {"make", "--no-print-directory", "-C", res->root, "-f",
+	/* -j2: the other target's syntax check beside the compile; the output
+	 * of each command kept together. */
+	char *make_app[] = {"make", "--no-print-directory", "-j2", "--output-sync=target",
+			    "-C", res->root, "-f",
 			    "mk/appliance.mk", a_root, a_target, a_libs, a_app, a_out,
 			    a_name, a_gen, a_stamp, a_fstamp, a_opt, a_cflags, a_ldflags,
 			    a_srcs, NULL, NULL, NULL};
+	_Static_assert(sizeof make_app / sizeof make_app[0] == 24, "optional slots");
 	/* The optional ones last, without holes: argv ends at the first NULL. */
-	int na = 19;
+	int na = 21;
 	if (a_net)
 		make_app[na++] = (char *)a_net;
 	if (a_san)
