@@ -127,7 +127,7 @@ conf_error() { # what, config text, expected stderr line
 	fi
 }
 conf_error "unknown key" $'name = x\n# devices\nnett = service\n' \
-	"kiln: $tmp/bad/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files, cflags, ldflags)"
+	"kiln: $tmp/bad/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files, cflags, ldflags, sources)"
 conf_error "unknown library" $'name = x\nlibs = core nosuchlib\n' \
 	"kiln: $tmp/bad/kiln.conf:2: unknown library 'nosuchlib' (known: $(ls "$ROOT/lib" | while read -r l; do [ -f "$ROOT/lib/$l/deps" ] && printf '%s ' "$l"; done | sed 's/ $//'))"
 conf_error "bad mem" $'name = x\nmem = lots\n' \

@@ -103,6 +103,22 @@ echo 'cflags = -Werror' >>app/kiln.conf
 	pass "cflags = -Werror makes the application's warnings errors" ||
 	fail "cflags -Werror" "status $rc: $(tail -c 400 "$tmp/e")"
 
+# --- sources = globs: only those files are the application ----------------------
+mkdir -p globapp/src globapp/attic
+printf 'name = glob_app-1\nsources = main.c src/*.c\n' >globapp/kiln.conf
+printf '#include <stdio.h>\nint two(void);\nint kiln_main(int c, char **v) { (void)c; (void)v; printf("two %%d\\n", two()); return 0; }\n' >globapp/main.c
+printf 'int two(void) { return 2; }\n' >globapp/src/two.c
+printf 'this is not C\n' >globapp/attic/old.c
+out=$("$KILN" run -t unix globapp 2>"$tmp/e"); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "two 2" ] && [ -x globapp/_build/unix/glob_app-1.unix ] &&
+	pass "sources globs pick the application's files (attic/old.c left out); a name with '-' and '_'" ||
+	fail "sources" "status $rc, out '$out': $(grep -v '^cc' "$tmp/e" | tail -c 500)"
+printf 'sources = nothing/*.c\n' >>globapp/kiln.conf
+"$KILN" build -t unix globapp >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -ne 0 ] && grep -q "kiln.conf:2: sources: 'nothing/\*.c' matches no file" "$tmp/e" &&
+	pass "a sources glob matching nothing is an error with FILE:LINE" ||
+	fail "sources no match" "status $rc: $(cat "$tmp/e")"
+
 # --- hvt-only breakage reported by a unix build -------------------------------------
 # popen: in glibc, surely not in kiln's freestanding libc (libc/).
 "$KILN" new "$tmp/xc" >/dev/null 2>&1

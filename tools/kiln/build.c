@@ -2,6 +2,7 @@
  * appliance reaches -> its image (docs/kiln-tool.md). */
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +261,65 @@ static void stamp_read(const char *path, struct build_stamp *s)
 	free(text);
 }
 
+/* kiln.conf's sources: each glob expanded in dir, the matches relative to
+ * dir, sorted and without duplicates, into buf. -1 with a message. */
+static int glob_sources(const struct kiln_conf *c, const char *dir, char *buf, size_t len,
+			unsigned *count)
+{
+	enum { MAX_FILES = 1024 };
+	static char *names[MAX_FILES];
+	char words[KILN_FLAGS_MAX], pattern[PATH_MAX];
+	size_t dl = strlen(dir), used = 0;
+	unsigned n = 0;
+	int r = 0;
+
+	snprintf(words, sizeof words, "%s", c->sources);
+	for (char *save, *w = strtok_r(words, " \t", &save); w && r == 0;
+	     w = strtok_r(NULL, " \t", &save)) {
+		glob_t g;
+		if (path_join(pattern, sizeof pattern, dir, w) < 0)
+			return fail("path too long");
+		int gr = glob(pattern, 0, NULL, &g);
+		if (gr == GLOB_NOMATCH) {
+			kiln_error("%s:%d: sources: '%s' matches no file", c->path, c->sources_line, w);
+			return -1;
+		}
+		for (size_t i = 0; gr == 0 && i < g.gl_pathc; i++) {
+			const char *m = g.gl_pathv[i] + dl + 1;
+			size_t ml = strlen(m);
+			if (ml < 3 || strcmp(m + ml - 2, ".c") != 0 || strpbrk(m, " \t\n$#:;%\\")) {
+				kiln_error("%s:%d: sources: '%s' is not a .c file make can name", c->path,
+					   c->sources_line, m);
+				r = -1;
+				break;
+			}
+			bool dup = false;
+			for (unsigned j = 0; j < n; j++)
+				dup |= strcmp(names[j], m) == 0;
+			if (dup)
+				continue;
+			if (n == MAX_FILES || (names[n++] = strdup(m)) == NULL) {
+				kiln_error("too many sources");
+				r = -1;
+				break;
+			}
+		}
+		globfree(&g);
+	}
+	qsort(names, n, sizeof names[0], cmp_names);
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", names[i]);
+		if (w < 0 || (size_t)w >= len - used)
+			r = -1;
+		else
+			used += (size_t)w;
+		free(names[i]);
+	}
+	*count = n;
+	return r;
+}
+
 int kiln_build(const struct build_req *req, struct build_result *res)
 {
 	static char text[1 << 16], srcs[1 << 16], archives[(KILN_MAX_LIBS + 3) * (PATH_MAX / 8)];
@@ -270,7 +330,7 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	struct kiln_conf *c = &res->conf;
 	struct lib_list libs;
 	struct stat st;
-	unsigned nsrcs;
+	unsigned nsrcs = 0;
 
 	if (kiln_find_root(res->root, sizeof res->root, err, sizeof err) < 0)
 		return fail(err);
@@ -284,7 +344,10 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	if (conf_load(c, conf_path, err, sizeof err) < 0 ||
 	    conf_check_libs(c, res->root, err, sizeof err) < 0)
 		return fail(err);
-	if (list_c_files(req->dir, srcs, sizeof srcs, &nsrcs) < 0) {
+	if (c->sources[0]) {
+		if (glob_sources(c, req->dir, srcs, sizeof srcs, &nsrcs) < 0)
+			return 1;
+	} else if (list_c_files(req->dir, srcs, sizeof srcs, &nsrcs) < 0) {
 		kiln_error("%s: too many .c files, or one whose path holds a space or any of "
 			   "$#:;%%\\", req->dir);
 		return 1;

@@ -7,7 +7,7 @@
 
 #include "kiln.h"
 
-const char conf_known_keys[] = "name, net, block, libs, mem, forward, files, cflags, ldflags";
+const char conf_known_keys[] = "name, net, block, libs, mem, forward, files, cflags, ldflags, sources";
 
 /* "PATH:LINE: " + the message. */
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
@@ -253,6 +253,20 @@ static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 			return fail(err, errlen, c->path, line, "files path too long");
 		snprintf(c->files, sizeof c->files, "%s", value);
 		c->files_line = line;
+		return 0;
+	}
+	if (strcmp(key, "sources") == 0) {
+		size_t used = strlen(c->sources);
+		/* Globs relative to the appliance, each a make word in the end. */
+		if (strpbrk(value, "$\\\"'`#;|&<>():%") || value[0] == '/' || strstr(value, ".."))
+			return fail(err, errlen, c->path, line,
+				    "bad sources '%s': globs relative to the appliance's directory, "
+				    "without '..' or any of $\\\"'`#;|&<>():%%", value);
+		if (used + strlen(value) + 2 > sizeof c->sources)
+			return fail(err, errlen, c->path, line, "sources too long");
+		snprintf(c->sources + used, sizeof c->sources - used, "%s%s", used ? " " : "", value);
+		if (!c->sources_line)
+			c->sources_line = line;
 		return 0;
 	}
 	if (strcmp(key, "cflags") == 0 || strcmp(key, "ldflags") == 0) {

@@ -78,6 +78,11 @@ struct kiln_conf {
 	/* cflags = ..., ldflags = ...: the application's own compile and link
 	 * flags, every line appended (docs/config.md); "" if none. */
 	char cflags[KILN_FLAGS_MAX], ldflags[KILN_FLAGS_MAX];
+	/* sources = GLOB...: the application's files, relative to its
+	 * directory, every line appended; "" for every *.c file in it and its
+	 * subdirectories. */
+	char sources[KILN_FLAGS_MAX];
+	int sources_line;
 };
 
 /* Parses a port forward "[udp:|tcp:]HOSTPORT:GUESTPORT", ports 1 to 65535.

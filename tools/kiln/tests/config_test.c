@@ -53,7 +53,7 @@ TEST(full)
 TEST(unknown_key_names_file_line_and_known_keys)
 {
 	CHECK_EQ(parse("name = hello\n\nnett = service\n"), -1);
-	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files, cflags, ldflags)");
+	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files, cflags, ldflags, sources)");
 }
 
 TEST(missing_name)
