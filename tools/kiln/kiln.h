@@ -195,6 +195,10 @@ struct build_req {
 	enum kiln_target target;
 	bool sanitize;
 	bool release; /* -O2 instead of the development build's -Og */
+	/* > 0: when the image is ready, write one byte to this descriptor,
+	 * and only then run the other target's check (run --watch restarts
+	 * the appliance meanwhile). 0: the check is part of the build. */
+	int ready_fd;
 };
 
 struct build_result {

@@ -505,9 +505,13 @@ int cmd_run(int argc, char **argv)
 			kiln_error("%s: %s", o.dir, strerror(errno));
 			return 1;
 		}
-		if (res.conf.files[0])
-			snprintf(files_dir, sizeof files_dir, "%s/%s",
+		if (res.conf.files[0]) {
+			char joined[sizeof files_dir];
+			snprintf(joined, sizeof joined, "%s/%s",
 				 res.conf.files[0] == '/' ? "" : app_dir, res.conf.files);
+			if (strlen(joined) >= PATH_MAX || realpath(joined, files_dir) == NULL)
+				snprintf(files_dir, sizeof files_dir, "%s", joined);
+		}
 		return watch_run(&req, app_dir, res.conf.files[0] ? files_dir : NULL, cmd,
 				 res.image, relays, nrelays);
 	}

@@ -278,7 +278,9 @@ static bool conn_step(struct conn *c, short cev, short uev, long long now)
 /* --- Watching the sources ---------------------------------------------- */
 
 static int dir_wd[WATCH_MAX_DIRS];
+static char *dir_path[WATCH_MAX_DIRS];
 static unsigned ndirs;
+static const char *files_root; /* kiln.conf's files directory, or NULL */
 
 static bool ignored(const char *name)
 {
@@ -299,7 +301,13 @@ static void watch_tree(int ifd, const char *dir, int depth)
 				   IN_CREATE | IN_DELETE | IN_ATTRIB | IN_ONLYDIR);
 	if (wd < 0)
 		return;
-	dir_wd[ndirs++] = wd;
+	bool known = false;
+	for (unsigned i = 0; i < ndirs; i++)
+		known |= dir_wd[i] == wd;
+	if (!known) {
+		dir_wd[ndirs] = wd;
+		dir_path[ndirs++] = strdup(dir);
+	}
 	if (depth == 0 || (d = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
@@ -312,6 +320,25 @@ static void watch_tree(int ifd, const char *dir, int depth)
 	closedir(d);
 }
 
+/* True if the event's name is one a build reads: a C source or header,
+ * kiln.conf, or anything in the files directory. An editor's temporary
+ * file (main.c.tmp.123, 4913, .main.c.swp) is not: its rename to main.c is
+ * the change, so one save is one build. */
+static bool relevant(const struct inotify_event *ev)
+{
+	size_t n = strlen(ev->name);
+	if (ignored(ev->name))
+		return false;
+	if ((n > 2 && (strcmp(ev->name + n - 2, ".c") == 0 || strcmp(ev->name + n - 2, ".h") == 0)) ||
+	    strcmp(ev->name, "kiln.conf") == 0 || (ev->mask & IN_ISDIR))
+		return true;
+	if (files_root)
+		for (unsigned i = 0; i < ndirs; i++)
+			if (dir_wd[i] == ev->wd)
+				return strncmp(dir_path[i], files_root, strlen(files_root)) == 0;
+	return false;
+}
+
 /* True if the events in buf touch a file a build reads. New directories
  * are watched in turn (their path is not known here: the tree is walked
  * again, and inotify returns the same watch for a known directory). */
@@ -320,7 +347,7 @@ static bool relevant_events(const char *buf, ssize_t len, bool *new_dir)
 	bool any = false;
 	for (const char *p = buf; p < buf + len;) {
 		const struct inotify_event *ev = (const void *)p;
-		if (ev->len && !ignored(ev->name)) {
+		if (ev->len && relevant(ev)) {
 			any = true;
 			if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
 				*new_dir = true;
@@ -374,29 +401,47 @@ static void image_id(const char *path, char *buf, size_t len)
 	fp_format(&f, buf, len);
 }
 
-static pid_t start_build(const struct build_req *req, const sigset_t *old_mask)
+/* Forks a build of req; it writes a byte to ready_fd when the image is
+ * ready (then checks the other target). */
+static pid_t start_build(const struct build_req *req, int ready_fd, const sigset_t *old_mask)
 {
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
 	if (pid == 0) {
 		static struct build_result res;
+		struct build_req r = *req;
+		r.ready_fd = ready_fd;
 		sigprocmask(SIG_SETMASK, old_mask, NULL);
-		_exit(kiln_build(req, &res) == 0 ? 0 : 1);
+		_exit(kiln_build(&r, &res) == 0 ? 0 : 1);
 	}
 	return pid;
+}
+
+/* After a successful build: restarts the appliance if its image changed. */
+static void restart(const char *image, const char *before, long long took, char *const cmd[],
+		    const sigset_t *old_mask)
+{
+	char after[64];
+
+	image_id(image, after, sizeof after);
+	if (strcmp(before, after) == 0 && instance >= 0)
+		return;
+	fprintf(stderr, "kiln: rebuilt in %lld ms; restarting %s\n", took, image);
+	stop_instance();
+	start_instance(cmd, old_mask);
 }
 
 int watch_run(const struct build_req *req, const char *app_dir, const char *files_dir,
 	      char *const cmd[], const char *image, struct watch_relay *r, unsigned nr)
 {
 	sigset_t mask, old_mask;
-	char before[64], after[64];
+	char before[64];
 	static char evbuf[16384] __attribute__((aligned(8)));
 	long long build_at = -1, build_started = 0;
 	pid_t builder = -1;
-	bool build_again = false;
-	int status = 0;
+	bool build_again = false, restarted = false;
+	int status = 0, ready[2];
 
 	relays = r;
 	nrelays = nr;
@@ -408,10 +453,11 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 	sigprocmask(SIG_BLOCK, &mask, &old_mask);
 	int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (sfd < 0 || ifd < 0) {
+	if (sfd < 0 || ifd < 0 || pipe2(ready, O_NONBLOCK | O_CLOEXEC) < 0) {
 		kiln_error("--watch: %s", strerror(errno));
 		return 1;
 	}
+	files_root = files_dir;
 	watch_tree(ifd, app_dir, 8);
 	if (files_dir)
 		watch_tree(ifd, files_dir, 16);
@@ -423,13 +469,14 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 	start_instance(cmd, &old_mask);
 
 	for (;;) {
-		static struct pollfd pfd[2 + KILN_MAX_FORWARDS + 2 * WATCH_MAX_CONNS];
+		static struct pollfd pfd[3 + KILN_MAX_FORWARDS + 2 * WATCH_MAX_CONNS];
 		static int slot_c[WATCH_MAX_CONNS], slot_u[WATCH_MAX_CONNS];
 		long long now = now_ms(), wake = -1;
 		nfds_t n = 0;
 
 		pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
 		pfd[n++] = (struct pollfd){.fd = ifd, .events = POLLIN};
+		pfd[n++] = (struct pollfd){.fd = ready[0], .events = POLLIN};
 		for (unsigned i = 0; i < nr; i++)
 			pfd[n++] = (struct pollfd){.fd = r[i].listen_fd, .events = POLLIN};
 		for (unsigned i = 0; i < WATCH_MAX_CONNS; i++) {
@@ -481,16 +528,14 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 			while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
 				if (p == builder) {
 					builder = -1;
-					image_id(image, after, sizeof after);
+					char b;
+					while (read(ready[0], &b, 1) == 1)
+						;
 					if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-						if (strcmp(before, after) != 0 || instance < 0) {
-							fprintf(stderr, "kiln: rebuilt in %lld ms; "
-								"restarting %s\n", now - build_started,
-								image);
-							stop_instance();
-							start_instance(cmd, &old_mask);
-						}
-					} else
+						if (!restarted)
+							restart(image, before, now - build_started,
+								cmd, &old_mask);
+					} else if (!restarted)
 						fprintf(stderr, "kiln: the build failed (above); the "
 							"running instance keeps serving\n");
 					if (build_again) {
@@ -503,6 +548,15 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 						"waiting for a change\n",
 						WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 				}
+			}
+		}
+		if (pfd[2].revents) {
+			char b;
+			while (read(ready[0], &b, 1) == 1)
+				;
+			if (builder > 0 && !restarted) {
+				restart(image, before, now - build_started, cmd, &old_mask);
+				restarted = true;
 			}
 		}
 		if (pfd[1].revents) {
@@ -525,11 +579,12 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 		if (build_at >= 0 && now >= build_at && builder < 0) {
 			build_at = -1;
 			image_id(image, before, sizeof before);
-			builder = start_build(req, &old_mask);
+			builder = start_build(req, ready[1], &old_mask);
 			build_started = now;
+			restarted = false;
 		}
 		for (unsigned i = 0; i < nr; i++)
-			if (pfd[2 + i].revents)
+			if (pfd[3 + i].revents)
 				conn_accept(i, now);
 		for (unsigned i = 0; i < WATCH_MAX_CONNS; i++) {
 			struct conn *c = conns[i];
