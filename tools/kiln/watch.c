@@ -12,6 +12,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -383,6 +384,8 @@ static void start_instance(char *const cmd[], const sigset_t *old_mask)
 	pid_t pid = fork();
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, old_mask, NULL);
+		/* kiln killed outright takes the instance with it. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execv(cmd[0], cmd);
 		kiln_error("cannot run %s: %s", cmd[0], strerror(errno));
 		_exit(127);
