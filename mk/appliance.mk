@@ -72,7 +72,7 @@ xcheck: $(ALL_XCHECKS)
 	@:
 
 $(OUT_DIR)/xcheck/%.ok: $(APP_DIR)/%.c $(FLAGS_STAMP)
-	@mkdir -p $(dir $@)
+	@$(if $(wildcard $(@D)/.),,mkdir -p $(@D))
 	@if $(CC) $(XCHECK_CFLAGS) -I$(APP_DIR) -fsyntax-only -MMD -MP -MF $@.d -MT $@ \
 		$< 2>$@.err; then touch $@; else sed 's/^/kiln: for $(OTHER): /' $@.err >&2; fi
 
@@ -88,7 +88,7 @@ $(IMAGE): $(OBJS) $(ARCHIVES) $(LINK_STAMP)
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(TARGET_LDLIBS) $(NET_LDLIBS) $(EXTRA_LDLIBS)
 
 $(OUT_DIR)/app/%.o: $(APP_DIR)/%.c $(FLAGS_STAMP)
-	@mkdir -p $(dir $@)
+	@$(if $(wildcard $(@D)/.),,mkdir -p $(@D))
 	$(CC) $(USER_OBJ_CFLAGS) -I$(APP_DIR) -MMD -MP -c $< -o $@
 
 $(OUT_DIR)/%.o: $(OUT_DIR)/%.c

@@ -40,7 +40,7 @@
 /* Retry period of a refused connect, and the wait that folds an editor's
  * burst of events (write a temporary file, rename it) into one build. */
 #define WATCH_RETRY_MS 5
-#define WATCH_SETTLE_MS 10
+#define WATCH_SETTLE_MS 2
 /* Directories watched under the appliance (subdirectories, files). */
 #define WATCH_MAX_DIRS 512
 
