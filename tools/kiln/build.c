@@ -184,7 +184,8 @@ static int check_sse(const struct build_result *res, const char *out_dir, const 
 }
 
 /* What the libraries' make reads: the kiln tree's sources and makefiles
- * for this target, the library list, the kiln tool itself. */
+ * for this target, the library list, the kiln tool itself, kiln-crunch and
+ * the environment variables make and kiln-crunch take. */
 static void lib_inputs(struct fingerprint *f, const char *root, const char *t,
 		       const char *libs_words, bool sanitize)
 {
@@ -199,6 +200,15 @@ static void lib_inputs(struct fingerprint *f, const char *root, const char *t,
 	fp_add_string(f, libs_words);
 	fp_add_string(f, sanitize ? "asan" : "-");
 	fp_add_file(f, "/proc/self/exe");
+	/* Also what make and kiln-crunch read from outside the tree. */
+	if (path_join(path, sizeof path, root, "build/bin/kiln-crunch") == 0)
+		fp_add_file(f, path);
+	static const char *const env[] = {"CC", "AR", "SOURCE_DATE_EPOCH"};
+	for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
+		const char *v = getenv(env[i]);
+		fp_add_string(f, env[i]);
+		fp_add_string(f, v ? v : "\1unset");
+	}
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
 		if (path_join(path, sizeof path, root, dirs[i][0]) == 0)
 			fp_add_dir(f, path, dirs[i][1][0] - '0');
