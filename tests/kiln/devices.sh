@@ -190,7 +190,11 @@ net_error "bad MAC" "netprobe: --net-mac:service=01:00:00:00:00:01: expected six
 busy=$((41000 + $$ % 20000))
 python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(8)' $busy &
 busy_pid=$!
-sleep 0.5
+# Until python holds the port (its start takes seconds on a loaded machine).
+for _ in $(seq 100); do
+	ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$busy " && break
+	sleep 0.1
+done
 net_error "host port in use" "cannot listen on 127.0.0.1:$busy/udp (in use?)" --net:service=user --port-forward=udp:$busy:7
 kill $busy_pid 2>/dev/null; wait $busy_pid 2>/dev/null
 if "$img" --block:disk=disk.img --pcap=x.pcap >/dev/null 2>"$tmp/e"; then
