@@ -140,6 +140,30 @@ sed -i '/popen\|pclose/d' xc/main.c
 	pass "a portable appliance's unix build reports nothing for hvt" ||
 	fail "cross-target false alarm" "$(grep 'for hvt' "$tmp/e" | head -3)"
 
+# --- hvt: the SSE check, cached per object, never lets a bad image through ------
+if hvt_ready; then
+	mkdir -p sse
+	echo "name = sse" >sse/kiln.conf
+	cat >sse/main.c <<'C'
+#include <kiln/platform.h>
+int kiln_main(int argc, char **argv) { (void)argc; (void)argv; return 0; }
+C
+	"$KILN" build -t hvt sse >/dev/null 2>"$tmp/e"; rc1=$?
+	printf '__attribute__((noinline)) void planted(void) { __asm__ volatile("pxor %%xmm0, %%xmm0"); }\n' >sse/bad.c
+	"$KILN" build -t hvt sse >/dev/null 2>"$tmp/e"; rc2=$?
+	"$KILN" build -t hvt sse >/dev/null 2>"$tmp/e2"; rc3=$?
+	rm sse/bad.c
+	"$KILN" build -t hvt sse >/dev/null 2>"$tmp/e3"; rc4=$?
+	if [ $rc1 -eq 0 ] && [ $rc2 -ne 0 ] && grep -q '<planted[^>]*>: pxor' "$tmp/e" &&
+	   [ $rc3 -ne 0 ] && grep -q 'pxor' "$tmp/e2" && [ $rc4 -eq 0 ] && [ -f sse/_build/hvt/sse.hvt ]; then
+		pass "hvt: an object with SSE fails the build every time until it is gone (the check is cached per object)"
+	else
+		fail "hvt SSE check" "statuses $rc1 $rc2 $rc3 $rc4: $(tail -n 2 "$tmp/e" "$tmp/e2" "$tmp/e3" | tr '\n' '|')"
+	fi
+else
+	skip "hvt SSE check" "$hvt_why"
+fi
+
 # --- a forgotten library: named, not left as a raw linker error -------------------
 "$KILN" new --template http "$tmp/forgot" >/dev/null 2>&1
 sed -i 's/^libs = .*/libs = dhcp nettcp/' forgot/kiln.conf
