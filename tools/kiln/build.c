@@ -2,7 +2,6 @@
  * appliance reaches -> its image (docs/kiln-tool.md). */
 #include <dirent.h>
 #include <errno.h>
-#include <glob.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,165 +21,6 @@ static int fail(const char *msg)
 {
 	kiln_error("%s", msg);
 	return 1;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds to names[*n] the *.c files under dir (relative to base, prefix
- * being dir's path below base), descending depth levels, skipping hidden
- * names and _build. -1 past max. */
-static int find_c_files(const char *base, const char *prefix, int depth, char **names,
-			unsigned *n, unsigned max)
-{
-	char dir[PATH_MAX], rel[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-	int r = 0;
-
-	if (prefix[0] ? path_join(dir, sizeof dir, base, prefix) < 0
-		      : snprintf(dir, sizeof dir, "%s", base) >= (int)sizeof dir)
-		return -1;
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while (r == 0 && (e = readdir(d)) != NULL) {
-		size_t l = strlen(e->d_name);
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "_build") == 0)
-			continue;
-		if (snprintf(rel, sizeof rel, "%s%s%s", prefix, prefix[0] ? "/" : "",
-			     e->d_name) >= (int)sizeof rel) {
-			r = -1;
-			break;
-		}
-		bool dir_entry = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-			struct stat st;
-			char full[PATH_MAX];
-			dir_entry = path_join(full, sizeof full, base, rel) == 0 &&
-				    stat(full, &st) == 0 && S_ISDIR(st.st_mode);
-		}
-		if (dir_entry) {
-			if (depth > 0)
-				r = find_c_files(base, rel, depth - 1, names, n, max);
-		} else if (l > 2 && strcmp(e->d_name + l - 2, ".c") == 0) {
-			/* make takes each path as a word. */
-			if (*n == max || strpbrk(rel, " \t\n$#:;%\\"))
-				r = -1;
-			else if ((names[(*n)++] = strdup(rel)) == NULL)
-				r = -1;
-		}
-	}
-	closedir(d);
-	return r;
-}
-
-/* The application's *.c files, in dir and its subdirectories (except
- * _build and hidden ones), relative to dir, sorted, space-separated into
- * buf. 0 if there is none, -1 if too many or a bad name. */
-static int list_c_files(const char *dir, char *buf, size_t len, unsigned *count)
-{
-	/* An appliance is a handful of files; this bounds a wrong directory. */
-	enum { MAX_FILES = 1024, MAX_DEPTH = 8 };
-	static char *names[MAX_FILES];
-	unsigned n = 0;
-	size_t used = 0;
-	int r = find_c_files(dir, "", MAX_DEPTH, names, &n, MAX_FILES);
-
-	qsort(names, n, sizeof names[0], cmp_names);
-	buf[0] = '\0';
-	for (unsigned i = 0; i < n; i++) {
-		int w = names[i] ? snprintf(buf + used, len - used, "%s%s", i ? " " : "",
-					    names[i]) : -1;
-		if (w < 0 || (size_t)w >= len - used)
-			r = -1;
-		else
-			used += (size_t)w;
-		free(names[i]);
-	}
-	*count = n;
-	return r;
-}
-
-/* hvt images must hold no SSE/x87 instruction but 128-bit moves, which this
- * machine's hypervisor cannot run (docs/hvt-abi.md 7): scripts/check-sse
- * disassembles code. An image links only the application's objects and
- * kiln's archives, so those are checked, and only the ones newer than the
- * last passing check (sse.stamp): an edit costs one small object's
- * disassembly, not the image's. A failing image is removed, so that the
- * next build cannot take it for up to date. */
-static int check_sse(const struct build_result *res, const char *out_dir, const char *srcs,
-		     const char *const *gen, const char *archives)
-{
-	enum { MAX_CHECK = 1100 };
-	static char paths[MAX_CHECK][PATH_MAX];
-	static char *argv[MAX_CHECK + 2];
-	char script[PATH_MAX], stamp[PATH_MAX], word[PATH_MAX];
-	struct stat st;
-	struct timespec since = {0, 0};
-	int n = 0;
-
-	if (path_join(script, sizeof script, res->root, "scripts/check-sse") < 0 ||
-	    access(script, X_OK) < 0)
-		return 0; /* a tree without the check */
-	if (path_join(stamp, sizeof stamp, out_dir, "sse.stamp") < 0)
-		return fail("path too long");
-	if (stat(stamp, &st) == 0)
-		since = st.st_mtim;
-	argv[n++] = script;
-	/* Every object and archive: srcs's app/X.o, the generated X.o, archives. */
-	for (int pass = 0; pass < 3; pass++) {
-		const char *p = pass == 0 ? srcs : archives;
-		for (int g = 0; pass == 1 ? gen[g] != NULL : g == 0; g++) {
-			if (pass == 1)
-				p = gen[g];
-			while (*p) {
-				size_t l = strcspn(p, " ");
-				if (l > 0 && l < sizeof word) {
-					memcpy(word, p, l);
-					word[l] = '\0';
-					char *o = paths[n];
-					int w = pass == 0 ? snprintf(o, PATH_MAX, "%s/app/%.*s.o", out_dir,
-								     (int)(l - 2), word)
-						: pass == 1 ? snprintf(o, PATH_MAX, "%.*s.o", (int)(l - 2), word)
-						: snprintf(o, PATH_MAX, "%s", word);
-					if (w > 0 && w < PATH_MAX && n < MAX_CHECK && stat(o, &st) == 0 &&
-					    (st.st_mtim.tv_sec > since.tv_sec ||
-					     (st.st_mtim.tv_sec == since.tv_sec &&
-					      st.st_mtim.tv_nsec >= since.tv_nsec)))
-						argv[n] = paths[n], n++;
-				}
-				p += l;
-				p += strspn(p, " ");
-			}
-		}
-	}
-	argv[n] = NULL;
-	if (n == 1)
-		return 0;
-	/* The stamp's time is taken before the check, less 50 ms for the
-	 * kernel's coarse file times: a file written meanwhile is checked
-	 * again next time. */
-	int fd = open(stamp, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	struct timespec t0;
-	clock_gettime(CLOCK_REALTIME, &t0);
-	t0.tv_nsec -= 50000000;
-	if (t0.tv_nsec < 0)
-		t0.tv_nsec += 1000000000, t0.tv_sec--;
-	struct timespec times[2] = {t0, t0};
-	int status = run_process(argv, true);
-	if (status == 0) {
-		if (fd >= 0)
-			futimens(fd, times);
-	} else {
-		unlink(res->image);
-		kiln_error("%s holds floating-point or vector instructions an hvt guest cannot run "
-			   "(listed above; docs/hvt-abi.md section 7); image removed", res->image);
-	}
-	if (fd >= 0)
-		close(fd);
-	return status == 0 ? 0 : 1;
 }
 
 /* What the libraries' make reads: the kiln tree's sources and makefiles
@@ -271,65 +111,6 @@ static void stamp_read(const char *path, struct build_stamp *s)
 	free(text);
 }
 
-/* kiln.conf's sources: each glob expanded in dir, the matches relative to
- * dir, sorted and without duplicates, into buf. -1 with a message. */
-static int glob_sources(const struct kiln_conf *c, const char *dir, char *buf, size_t len,
-			unsigned *count)
-{
-	enum { MAX_FILES = 1024 };
-	static char *names[MAX_FILES];
-	char words[KILN_FLAGS_MAX], pattern[PATH_MAX];
-	size_t dl = strlen(dir), used = 0;
-	unsigned n = 0;
-	int r = 0;
-
-	snprintf(words, sizeof words, "%s", c->sources);
-	for (char *save, *w = strtok_r(words, " \t", &save); w && r == 0;
-	     w = strtok_r(NULL, " \t", &save)) {
-		glob_t g;
-		if (path_join(pattern, sizeof pattern, dir, w) < 0)
-			return fail("path too long");
-		int gr = glob(pattern, 0, NULL, &g);
-		if (gr == GLOB_NOMATCH) {
-			kiln_error("%s:%d: sources: '%s' matches no file", c->path, c->sources_line, w);
-			return -1;
-		}
-		for (size_t i = 0; gr == 0 && i < g.gl_pathc; i++) {
-			const char *m = g.gl_pathv[i] + dl + 1;
-			size_t ml = strlen(m);
-			if (ml < 3 || strcmp(m + ml - 2, ".c") != 0 || strpbrk(m, " \t\n$#:;%\\")) {
-				kiln_error("%s:%d: sources: '%s' is not a .c file make can name", c->path,
-					   c->sources_line, m);
-				r = -1;
-				break;
-			}
-			bool dup = false;
-			for (unsigned j = 0; j < n; j++)
-				dup |= strcmp(names[j], m) == 0;
-			if (dup)
-				continue;
-			if (n == MAX_FILES || (names[n++] = strdup(m)) == NULL) {
-				kiln_error("too many sources");
-				r = -1;
-				break;
-			}
-		}
-		globfree(&g);
-	}
-	qsort(names, n, sizeof names[0], cmp_names);
-	buf[0] = '\0';
-	for (unsigned i = 0; i < n; i++) {
-		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", names[i]);
-		if (w < 0 || (size_t)w >= len - used)
-			r = -1;
-		else
-			used += (size_t)w;
-		free(names[i]);
-	}
-	*count = n;
-	return r;
-}
-
 int kiln_build(const struct build_req *req, struct build_result *res)
 {
 	static char text[1 << 16], srcs[1 << 16], archives[(KILN_MAX_LIBS + 3) * (PATH_MAX / 8)];
@@ -354,14 +135,8 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	if (conf_load(c, conf_path, err, sizeof err) < 0 ||
 	    conf_check_libs(c, res->root, err, sizeof err) < 0)
 		return fail(err);
-	if (c->sources[0]) {
-		if (glob_sources(c, req->dir, srcs, sizeof srcs, &nsrcs) < 0)
-			return 1;
-	} else if (list_c_files(req->dir, srcs, sizeof srcs, &nsrcs) < 0) {
-		kiln_error("%s: too many .c files, or one whose path holds a space or any of "
-			   "$#:;%%\\", req->dir);
+	if (app_sources(c, req->dir, srcs, sizeof srcs, &nsrcs) < 0)
 		return 1;
-	}
 	if (nsrcs == 0) {
 		kiln_error("%s has no .c file: an appliance defines kiln_main() in one "
 			   "(kiln new NAME writes a skeleton)", req->dir);
@@ -473,8 +248,9 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	 * host network code, and the application's files (a deleted one leaves
 	 * no newer prerequisite). The flags stamp: what every object depends
 	 * on, the optimisation level and the application's flags. */
-	snprintf(text, sizeof text, "LIBS=%s\nNET=%d\nLDFLAGS=%s\nSRCS=%s\n", libs_words,
-		 has_net, c->ldflags, srcs);
+	if (snprintf(text, sizeof text, "LIBS=%s\nNET=%d\nLDFLAGS=%s\nSRCS=%s\n", libs_words,
+		     has_net, c->ldflags, srcs) >= (int)sizeof text)
+		return fail("too many application files");
 	if (path_join(stamp, sizeof stamp, out_dir, "link.stamp") < 0 ||
 	    gen_write_if_changed(stamp, text, NULL, err, sizeof err) < 0)
 		return fail(err);
@@ -543,7 +319,7 @@ int kiln_build(const struct build_req *req, struct build_result *res)
 	}
 	if (req->target == TARGET_HVT) {
 		const char *gens_c[4] = {gen[0], gen[1], files_src[0] ? files_src : NULL, NULL};
-		if (check_sse(res, out_dir, srcs, gens_c, archives) != 0)
+		if (sse_check(res, out_dir, srcs, gens_c, archives) != 0)
 			return 1;
 	}
 	/* The stamp of this build, its inputs as they were before make ran. */

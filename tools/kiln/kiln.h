@@ -208,6 +208,20 @@ struct build_result {
 };
 
 const char *target_name(enum kiln_target t);
+/* The application's files (sources.c): c->sources' globs expanded in dir,
+ * else every *.c in dir and its subdirectories but _build and hidden ones;
+ * relative to dir, sorted, space-separated into buf, *count of them. -1
+ * (printed) for a glob matching nothing, a match that is not a .c file
+ * make can name, or too many. */
+int app_sources(const struct kiln_conf *c, const char *dir, char *buf, size_t len,
+		unsigned *count);
+/* hvt (sse.c): scripts/check-sse over the application's objects
+ * (out_dir/app/SRC.o for each of srcs), the generated sources' objects
+ * (gen, NULL-terminated) and archives (space-separated) newer than
+ * out_dir/sse.stamp; the stamp is renewed when they pass, and the image
+ * removed when not. 0, or 1 (printed). */
+int sse_check(const struct build_result *res, const char *out_dir, const char *srcs,
+	      const char *const *gen, const char *archives);
 /* Generates, makes the libraries, links. Progress on stderr; returns 0 with
  * res filled, or non-zero (the message already printed). */
 int kiln_build(const struct build_req *req, struct build_result *res);
