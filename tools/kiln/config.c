@@ -7,7 +7,8 @@
 
 #include "kiln.h"
 
-const char conf_known_keys[] = "name, net, block, libs, mem, forward, files, cflags, ldflags, sources";
+const char conf_known_keys[] =
+	"name, net, block, libs, mem, forward, files, cflags, ldflags, sources";
 
 /* "PATH:LINE: " + the message. */
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)

@@ -245,8 +245,25 @@ struct watch_relay {
 	int listen_fd;
 	unsigned host_port, private_port;
 };
+/* Connections relayed at once (relay.c); more wait in the listen backlog. */
+#define WATCH_MAX_CONNS 256
 /* Listens on host_port and picks a free private port. -1 with why. */
 int watch_relay_open(struct watch_relay *r, unsigned host_port, char *err, size_t errlen);
+/* The relay's side of the watch loop (relay.c): the relays to serve; an
+ * instance started (connections go to it) or stopped (they wait); the poll
+ * entries of the listeners and connections appended to pfd[n..] (returns
+ * the new n; *wake lowered to the next timer, ms, -1 none); after poll,
+ * accepting and moving bytes; closing every connection at the end. */
+void relay_init(struct watch_relay *r, unsigned nr);
+void relay_instance_up(long long now);
+void relay_instance_down(void);
+struct pollfd;
+unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long now,
+			      long long *wake);
+void relay_poll_done(const struct pollfd *pfd, long long now);
+void relay_close_all(void);
+/* CLOCK_MONOTONIC in ms. */
+long long watch_now_ms(void);
 /* Starts cmd, then rebuilds (req) on every change under app_dir (and
  * files_dir, may be NULL), restarting cmd when the image changed; relays
  * connections to the relays' host ports meanwhile. Returns at SIGINT (130)

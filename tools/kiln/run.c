@@ -28,8 +28,8 @@ static const char build_usage[] =
 	"A build with nothing changed since the last one runs no compiler and no make.\n";
 
 static const char run_usage[] =
-	"usage: kiln run [-t unix|hvt] [--sanitize] [--release] [--dry-run] [--watch] [DEVICES] [NETWORK] [DIR]\n"
-	"                [-- ARGS...]\n"
+	"usage: kiln run [-t unix|hvt] [--sanitize] [--release] [--dry-run] [--watch]\n"
+	"                [DEVICES] [NETWORK] [DIR] [-- ARGS...]\n"
 	"Builds the appliance in DIR (default: .), then starts it with boot arguments\n"
 	"ARGS. The exit status is the appliance's.\n"
 	"\n"

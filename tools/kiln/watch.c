@@ -1,280 +1,29 @@
-/* watch.c: `kiln run --watch`: rebuild on save and restart the appliance,
- * while kiln itself holds the forwarded TCP host ports and relays each
- * connection to the current instance's private port (docs/kiln-tool.md). */
-#include <arpa/inet.h>
+/* watch.c: `kiln run --watch`: rebuild on save and restart the appliance
+ * (inotify, a build per change in a child process); the forwarded TCP
+ * ports are held by relay.c meanwhile (docs/kiln-tool.md). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kiln.h"
 
-/* Connections relayed at once; more wait in the listen backlog. */
-#define WATCH_MAX_CONNS 256
-/* Bytes buffered each way per connection. Until the instance answers, the
- * client's bytes are kept, so that a request the old instance took with it
- * when it was stopped is sent again to the new one. */
-#define WATCH_BUF 65536
-/* A connection waits this long for an instance that accepts it. */
-#define WATCH_CONNECT_WAIT_MS 30000
-/* A new instance's network may not be up when it is first connected to:
- * user-mode networking accepts the connection and its SYN to the guest
- * waits seconds for a retransmission. So, for a young instance, a request
- * with no answer after WATCH_PATIENCE_MS (doubling each time) is sent again
- * on a fresh connection. */
-#define WATCH_YOUNG_MS 3000
-#define WATCH_PATIENCE_MS 40
-/* Retry period of a refused connect, and the wait that folds an editor's
- * burst of events (write a temporary file, rename it) into one build. */
-#define WATCH_RETRY_MS 5
+/* The wait that folds an editor's burst of events into one build. */
 #define WATCH_SETTLE_MS 2
 /* Directories watched under the appliance (subdirectories, files). */
 #define WATCH_MAX_DIRS 512
 
-struct conn {
-	int cfd, ufd; /* client, upstream (-1: none yet) */
-	bool connecting, got_up, c_eof, u_eof, c_shut, u_shut;
-	long long retry_at, deadline; /* ms */
-	long long sent_at, patience; /* ms: see may_resend */
-	unsigned gen; /* the instance generation it was connected to */
-	unsigned relay;
-	char cbuf[WATCH_BUF], ubuf[WATCH_BUF];
-	size_t clen, csent, ulen, usent;
-};
-
-static struct conn *conns[WATCH_MAX_CONNS];
-static struct watch_relay *relays;
-static unsigned nrelays;
-static unsigned gen; /* bumped on every instance start */
 static pid_t instance = -1;
-static long long started_at;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static int listen_on(unsigned port, unsigned *got)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 128) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	*got = ntohs(a.sin_port);
-	return fd;
-}
-
-int watch_relay_open(struct watch_relay *r, unsigned host_port, char *err, size_t errlen)
-{
-	unsigned got;
-	int probe;
-
-	r->listen_fd = listen_on(host_port, &got);
-	if (r->listen_fd < 0) {
-		snprintf(err, errlen, "cannot listen on 127.0.0.1:%u: %s", host_port,
-			 strerror(errno));
-		return -1;
-	}
-	/* A private port for the instances: one the kernel picks, free now. */
-	probe = listen_on(0, &got);
-	if (probe < 0) {
-		snprintf(err, errlen, "cannot pick a private port: %s", strerror(errno));
-		close(r->listen_fd);
-		return -1;
-	}
-	close(probe);
-	r->host_port = host_port;
-	r->private_port = got;
-	return 0;
-}
-
-static void conn_free(unsigned i)
-{
-	struct conn *c = conns[i];
-	if (c->cfd >= 0)
-		close(c->cfd);
-	if (c->ufd >= 0)
-		close(c->ufd);
-	free(c);
-	conns[i] = NULL;
-}
-
-/* Starts a connect to the current instance, or schedules a retry. */
-static void conn_connect(struct conn *c, long long now)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_port = htons((uint16_t)relays[c->relay].private_port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-
-	if (c->ufd >= 0)
-		close(c->ufd);
-	c->ufd = -1;
-	c->connecting = false;
-	c->csent = 0;
-	c->u_eof = c->u_shut = false;
-	c->retry_at = now + WATCH_RETRY_MS;
-	c->sent_at = 0;
-	if (instance < 0)
-		return; /* between instances: wait */
-	c->ufd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->ufd < 0)
-		return;
-	c->gen = gen;
-	if (connect(c->ufd, (struct sockaddr *)&a, sizeof a) == 0 || errno == EINPROGRESS) {
-		c->connecting = true;
-		c->retry_at = 0;
-		return;
-	}
-	close(c->ufd);
-	c->ufd = -1;
-}
-
-/* The upstream ended before it sent a byte: an instance that was stopped or
- * not yet listening. The client's bytes are sent again to the (new) one. */
-static bool may_replay(const struct conn *c, long long now)
-{
-	return !c->got_up && now < c->deadline && c->clen < WATCH_BUF &&
-	       (c->gen != gen || instance < 0 || now - started_at < 3000);
-}
-
-/* True when a request to a young instance has waited too long for its
- * first answer byte (WATCH_PATIENCE_MS). */
-static bool may_resend(const struct conn *c, long long now)
-{
-	return c->ufd >= 0 && !c->connecting && !c->got_up && c->sent_at && c->gen == gen &&
-	       instance >= 0 && now - started_at < WATCH_YOUNG_MS &&
-	       now - c->sent_at >= c->patience;
-}
-
-static void conn_accept(unsigned r, long long now)
-{
-	for (;;) {
-		unsigned i;
-		for (i = 0; i < WATCH_MAX_CONNS && conns[i]; i++)
-			;
-		if (i == WATCH_MAX_CONNS)
-			return; /* the rest wait in the backlog */
-		int fd = accept4(relays[r].listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		struct conn *c = calloc(1, sizeof *c);
-		if (c == NULL) {
-			close(fd);
-			return;
-		}
-		c->cfd = fd;
-		c->ufd = -1;
-		c->relay = r;
-		c->deadline = now + WATCH_CONNECT_WAIT_MS;
-		c->patience = WATCH_PATIENCE_MS;
-		conns[i] = c;
-		conn_connect(c, now);
-	}
-}
-
-/* Moves bytes for one connection after poll; false when it is done. */
-static bool conn_step(struct conn *c, short cev, short uev, long long now)
-{
-	ssize_t n;
-
-	if (c->ufd >= 0 && c->connecting && uev) {
-		int e = 0;
-		socklen_t l = sizeof e;
-		getsockopt(c->ufd, SOL_SOCKET, SO_ERROR, &e, &l);
-		if (e != 0) {
-			if (now >= c->deadline)
-				return false;
-			close(c->ufd);
-			c->ufd = -1;
-			c->connecting = false;
-			c->retry_at = now + WATCH_RETRY_MS;
-			return true;
-		}
-		c->connecting = false;
-	}
-	if (cev & (POLLIN | POLLHUP | POLLERR) && !c->c_eof && c->clen < WATCH_BUF) {
-		n = read(c->cfd, c->cbuf + c->clen, WATCH_BUF - c->clen);
-		if (n > 0)
-			c->clen += (size_t)n;
-		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			c->c_eof = true;
-	}
-	if (c->ufd >= 0 && !c->connecting) {
-		if (c->csent < c->clen) {
-			n = send(c->ufd, c->cbuf + c->csent, c->clen - c->csent, MSG_NOSIGNAL);
-			if (n > 0) {
-				c->csent += (size_t)n;
-				if (c->sent_at == 0)
-					c->sent_at = now;
-			}
-		}
-		/* Once the instance has answered, sent bytes need not be kept. */
-		if (c->got_up && c->csent == c->clen)
-			c->csent = c->clen = 0;
-		if (c->c_eof && c->csent == c->clen && !c->u_shut) {
-			shutdown(c->ufd, SHUT_WR);
-			c->u_shut = true;
-		}
-		if (uev & (POLLIN | POLLHUP | POLLERR) && !c->u_eof && c->ulen < WATCH_BUF) {
-			n = read(c->ufd, c->ubuf + c->ulen, WATCH_BUF - c->ulen);
-			if (n > 0) {
-				c->ulen += (size_t)n;
-				c->got_up = true;
-			} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-				if (may_replay(c, now)) {
-					close(c->ufd);
-					c->ufd = -1;
-					c->csent = 0;
-					c->retry_at = now + WATCH_RETRY_MS;
-					return true;
-				}
-				c->u_eof = true;
-			}
-		}
-	}
-	if (c->usent < c->ulen) {
-		n = send(c->cfd, c->ubuf + c->usent, c->ulen - c->usent, MSG_NOSIGNAL);
-		if (n > 0)
-			c->usent += (size_t)n;
-		else if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return false;
-		if (c->usent == c->ulen)
-			c->usent = c->ulen = 0;
-	}
-	if (c->u_eof && c->ulen == 0 && !c->c_shut) {
-		shutdown(c->cfd, SHUT_WR);
-		c->c_shut = true;
-	}
-	if (c->ufd < 0 && !c->got_up && now >= c->deadline)
-		return false;
-	return !(c->c_shut && (c->u_shut || c->c_eof));
-}
 
 /* --- Watching the sources ---------------------------------------------- */
 
@@ -368,6 +117,7 @@ static void stop_instance(void)
 	for (int i = 0; i < 400; i++) { /* 2 s, then SIGKILL */
 		if (waitpid(instance, NULL, WNOHANG) == instance) {
 			instance = -1;
+			relay_instance_down();
 			return;
 		}
 		usleep(5000);
@@ -375,6 +125,7 @@ static void stop_instance(void)
 	kill(instance, SIGKILL);
 	waitpid(instance, NULL, 0);
 	instance = -1;
+	relay_instance_down();
 }
 
 static void start_instance(char *const cmd[], const sigset_t *old_mask)
@@ -391,8 +142,7 @@ static void start_instance(char *const cmd[], const sigset_t *old_mask)
 		_exit(127);
 	}
 	instance = pid;
-	gen++;
-	started_at = now_ms();
+	relay_instance_up(watch_now_ms());
 }
 
 /* The image's identity: a rebuilt one differs. */
@@ -446,8 +196,7 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 	bool build_again = false, restarted = false;
 	int status = 0, ready[2];
 
-	relays = r;
-	nrelays = nr;
+	relay_init(r, nr);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGINT);
@@ -473,48 +222,19 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 
 	for (;;) {
 		static struct pollfd pfd[3 + KILN_MAX_FORWARDS + 2 * WATCH_MAX_CONNS];
-		static int slot_c[WATCH_MAX_CONNS], slot_u[WATCH_MAX_CONNS];
-		long long now = now_ms(), wake = -1;
+		long long now = watch_now_ms(), wake = -1;
 		nfds_t n = 0;
 
 		pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
 		pfd[n++] = (struct pollfd){.fd = ifd, .events = POLLIN};
 		pfd[n++] = (struct pollfd){.fd = ready[0], .events = POLLIN};
-		for (unsigned i = 0; i < nr; i++)
-			pfd[n++] = (struct pollfd){.fd = r[i].listen_fd, .events = POLLIN};
-		for (unsigned i = 0; i < WATCH_MAX_CONNS; i++) {
-			struct conn *c = conns[i];
-			slot_c[i] = slot_u[i] = -1;
-			if (c == NULL)
-				continue;
-			if (c->ufd < 0) {
-				long long t = c->retry_at < c->deadline ? c->retry_at : c->deadline;
-				if (wake < 0 || t < wake)
-					wake = t;
-			} else if (!c->got_up && c->sent_at && c->gen == gen &&
-				   now - started_at < WATCH_YOUNG_MS) {
-				long long t = c->sent_at + c->patience;
-				if (wake < 0 || t < wake)
-					wake = t;
-			}
-			short ce = (!c->c_eof && c->clen < WATCH_BUF ? POLLIN : 0) |
-				   (c->ulen > c->usent ? POLLOUT : 0);
-			slot_c[i] = (int)n;
-			pfd[n++] = (struct pollfd){.fd = c->cfd, .events = ce};
-			if (c->ufd >= 0) {
-				short ue = c->connecting ? POLLOUT
-					: (short)((!c->u_eof && c->ulen < WATCH_BUF ? POLLIN : 0) |
-						  (c->clen > c->csent ? POLLOUT : 0));
-				slot_u[i] = (int)n;
-				pfd[n++] = (struct pollfd){.fd = c->ufd, .events = ue};
-			}
-		}
+		n = relay_poll_fill(pfd, n, now, &wake);
 		if (build_at >= 0 && (wake < 0 || build_at < wake))
 			wake = build_at;
 		int timeout = wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
 			break;
-		now = now_ms();
+		now = watch_now_ms();
 
 		if (pfd[0].revents) {
 			struct signalfd_siginfo si;
@@ -586,31 +306,13 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 			build_started = now;
 			restarted = false;
 		}
-		for (unsigned i = 0; i < nr; i++)
-			if (pfd[3 + i].revents)
-				conn_accept(i, now);
-		for (unsigned i = 0; i < WATCH_MAX_CONNS; i++) {
-			struct conn *c = conns[i];
-			if (c == NULL || slot_c[i] < 0)
-				continue;
-			short ce = pfd[slot_c[i]].revents;
-			short ue = slot_u[i] >= 0 ? pfd[slot_u[i]].revents : 0;
-			if (may_resend(c, now)) {
-				c->patience *= 2;
-				conn_connect(c, now);
-			} else if (c->ufd < 0 && now >= c->retry_at)
-				conn_connect(c, now);
-			if (!conn_step(c, ce, ue, now))
-				conn_free(i);
-		}
+		relay_poll_done(pfd, now);
 	}
 	stop_instance();
 	if (builder > 0) {
 		kill(builder, SIGTERM);
 		waitpid(builder, NULL, 0);
 	}
-	for (unsigned i = 0; i < WATCH_MAX_CONNS; i++)
-		if (conns[i])
-			conn_free(i);
+	relay_close_all();
 	return status;
 }
