@@ -76,12 +76,10 @@ $(OUT_DIR)/xcheck/%.ok: $(APP_DIR)/%.c $(FLAGS_STAMP)
 	@if $(CC) $(XCHECK_CFLAGS) -I$(APP_DIR) -fsyntax-only -MMD -MP -MF $@.d -MT $@ \
 		$< 2>$@.err; then touch $@; else sed 's/^/kiln: for $(OTHER): /' $@.err >&2; fi
 
-# The unix link uses gold where binutils has it: with the archives' debug
+# The link uses gold where binutils has it: with the archives' debug
 # information it links in about half bfd's time, which is most of an edit's
-# rebuild. hvt images keep bfd (their layout is the linker script's).
-ifeq ($(TARGET),unix)
-APP_FUSE_LD := $(if $(wildcard /usr/bin/ld.gold),-fuse-ld=gold)
-endif
+# rebuild. APP_FUSE_LD= (empty) links with the default linker.
+APP_FUSE_LD ?= $(if $(wildcard /usr/bin/ld.gold),-fuse-ld=gold)
 
 $(IMAGE): $(OBJS) $(ARCHIVES) $(LINK_STAMP)
 	$(CC) $(APP_CFLAGS) $(APP_LDFLAGS) $(APP_FUSE_LD) -o $@ $(OBJS) \
