@@ -148,7 +148,8 @@ static void conn_connect(struct conn *c, long long now)
 static bool may_replay(const struct conn *c, long long now)
 {
 	return !c->got_up && now < c->deadline && c->clen < WATCH_BUF &&
-	       (c->gen != gen || !up || now - started_at < 3000);
+	       !(c->c_eof && c->clen == 0) && /* a client gone without a request */
+	       (c->gen != gen || !up || now - started_at < WATCH_YOUNG_MS);
 }
 
 /* True when a request to a young instance has waited too long for its
@@ -284,9 +285,14 @@ void relay_instance_down(void)
 
 unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long now, long long *wake)
 {
+	unsigned used = 0;
+	for (unsigned i = 0; i < WATCH_MAX_CONNS; i++)
+		used += conns[i] != NULL;
+	/* A full table leaves new connections in the backlog, unpolled. */
 	listen_base = n;
 	for (unsigned i = 0; i < nrelays; i++)
-		pfd[n++] = (struct pollfd){.fd = relays[i].listen_fd, .events = POLLIN};
+		pfd[n++] = (struct pollfd){.fd = relays[i].listen_fd,
+					   .events = used < WATCH_MAX_CONNS ? POLLIN : 0};
 	for (unsigned i = 0; i < WATCH_MAX_CONNS; i++) {
 		struct conn *c = conns[i];
 		slot_c[i] = slot_u[i] = -1;
