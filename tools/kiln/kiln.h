@@ -255,11 +255,10 @@ int watch_relay_open(struct watch_relay *r, unsigned host_port, char *err, size_
  * the new n; *wake lowered to the next timer, ms, -1 none); after poll,
  * accepting and moving bytes; closing every connection at the end. */
 void relay_init(struct watch_relay *r, unsigned nr);
-void relay_instance_up(long long now);
+void relay_instance_up(void);
 void relay_instance_down(void);
 struct pollfd;
-unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long now,
-			      long long *wake);
+unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long *wake);
 void relay_poll_done(const struct pollfd *pfd, long long now);
 void relay_close_all(void);
 /* CLOCK_MONOTONIC in ms. */

@@ -22,11 +22,12 @@
 #define WATCH_CONNECT_WAIT_MS 30000
 /* A new instance's network may not be up when it is first connected to:
  * user-mode networking accepts the connection and its SYN to the guest
- * waits seconds for a retransmission. So, for a young instance, a request
- * with no answer after WATCH_PATIENCE_MS (doubling each time) is sent again
- * on a fresh connection. */
-#define WATCH_YOUNG_MS 3000
+ * waits seconds for a retransmission. So, until an instance has answered
+ * one relayed connection, a request with no answer after WATCH_PATIENCE_MS
+ * (doubling, to at most WATCH_PATIENCE_MAX_MS) is sent again on a fresh
+ * connection. */
 #define WATCH_PATIENCE_MS 40
+#define WATCH_PATIENCE_MAX_MS 640
 /* Retry period of a refused connect. */
 #define WATCH_RETRY_MS 5
 
@@ -46,7 +47,7 @@ static struct watch_relay *relays;
 static unsigned nrelays;
 static unsigned gen; /* bumped on every instance start */
 static bool up;       /* an instance runs */
-static long long started_at;
+static bool proven;   /* it has answered a relayed connection */
 static int slot_c[WATCH_MAX_CONNS], slot_u[WATCH_MAX_CONNS];
 static unsigned long listen_base;
 
@@ -149,7 +150,7 @@ static bool may_replay(const struct conn *c, long long now)
 {
 	return !c->got_up && now < c->deadline && c->clen < WATCH_BUF &&
 	       !(c->c_eof && c->clen == 0) && /* a client gone without a request */
-	       (c->gen != gen || !up || now - started_at < WATCH_YOUNG_MS);
+	       (c->gen != gen || !up || !proven);
 }
 
 /* True when a request to a young instance has waited too long for its
@@ -157,8 +158,7 @@ static bool may_replay(const struct conn *c, long long now)
 static bool may_resend(const struct conn *c, long long now)
 {
 	return c->ufd >= 0 && !c->connecting && !c->got_up && c->sent_at && c->gen == gen &&
-	       up && now - started_at < WATCH_YOUNG_MS &&
-	       now - c->sent_at >= c->patience;
+	       up && !proven && now - c->sent_at >= c->patience;
 }
 
 static void conn_accept(unsigned r, long long now)
@@ -235,6 +235,7 @@ static bool conn_step(struct conn *c, short cev, short uev, long long now)
 			if (n > 0) {
 				c->ulen += (size_t)n;
 				c->got_up = true;
+				proven |= c->gen == gen;
 			} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 				if (may_replay(c, now)) {
 					close(c->ufd);
@@ -271,11 +272,11 @@ void relay_init(struct watch_relay *r, unsigned nr)
 	nrelays = nr;
 }
 
-void relay_instance_up(long long now)
+void relay_instance_up(void)
 {
 	up = true;
+	proven = false;
 	gen++;
-	started_at = now;
 }
 
 void relay_instance_down(void)
@@ -283,7 +284,7 @@ void relay_instance_down(void)
 	up = false;
 }
 
-unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long now, long long *wake)
+unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long *wake)
 {
 	unsigned used = 0;
 	for (unsigned i = 0; i < WATCH_MAX_CONNS; i++)
@@ -301,8 +302,7 @@ unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long now
 		long long t = -1;
 		if (c->ufd < 0)
 			t = c->retry_at < c->deadline ? c->retry_at : c->deadline;
-		else if (!c->got_up && c->sent_at && c->gen == gen &&
-			 now - started_at < WATCH_YOUNG_MS)
+		else if (!c->got_up && c->sent_at && c->gen == gen && !proven)
 			t = c->sent_at + c->patience;
 		if (t >= 0 && (*wake < 0 || t < *wake))
 			*wake = t;
@@ -333,7 +333,8 @@ void relay_poll_done(const struct pollfd *pfd, long long now)
 		short ce = pfd[slot_c[i]].revents;
 		short ue = slot_u[i] >= 0 ? pfd[slot_u[i]].revents : 0;
 		if (may_resend(c, now)) {
-			c->patience *= 2;
+			if (c->patience < WATCH_PATIENCE_MAX_MS)
+				c->patience *= 2;
 			conn_connect(c, now);
 		} else if (c->ufd < 0 && now >= c->retry_at)
 			conn_connect(c, now);

@@ -142,7 +142,7 @@ static void start_instance(char *const cmd[], const sigset_t *old_mask)
 		_exit(127);
 	}
 	instance = pid;
-	relay_instance_up(watch_now_ms());
+	relay_instance_up();
 }
 
 /* The image's identity: a rebuilt one differs. */
@@ -228,7 +228,7 @@ int watch_run(const struct build_req *req, const char *app_dir, const char *file
 		pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
 		pfd[n++] = (struct pollfd){.fd = ifd, .events = POLLIN};
 		pfd[n++] = (struct pollfd){.fd = ready[0], .events = POLLIN};
-		n = relay_poll_fill(pfd, n, now, &wake);
+		n = relay_poll_fill(pfd, n, &wake);
 		if (build_at >= 0 && (wake < 0 || build_at < wake))
 			wake = build_at;
 		int timeout = wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
