@@ -128,12 +128,23 @@ else
 	fail "kiln run forwards from kiln.conf" "status $rc: $(tail -n 1 "$tmp/d.out") / $(grep reachable "$tmp/d.err")"
 fi
 "$KILN" run -t unix --dry-run --port-forward=udp:25353:53 netfwd >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
-if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=udp:25353:53" ] &&
-	grep -q "reachable at udp 127.0.0.1:25353 -> port 53 (" "$tmp/d.err"; then
-	pass "kiln run --port-forward replaces kiln.conf's forwards"
+if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=tcp:18080:80 --port-forward=udp:25353:53" ] &&
+	grep -q "reachable at tcp 127.0.0.1:18080 -> port 80, udp 127.0.0.1:25353 -> port 53 (" "$tmp/d.err"; then
+	pass "kiln run --port-forward replaces only kiln.conf's forward for that guest port"
 else
 	fail "kiln run --port-forward override" "status $rc: $(tail -n 1 "$tmp/d.out")"
 fi
+# A forward for a new guest port is added; one for the udp half of an
+# unprefixed (udp+tcp) line leaves its tcp half.
+cp -r netfwd netfwd2
+printf 'forward = 5300:53\n' >>netfwd2/kiln.conf
+sed -i '/forward = udp:15353:53/d' netfwd2/kiln.conf
+"$KILN" run -t unix --dry-run --port-forward=udp:25353:53 --port-forward=tcp:18090:90 netfwd2 \
+	>"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+want="netfwd2/_build/unix/netprobe.unix --net:service=user --port-forward=tcp:18080:80 --port-forward=tcp:5300:53 --port-forward=udp:25353:53 --port-forward=tcp:18090:90"
+[ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "$want" ] &&
+	pass "--port-forward adds a new guest port's forward and keeps the other protocol of an udp+tcp line" ||
+	fail "--port-forward merge" "status $rc: '$(tail -n 1 "$tmp/d.out")', expected '$want'"
 "$KILN" run -t unix --dry-run --net:service=tap0 --pcap=c.pcap netprobe >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
 if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netprobe/_build/unix/netprobe.unix --net:service=tap0 --pcap=c.pcap" ] &&
 	! grep -q "user-mode" "$tmp/d.err"; then
@@ -179,7 +190,11 @@ net_error "bad MAC" "netprobe: --net-mac:service=01:00:00:00:00:01: expected six
 busy=$((41000 + $$ % 20000))
 python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(8)' $busy &
 busy_pid=$!
-sleep 0.5
+# Until python holds the port (its start takes seconds on a loaded machine).
+for _ in $(seq 100); do
+	ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$busy " && break
+	sleep 0.1
+done
 net_error "host port in use" "cannot listen on 127.0.0.1:$busy/udp (in use?)" --net:service=user --port-forward=udp:$busy:7
 kill $busy_pid 2>/dev/null; wait $busy_pid 2>/dev/null
 if "$img" --block:disk=disk.img --pcap=x.pcap >/dev/null 2>"$tmp/e"; then

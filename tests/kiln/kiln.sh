@@ -36,9 +36,9 @@ fi
 "$KILN" new "$tmp/apps/demo1" >/dev/null 2>"$tmp/e"; rc=$?
 [ $rc -ne 0 ] && grep -q 'already exists' "$tmp/e" && pass "kiln new refuses an existing directory" ||
 	fail "kiln new existing" "status $rc: $(cat "$tmp/e")"
-"$KILN" new "$tmp/apps/bad-name" >/dev/null 2>"$tmp/e"; rc=$?
-[ $rc -ne 0 ] && [ ! -e apps/bad-name ] && grep -q "'bad-name' cannot name an appliance" "$tmp/e" &&
-	pass "kiln new refuses a name that is not letters and digits" ||
+"$KILN" new "$tmp/apps/bad.name" >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -ne 0 ] && [ ! -e apps/bad.name ] && grep -q "'bad.name' cannot name an appliance" "$tmp/e" &&
+	pass "kiln new refuses a name that is not letters, digits, '-' and '_'" ||
 	fail "kiln new bad name" "status $rc: $(cat "$tmp/e")"
 
 # --- --dry-run: builds, prints the command, runs nothing ---------------------
@@ -127,15 +127,15 @@ conf_error() { # what, config text, expected stderr line
 	fi
 }
 conf_error "unknown key" $'name = x\n# devices\nnett = service\n' \
-	"kiln: $tmp/bad/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files)"
+	"kiln: $tmp/bad/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files, cflags, ldflags, sources)"
 conf_error "unknown library" $'name = x\nlibs = core nosuchlib\n' \
 	"kiln: $tmp/bad/kiln.conf:2: unknown library 'nosuchlib' (known: $(ls "$ROOT/lib" | while read -r l; do [ -f "$ROOT/lib/$l/deps" ] && printf '%s ' "$l"; done | sed 's/ $//'))"
 conf_error "bad mem" $'name = x\nmem = lots\n' \
 	"kiln: $tmp/bad/kiln.conf:2: bad mem 'lots': a whole number of MiB from 2 to 4096"
 conf_error "duplicate device" $'name = x\nnet = a\n\nblock = a\n' \
 	"kiln: $tmp/bad/kiln.conf:4: duplicate device name 'a' (first declared on line 2)"
-conf_error "bad name" $'name = my-app\n' \
-	"kiln: $tmp/bad/kiln.conf:1: bad name 'my-app': only letters and digits are allowed"
+conf_error "bad name" $'name = my.app\n' \
+	"kiln: $tmp/bad/kiln.conf:1: bad name 'my.app': only letters, digits, '-' and '_' are allowed"
 conf_error "no name" $'net = a\n' \
 	"kiln: $tmp/bad/kiln.conf:1: no 'name = ...' line: an appliance needs a name"
 rm -f "$tmp/bad/kiln.conf"

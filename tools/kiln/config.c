@@ -7,7 +7,8 @@
 
 #include "kiln.h"
 
-const char conf_known_keys[] = "name, net, block, libs, mem, forward, files";
+const char conf_known_keys[] =
+	"name, net, block, libs, mem, forward, files, cflags, ldflags, sources";
 
 /* "PATH:LINE: " + the message. */
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
@@ -41,6 +42,22 @@ static const char *name_problem(const char *s)
 	for (size_t i = 0; i < n; i++)
 		if (!is_alnum(s[i]))
 			return "only letters and digits are allowed";
+	return NULL;
+}
+
+/* An appliance's name may also hold '-' and '_' (not first): it names files
+ * and C strings, never a C identifier. */
+static const char *app_name_problem(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > KILN_NAME_MAX)
+		return "longer than 67 characters";
+	if (!is_alnum(s[0]))
+		return "it starts with a letter or digit";
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_')
+			return "only letters, digits, '-' and '_' are allowed";
 	return NULL;
 }
 
@@ -206,7 +223,7 @@ static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 		return fail(err, errlen, c->path, line, "empty value for '%s'", key);
 
 	if (strcmp(key, "name") == 0) {
-		const char *why = name_problem(value);
+		const char *why = app_name_problem(value);
 		if (*name_line)
 			return fail(err, errlen, c->path, line,
 				    "'name' given twice (first on line %d)", *name_line);
@@ -237,6 +254,32 @@ static int parse_line(struct kiln_conf *c, char *s, int line, int *name_line,
 			return fail(err, errlen, c->path, line, "files path too long");
 		snprintf(c->files, sizeof c->files, "%s", value);
 		c->files_line = line;
+		return 0;
+	}
+	if (strcmp(key, "sources") == 0) {
+		size_t used = strlen(c->sources);
+		/* Globs relative to the appliance, each a make word in the end. */
+		if (strpbrk(value, "$\\\"'`#;|&<>():%") || value[0] == '/' || strstr(value, ".."))
+			return fail(err, errlen, c->path, line,
+				    "bad sources '%s': globs relative to the appliance's directory, "
+				    "without '..' or any of $\\\"'`#;|&<>():%%", value);
+		if (used + strlen(value) + 2 > sizeof c->sources)
+			return fail(err, errlen, c->path, line, "sources too long");
+		snprintf(c->sources + used, sizeof c->sources - used, "%s%s", used ? " " : "", value);
+		if (!c->sources_line)
+			c->sources_line = line;
+		return 0;
+	}
+	if (strcmp(key, "cflags") == 0 || strcmp(key, "ldflags") == 0) {
+		char *dst = key[0] == 'c' ? c->cflags : c->ldflags;
+		size_t used = strlen(dst);
+		/* Passed to make as one word per flag: no make or shell syntax. */
+		if (strpbrk(value, "$\\\"'`#;|&<>()"))
+			return fail(err, errlen, c->path, line,
+				    "bad %s '%s': none of $\\\"'`#;|&<>() in flags", key, value);
+		if (used + strlen(value) + 2 > sizeof c->cflags)
+			return fail(err, errlen, c->path, line, "%s too long", key);
+		snprintf(dst + used, sizeof c->cflags - used, "%s%s", used ? " " : "", value);
 		return 0;
 	}
 	if (strcmp(key, "mem") == 0) {

@@ -7,8 +7,10 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-/* An appliance or device name: 1..67 letters and digits, the size of an hvt
+/* An appliance or device name: 1..67 letters and digits (an appliance's
+ * may also hold '-' and '_'), the size of an hvt
  * manifest entry's name field less its NUL (hvt-abi.md 2). */
 #define KILN_NAME_MAX 67
 /* Devices: an hvt manifest holds 64 entries, the first reserved. */
@@ -30,6 +32,9 @@
 #define KILN_FORWARD_MAX 16
 /* One line of kiln.conf, far more than any sensible one. */
 #define KILN_CONF_LINE_MAX 4096
+
+/* All cflags (or ldflags) lines of kiln.conf together. */
+#define KILN_FLAGS_MAX 1024
 
 /* Messages: one line, without "kiln: " in front (main adds it). */
 #define KILN_ERR_MAX 1024
@@ -70,6 +75,14 @@ struct kiln_conf {
 	/* files = DIR: a directory baked into the image (files.c); "" if none. */
 	char files[PATH_MAX];
 	int files_line;
+	/* cflags = ..., ldflags = ...: the application's own compile and link
+	 * flags, every line appended (docs/config.md); "" if none. */
+	char cflags[KILN_FLAGS_MAX], ldflags[KILN_FLAGS_MAX];
+	/* sources = GLOB...: the application's files, relative to its
+	 * directory, every line appended; "" for every *.c file in it and its
+	 * subdirectories. */
+	char sources[KILN_FLAGS_MAX];
+	int sources_line;
 };
 
 /* Parses a port forward "[udp:|tcp:]HOSTPORT:GUESTPORT", ports 1 to 65535.
@@ -134,6 +147,26 @@ int gen_write_if_changed(const char *path, const char *content, bool *changed,
 int files_bake(const struct kiln_conf *c, const char *app_dir, const char *root,
 	       const char *out_dir, char *err, size_t errlen);
 
+/* --- Build fingerprints (stamp.c) -------------------------------------- */
+
+/* A hash of file names, sizes and modification times (and strings), in no
+ * particular order: equal fingerprints mean nothing a build reads changed. */
+struct fingerprint {
+	uint64_t sum;
+	unsigned n;
+};
+/* A walk stops past this many entries (a wrong directory). */
+#define FP_MAX_ENTRIES 200000
+void fp_init(struct fingerprint *f);
+void fp_add_string(struct fingerprint *f, const char *s);
+/* One file's state (a missing one counts as such). */
+void fp_add_file(struct fingerprint *f, const char *path);
+/* The files of dir and, depth levels down, its subdirectories, skipping
+ * hidden names, names ending in '~' and _build. -1 past FP_MAX_ENTRIES. */
+int fp_add_dir(struct fingerprint *f, const char *dir, int depth);
+/* "HASH-COUNT", for a stamp file. */
+void fp_format(const struct fingerprint *f, char *buf, size_t len);
+
 /* --- Paths and processes (util.c) --------------------------------------- */
 
 /* The kiln tree: $KILN_ROOT, else two levels above this program's own file
@@ -161,6 +194,11 @@ struct build_req {
 	const char *dir; /* the appliance directory as given */
 	enum kiln_target target;
 	bool sanitize;
+	bool release; /* -O2 instead of the development build's -Og */
+	/* > 0: when the image is ready, write one byte to this descriptor,
+	 * and only then run the other target's check (run --watch restarts
+	 * the appliance meanwhile). 0: the check is part of the build. */
+	int ready_fd;
 };
 
 struct build_result {
@@ -170,9 +208,67 @@ struct build_result {
 };
 
 const char *target_name(enum kiln_target t);
+/* The application's files (sources.c): c->sources' globs expanded in dir,
+ * else every *.c in dir and its subdirectories but _build and hidden ones;
+ * relative to dir, sorted, space-separated into buf, *count of them. -1
+ * (printed) for a glob matching nothing, a match that is not a .c file
+ * make can name, or too many. */
+int app_sources(const struct kiln_conf *c, const char *dir, char *buf, size_t len,
+		unsigned *count);
+/* hvt (sse.c): scripts/check-sse over the application's objects
+ * (out_dir/app/SRC.o for each of srcs), the generated sources' objects
+ * (gen, NULL-terminated) and archives (space-separated) newer than
+ * out_dir/sse.stamp; the stamp is renewed when they pass, and the image
+ * removed when not. 0, or 1 (printed). */
+int sse_check(const struct build_result *res, const char *out_dir, const char *srcs,
+	      const char *const *gen, const char *archives);
 /* Generates, makes the libraries, links. Progress on stderr; returns 0 with
  * res filled, or non-zero (the message already printed). */
 int kiln_build(const struct build_req *req, struct build_result *res);
+
+/* --- Link failures (linkhint.c) ------------------------------------------ */
+
+/* run_process with stdout and stderr copied to our stderr as they come and
+ * their first len-1 bytes kept in out (NUL-terminated). */
+int run_process_tee(char *const argv[], char *out, size_t len);
+/* For each "undefined reference to SYM" in out whose definition is in a
+ * library under root/lib not in have, prints "kiln: SYM is in library L:
+ * add it to libs in kiln.conf". Returns the number of such lines. */
+int link_hints(const char *root, const char *out, const struct lib_list *have);
+
+/* --- kiln run --watch (watch.c) ------------------------------------------ */
+
+/* A forwarded TCP host port kiln holds open across restarts: it listens on
+ * 127.0.0.1:host_port and relays each connection to the current instance,
+ * whose forward is 127.0.0.1:private_port. */
+struct watch_relay {
+	int listen_fd;
+	unsigned host_port, private_port;
+};
+/* Connections relayed at once (relay.c); more wait in the listen backlog. */
+#define WATCH_MAX_CONNS 256
+/* Listens on host_port and picks a free private port. -1 with why. */
+int watch_relay_open(struct watch_relay *r, unsigned host_port, char *err, size_t errlen);
+/* The relay's side of the watch loop (relay.c): the relays to serve; an
+ * instance started (connections go to it) or stopped (they wait); the poll
+ * entries of the listeners and connections appended to pfd[n..] (returns
+ * the new n; *wake lowered to the next timer, ms, -1 none); after poll,
+ * accepting and moving bytes; closing every connection at the end. */
+void relay_init(struct watch_relay *r, unsigned nr);
+void relay_instance_up(void);
+void relay_instance_down(void);
+struct pollfd;
+unsigned long relay_poll_fill(struct pollfd *pfd, unsigned long n, long long *wake);
+void relay_poll_done(const struct pollfd *pfd, long long now);
+void relay_close_all(void);
+/* CLOCK_MONOTONIC in ms. */
+long long watch_now_ms(void);
+/* Starts cmd, then rebuilds (req) on every change under app_dir (and
+ * files_dir, may be NULL), restarting cmd when the image changed; relays
+ * connections to the relays' host ports meanwhile. Returns at SIGINT (130)
+ * or SIGTERM/SIGHUP (0). */
+int watch_run(const struct build_req *req, const char *app_dir, const char *files_dir,
+	      char *const cmd[], const char *image, struct watch_relay *r, unsigned nr);
 
 int cmd_new(int argc, char **argv);
 int cmd_build(int argc, char **argv);

@@ -14,7 +14,7 @@
 #define RUN_MAX_DEVICE_ARGS (2 * KILN_CONF_MAX_DEVICES)
 
 static const char build_usage[] =
-	"usage: kiln build [-t unix|hvt] [--sanitize] [DIR]\n"
+	"usage: kiln build [-t unix|hvt] [--sanitize] [--release] [DIR]\n"
 	"Builds the appliance in DIR (default: .) from DIR/kiln.conf, linking only the\n"
 	"libraries it reaches. The last line printed (on stdout) is the image's path:\n"
 	"DIR/_build/TARGET/NAME.TARGET. Progress goes to stderr.\n"
@@ -22,11 +22,14 @@ static const char build_usage[] =
 	"  -t, --target unix|hvt   unix: a Linux process (the default for build);\n"
 	"                          hvt: a KVM guest image for the tender\n"
 	"  --sanitize              unix only: build under ASan and UBSan, into\n"
-	"                          DIR/_build/unix-asan (also: KILN_SANITIZE=1)\n";
+	"                          DIR/_build/unix-asan (also: KILN_SANITIZE=1)\n"
+	"  --release               compile the application at -O2 (default: -Og, the\n"
+	"                          development build, quicker to compile and debug)\n"
+	"A build with nothing changed since the last one runs no compiler and no make.\n";
 
 static const char run_usage[] =
-	"usage: kiln run [-t unix|hvt] [--sanitize] [--dry-run] [DEVICES] [NETWORK] [DIR]\n"
-	"                [-- ARGS...]\n"
+	"usage: kiln run [-t unix|hvt] [--sanitize] [--release] [--dry-run] [--watch]\n"
+	"                [DEVICES] [NETWORK] [DIR] [-- ARGS...]\n"
 	"Builds the appliance in DIR (default: .), then starts it with boot arguments\n"
 	"ARGS. The exit status is the appliance's.\n"
 	"\n"
@@ -35,7 +38,13 @@ static const char run_usage[] =
 	"                          (one line on stderr says which and why)\n"
 	"  --dry-run               build, then print the command that would start the\n"
 	"                          appliance as the last line, and do not run it\n"
+	"  --watch                 rebuild and restart the appliance whenever a file of\n"
+	"                          DIR or kiln.conf is saved; kiln holds the forwarded\n"
+	"                          TCP host ports open across restarts (a connection\n"
+	"                          made meanwhile waits for the new instance); a build\n"
+	"                          error keeps the running instance; Ctrl-C ends all\n"
 	"  --sanitize              unix only: run the ASan+UBSan build\n"
+	"  --release               compile the application at -O2 (default: -Og)\n"
 	"  --net:NAME=TAPDEV       attach net device NAME to tap device TAPDEV\n"
 	"  --net:NAME=user         attach it to user-mode networking (libslirp): no root,\n"
 	"                          no tap; the default for every net device not given\n"
@@ -43,7 +52,8 @@ static const char run_usage[] =
 	"  --port-forward=[udp:|tcp:]HOSTPORT:GUESTPORT\n"
 	"                          127.0.0.1:HOSTPORT reaches the appliance's GUESTPORT\n"
 	"                          through user-mode networking; repeatable; replaces\n"
-	"                          the 'forward' lines of kiln.conf\n"
+	"                          the 'forward' line of kiln.conf for that guest port\n"
+	"                          (and protocol), the others stay\n"
 	"  --pcap=FILE             capture every frame of every net device (pcap)\n"
 	"  --net-impair=loss:P,reorder:P,dup:P,seed:N\n"
 	"                          seeded faults on every net device\n"
@@ -56,7 +66,7 @@ struct run_opts {
 	const char *dir;
 	bool target_given;
 	enum kiln_target target;
-	bool sanitize, dry_run;
+	bool sanitize, dry_run, release, watch;
 	char *dev_args[RUN_MAX_DEVICE_ARGS];
 	unsigned ndev;
 	char **boot_args; /* after "--" */
@@ -107,8 +117,12 @@ static int parse_opts(int argc, char **argv, bool is_run, struct run_opts *o)
 			o->target_given = true;
 		} else if (strcmp(a, "--sanitize") == 0) {
 			o->sanitize = true;
+		} else if (strcmp(a, "--release") == 0) {
+			o->release = true;
 		} else if (is_run && strcmp(a, "--dry-run") == 0) {
 			o->dry_run = true;
+		} else if (is_run && strcmp(a, "--watch") == 0) {
+			o->watch = true;
 		} else if (is_run && (strncmp(a, "--net:", 6) == 0 || strncmp(a, "--block:", 8) == 0)) {
 			if (strchr(a, '=') == NULL) {
 				kiln_error("%s: expected %sNAME=VALUE", a,
@@ -182,7 +196,8 @@ int cmd_build(int argc, char **argv)
 
 	if (r != 0)
 		return r < 0 ? 2 : 0;
-	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize};
+	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize,
+				 .release = o.release};
 	if (!o.target_given)
 		fprintf(stderr, "kiln: target unix (the default for build; -t hvt for a KVM image)\n");
 	if (kiln_build(&req, &res) != 0)
@@ -312,6 +327,99 @@ static int net_options(struct run_opts *o, const struct kiln_conf *c, char **cmd
 	return 0;
 }
 
+/* --port-forward options merged with kiln.conf's forward lines: each
+ * option replaces the lines for its guest port and protocols (a line that
+ * keeps a protocol the option does not take stays for that protocol), and
+ * the other lines stay. Without an option, o is left as it is. */
+static int merge_forwards(struct run_opts *o, const struct kiln_conf *c)
+{
+	static char merged[2 * KILN_MAX_FORWARDS][KILN_FORWARD_MAX + 24];
+	char *opt[KILN_MAX_FORWARDS];
+	unsigned nopt = o->nforward, n = 0;
+	char why[128];
+
+	if (nopt == 0)
+		return 0;
+	memcpy(opt, o->forward, nopt * sizeof opt[0]);
+	for (unsigned i = 0; i < c->nforward; i++) {
+		const struct conf_forward *cf = &c->forward[i];
+		bool udp = cf->udp, tcp = cf->tcp;
+		for (unsigned j = 0; j < nopt; j++) {
+			struct conf_forward f;
+			conf_parse_forward(strchr(opt[j], '=') + 1, &f, why, sizeof why);
+			if (f.guest_port == cf->guest_port) {
+				udp &= !f.udp;
+				tcp &= !f.tcp;
+			}
+		}
+		if (!udp && !tcp)
+			continue;
+		if (n == KILN_MAX_FORWARDS) {
+			kiln_error("more than %d port forwards", KILN_MAX_FORWARDS);
+			return -1;
+		}
+		snprintf(merged[n], sizeof merged[n], "--port-forward=%s%u:%u",
+			 udp && tcp ? "" : udp ? "udp:" : "tcp:", cf->host_port, cf->guest_port);
+		o->forward[n] = merged[n];
+		n++;
+	}
+	for (unsigned j = 0; j < nopt; j++) {
+		if (n == KILN_MAX_FORWARDS) {
+			kiln_error("more than %d port forwards", KILN_MAX_FORWARDS);
+			return -1;
+		}
+		o->forward[n++] = opt[j];
+	}
+	o->nforward = n;
+	return 0;
+}
+
+/* --watch: every TCP forward's host port is held by kiln, and the instance
+ * forwards a private port instead (watch.c); UDP forwards go straight to
+ * the instance. Rewrites o->forward accordingly. */
+static int watch_forwards(struct run_opts *o, const struct kiln_conf *c,
+			  struct watch_relay *relays, unsigned *nrelays)
+{
+	static char spec[2 * KILN_MAX_FORWARDS][KILN_FORWARD_MAX + 24];
+	char *in[KILN_MAX_FORWARDS];
+	unsigned nin = o->nforward, n = 0;
+	char why[KILN_ERR_MAX];
+
+	if (nin == 0)
+		for (unsigned i = 0; i < c->nforward && i < KILN_MAX_FORWARDS; i++) {
+			snprintf(spec[KILN_MAX_FORWARDS + i], sizeof spec[0], "--port-forward=%s",
+				 c->forward[i].spec);
+			in[nin++] = spec[KILN_MAX_FORWARDS + i];
+		}
+	else
+		memcpy(in, o->forward, nin * sizeof in[0]);
+	*nrelays = 0;
+	for (unsigned i = 0; i < nin; i++) {
+		struct conf_forward f;
+		conf_parse_forward(strchr(in[i], '=') + 1, &f, why, sizeof why);
+		if (f.udp && n < KILN_MAX_FORWARDS) {
+			snprintf(spec[n], sizeof spec[n], "--port-forward=udp:%u:%u", f.host_port,
+				 f.guest_port);
+			o->forward[n] = spec[n];
+			n++;
+		}
+		if (!f.tcp)
+			continue;
+		struct watch_relay *r = &relays[*nrelays];
+		if (n == KILN_MAX_FORWARDS || watch_relay_open(r, f.host_port, why, sizeof why) < 0) {
+			kiln_error("--watch: %s", n == KILN_MAX_FORWARDS ? "too many forwards" : why);
+			return -1;
+		}
+		(*nrelays)++;
+		snprintf(spec[n], sizeof spec[n], "--port-forward=tcp:%u:%u", r->private_port,
+			 f.guest_port);
+		o->forward[n] = spec[n];
+		n++;
+	}
+	o->nforward = n;
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct build_result res;
@@ -348,8 +456,19 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
-	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize};
+	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize,
+				 .release = o.release};
+	if (o.watch && o.dry_run) {
+		kiln_error("--watch and --dry-run exclude each other");
+		return 2;
+	}
 	if (kiln_build(&req, &res) != 0)
+		return 1;
+	if (merge_forwards(&o, &res.conf) < 0)
+		return 2;
+	static struct watch_relay relays[KILN_MAX_FORWARDS];
+	unsigned nrelays = 0;
+	if (o.watch && watch_forwards(&o, &res.conf, relays, &nrelays) < 0)
 		return 1;
 
 	/* The command: the image itself on unix, the tender on hvt. */
@@ -379,6 +498,22 @@ int cmd_run(int argc, char **argv)
 		shell_join(cmd, line, sizeof line);
 		printf("%s\n", line);
 		return 0;
+	}
+	if (o.watch) {
+		char app_dir[PATH_MAX], files_dir[2 * PATH_MAX + 2];
+		if (realpath(o.dir, app_dir) == NULL) {
+			kiln_error("%s: %s", o.dir, strerror(errno));
+			return 1;
+		}
+		if (res.conf.files[0]) {
+			char joined[sizeof files_dir];
+			snprintf(joined, sizeof joined, "%s/%s",
+				 res.conf.files[0] == '/' ? "" : app_dir, res.conf.files);
+			if (strlen(joined) >= PATH_MAX || realpath(joined, files_dir) == NULL)
+				snprintf(files_dir, sizeof files_dir, "%s", joined);
+		}
+		return watch_run(&req, app_dir, res.conf.files[0] ? files_dir : NULL, cmd,
+				 res.image, relays, nrelays);
 	}
 	fflush(stdout);
 	fflush(stderr);

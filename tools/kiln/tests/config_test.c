@@ -53,7 +53,7 @@ TEST(full)
 TEST(unknown_key_names_file_line_and_known_keys)
 {
 	CHECK_EQ(parse("name = hello\n\nnett = service\n"), -1);
-	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files)");
+	CHECK_STR(err, "app/kiln.conf:3: unknown key 'nett' (known: name, net, block, libs, mem, forward, files, cflags, ldflags, sources)");
 }
 
 TEST(missing_name)
@@ -66,8 +66,11 @@ TEST(missing_name)
 
 TEST(bad_names)
 {
-	CHECK_EQ(parse("name = hello-world\n"), -1);
-	CHECK_STR(err, "app/kiln.conf:1: bad name 'hello-world': only letters and digits are allowed");
+	CHECK_EQ(parse("name = hello-world_2\n"), 0);
+	CHECK_EQ(parse("name = hello.world\n"), -1);
+	CHECK_STR(err, "app/kiln.conf:1: bad name 'hello.world': only letters, digits, '-' and '_' "
+		  "are allowed");
+	CHECK_EQ(parse("name = -x\n"), -1);
 	CHECK_EQ(parse("name = a b\n"), -1);
 	CHECK(strstr(err, "app/kiln.conf:1: bad name 'a b': ") == err);
 	/* 67 characters is the limit (hvt manifest names), 68 is too many */
