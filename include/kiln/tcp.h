@@ -88,7 +88,8 @@ struct tcp_config {
 				* a connection may fill twice its congestion window
 				* of it, and 64 KiB whatever the window */
 	uint32_t rcvbuf;       /* receive buffer per connection: 64 KiB (max 64 MiB) */
-	uint32_t max_conns;    /* connections of every state, incl. TIME_WAIT: 1024 */
+	uint32_t max_conns;    /* connections of every state, incl. TIME_WAIT: 1024; at
+				* the limit the oldest TIME_WAIT makes room */
 	size_t mem_max;        /* bytes of connection state + buffers: 64 MiB */
 	uint32_t syn_queue;    /* half-open connections per listener, then cookies: 128 */
 	kiln_time_t msl;       /* maximum segment lifetime; TIME_WAIT = 2*msl: 30 s */
@@ -143,7 +144,8 @@ struct tcp_stats {
 	uint64_t drop_memory;       /* buffer or connection memory limit */
 	uint64_t drop_listen_overflow; /* accept queue full */
 	uint64_t drop_syn_queue;    /* SYN queue full and cookies off */
-	uint64_t drop_max_conns;    /* max_conns reached */
+	uint64_t drop_max_conns;    /* max_conns reached (none of them in TIME_WAIT) */
+	uint64_t time_wait_recycled; /* TIME_WAIT ended early for a new connection at max_conns */
 	uint64_t drop_state;        /* not acceptable in the connection's state */
 	uint64_t drop_after_close;  /* data for a connection the app closed: RST */
 };
