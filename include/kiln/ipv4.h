@@ -213,7 +213,8 @@ struct ipv4 {
 	uint32_t mask;
 	uint32_t gateway;   /* 0 = none */
 	uint8_t prefix_len;
-	uint16_t next_id;   /* identification of the next datagram sent */
+	uint16_t next_id;   /* seed of the identifications (from kiln_entropy at open) */
+	uint32_t id_state;  /* their generator; 0 until the first one */
 	struct {
 		uint8_t proto;
 		ipv4_handler_fn fn;

@@ -275,9 +275,10 @@ struct errs {
 	uint16_t port;
 };
 
-static void on_error(void *ctx, uint8_t type, uint8_t code, uint32_t from, struct view q,
-		     kiln_time_t now)
+static void on_error(void *ctx, uint8_t type, uint8_t code, uint32_t rest, uint32_t from,
+		     struct view q, kiln_time_t now)
 {
+	(void)rest;
 	struct errs *e = ctx;
 	uint8_t ihl = 0;
 	(void)from, (void)now;

@@ -283,3 +283,64 @@ TEST(cookie_ack_without_room_is_reset)
 	tcp_abort(a2);
 	PAIR_END(&p, l, a1, b1);
 }
+
+/* --- Path MTU discovery ---------------------------------------------------- */
+
+static uint32_t a_largest;
+static bool note_a_size(struct pair *p, uint32_t src, uint32_t dst, const struct tcp_seg *s)
+{
+	(void)p;
+	(void)dst;
+	if (src == A_ADDR && s->payload.len > a_largest)
+		a_largest = (uint32_t)s->payload.len;
+	return true;
+}
+
+TEST(fragmentation_needed_lowers_the_mss_and_resends)
+{
+	struct pair p;
+	struct tcp_listener *l;
+	struct tcp_conn *a, *b;
+	static uint8_t buf[30000], got[30000];
+	long n = 0;
+	struct stream gen;
+	uint32_t una;
+
+	pair_init(&p, NULL, NULL, 98);
+	CHECK(pair_connect(&p, 80, &l, &a, &b));
+	CHECK(a->flags & TF_TS);
+	CHECK_EQ(a->snd_mss, 1460 - 12);
+	stream_init(&gen, 5);
+	stream_fill(&gen, buf, sizeof(buf));
+	CHECK_EQ(tcp_write_nb(a, buf, sizeof(buf)), (long)sizeof(buf));
+	una = a->snd_una;
+	/* Not about a segment in flight: ignored (RFC 5927 4.1). */
+	tcp_icmp_too_big(p.a, A_ADDR, a->lport, B_ADDR, 80, una - 5000, 1000, p.now);
+	tcp_icmp_too_big(p.a, A_ADDR, a->lport, B_ADDR, 80, a->snd_max + 1, 1000, p.now);
+	CHECK_EQ(tcp_stack_stats(p.a)->pmtu_ignored, 2);
+	CHECK_EQ(a->snd_mss, 1460 - 12);
+	/* A router on the path takes 1000-byte datagrams. */
+	p.filter = note_a_size;
+	tcp_icmp_too_big(p.a, A_ADDR, a->lport, B_ADDR, 80, una, 1000, p.now);
+	CHECK_EQ(tcp_stack_stats(p.a)->pmtu_updates, 1);
+	CHECK_EQ(a->snd_mss, 1000 - 40 - 12);
+	/* A forged tiny MTU cannot shrink segments below 552 bytes' worth. */
+	tcp_icmp_too_big(p.a, A_ADDR, a->lport, B_ADDR, 80, a->snd_una, 100, p.now);
+	CHECK_EQ(a->snd_mss, 552 - 40 - 12);
+	a_largest = 0;
+	while (n < (long)sizeof(got)) {
+		long r;
+		pair_run_for(&p, 10 * MSEC);
+		r = tcp_read_nb(b, got + n, sizeof(got) - (size_t)n);
+		if (r <= 0 && !p.head)
+			break;
+		if (r > 0)
+			n += r;
+	}
+	CHECK_EQ(n, (long)sizeof(got));
+	CHECK_MEM(got, buf, sizeof(buf));
+	CHECK(a_largest > 0);
+	CHECK(a_largest <= 552 - 40 - 12);
+	p.filter = NULL;
+	PAIR_END(&p, l, a, b);
+}
