@@ -30,6 +30,7 @@
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_UNREACH_PROTOCOL 2
 #define ICMP_UNREACH_PORT 3
+#define ICMP_UNREACH_NEEDFRAG 4 /* fragmentation needed and DF set (RFC 1191) */
 
 /* Error messages: a burst of 20, then one per 10 ms (100/s). Linux allows
  * 1000/s with a burst of 50 host-wide; an appliance answering a port scan
@@ -65,10 +66,12 @@ bool icmp_push(struct pbuf *pb, uint8_t type, uint8_t code, uint32_t rest);
 typedef void (*icmp_echo_reply_fn)(void *ctx, uint32_t from, uint16_t id, uint16_t seq,
 				   struct view data, kiln_time_t now);
 
-/* An error about a datagram we sent arrived: its type and code, and the
- * quoted bytes (the original IPv4 header and at least 8 bytes after it). */
-typedef void (*icmp_error_fn)(void *ctx, uint8_t type, uint8_t code, uint32_t from,
-			      struct view quoted, kiln_time_t now);
+/* An error about a datagram we sent arrived: its type and code, the 32 bits
+ * after the checksum (rest: for "fragmentation needed", type 3 code 4, the
+ * next-hop MTU in its low 16 bits, RFC 1191 4), and the quoted bytes (the
+ * original IPv4 header and at least 8 bytes after it). */
+typedef void (*icmp_error_fn)(void *ctx, uint8_t type, uint8_t code, uint32_t rest,
+			      uint32_t from, struct view quoted, kiln_time_t now);
 
 #define ICMP_COUNTERS(X)                                                            \
 	X(rx_messages, "ICMP messages received")                                   \

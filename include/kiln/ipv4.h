@@ -164,8 +164,8 @@ enum ipv4_error {
 	X(rx_bad_header_len, "dropped: header length below 20 or past the packet")  \
 	X(rx_bad_total_len, "dropped: total length disagrees with the frame")       \
 	X(rx_bad_checksum, "dropped: header checksum wrong")                        \
-	X(rx_ttl_zero, "dropped: TTL 0")                                            \
-	X(rx_bad_source, "dropped: source address broadcast or multicast")          \
+	X(rx_ttl_zero, "taken with TTL 0 (a host ignores TTL)")                     \
+	X(rx_bad_source, "dropped: source broadcast, multicast, 0/8, 127/8, 240/4") \
 	X(rx_not_for_us, "dropped: destination not our address or broadcast")      \
 	X(rx_unknown_proto, "dropped: no handler for the protocol")                 \
 	X(rx_fragments, "fragments received")                                       \
@@ -213,7 +213,8 @@ struct ipv4 {
 	uint32_t mask;
 	uint32_t gateway;   /* 0 = none */
 	uint8_t prefix_len;
-	uint16_t next_id;   /* identification of the next datagram sent */
+	uint16_t next_id;   /* seed of the identifications (from kiln_entropy at open) */
+	uint32_t id_state;  /* their generator; 0 until the first one */
 	struct {
 		uint8_t proto;
 		ipv4_handler_fn fn;

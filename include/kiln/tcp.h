@@ -88,7 +88,8 @@ struct tcp_config {
 				* a connection may fill twice its congestion window
 				* of it, and 64 KiB whatever the window */
 	uint32_t rcvbuf;       /* receive buffer per connection: 64 KiB (max 64 MiB) */
-	uint32_t max_conns;    /* connections of every state, incl. TIME_WAIT: 1024 */
+	uint32_t max_conns;    /* connections of every state, incl. TIME_WAIT: 1024; at
+				* the limit the oldest TIME_WAIT makes room */
 	size_t mem_max;        /* bytes of connection state + buffers: 64 MiB */
 	uint32_t syn_queue;    /* half-open connections per listener, then cookies: 128 */
 	kiln_time_t msl;       /* maximum segment lifetime; TIME_WAIT = 2*msl: 30 s */
@@ -126,6 +127,8 @@ struct tcp_stats {
 	uint64_t sack_retransmits;  /* holes resent from the SACK scoreboard */
 	uint64_t lost_retransmits;  /* resent holes found lost again by SACK */
 	uint64_t tail_loss_probes;  /* probes sent at 2 SRTT (RFC 8985 7) */
+	uint64_t pmtu_updates;      /* MSS lowered by an ICMP "fragmentation needed" */
+	uint64_t pmtu_ignored;      /* such ICMPs about no segment in flight, or no news */
 	uint64_t conns_active, conns_passive; /* opened by connect / accepted */
 	uint64_t conns_reset;       /* closed by a RST from the peer */
 	uint64_t conns_timed_out;   /* retransmission/keepalive gave up */
@@ -143,7 +146,8 @@ struct tcp_stats {
 	uint64_t drop_memory;       /* buffer or connection memory limit */
 	uint64_t drop_listen_overflow; /* accept queue full */
 	uint64_t drop_syn_queue;    /* SYN queue full and cookies off */
-	uint64_t drop_max_conns;    /* max_conns reached */
+	uint64_t drop_max_conns;    /* max_conns reached (none of them in TIME_WAIT) */
+	uint64_t time_wait_recycled; /* TIME_WAIT ended early for a new connection at max_conns */
 	uint64_t drop_state;        /* not acceptable in the connection's state */
 	uint64_t drop_after_close;  /* data for a connection the app closed: RST */
 };
@@ -319,5 +323,16 @@ struct tcp_conn_info {
 	size_t mem;                 /* bytes this connection holds (state + buffers) */
 };
 void tcp_conn_info(const struct tcp_conn *c, struct tcp_conn_info *out);
+
+/* --- Path MTU ----------------------------------------------------------
+ *
+ * An ICMP "fragmentation needed" (RFC 1191) quoting a segment from
+ * laddr:lport to raddr:rport with sequence number seq: the path takes
+ * datagrams of mtu bytes at most (taken as 552 below that). The connection's
+ * MSS is lowered to fit and what is in flight is sent again at once. Only a
+ * seq in flight counts (RFC 5927 4.1); anything else is counted in
+ * pmtu_ignored. nettcp calls it from ICMP; segments leave with DF set. */
+void tcp_icmp_too_big(struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+		      uint16_t rport, uint32_t seq, uint32_t mtu, kiln_time_t now);
 
 #endif

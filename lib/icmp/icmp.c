@@ -77,7 +77,7 @@ void icmp_input(void *ctx, const struct ipv4_packet *pkt, kiln_time_t now)
 	case ICMP_TIME_EXCEEDED:
 		ic->counters.rx_errors++;
 		if (ic->on_error)
-			ic->on_error(ic->error_ctx, h.type, h.code, pkt->src, body, now);
+			ic->on_error(ic->error_ctx, h.type, h.code, h.rest, pkt->src, body, now);
 		break;
 	default:
 		ic->counters.rx_other++;

@@ -65,14 +65,18 @@ void ipv4_input_ex(struct ipv4 *ip, struct view pkt, bool l4_csum_ok, kiln_time_
 		count_decode_error(ip, res);
 		return;
 	}
-	/* A host must accept TTL 1 (RFC 1122 3.2.1.7), but no sender may emit 0:
-	 * such a packet was mangled or forged. */
-	if (h.ttl == 0) {
+	/* TTL matters to routers only: a host MUST NOT drop a datagram for
+	 * its TTL, 0 included (RFC 1122 3.2.1.7). Counted, then taken. */
+	if (h.ttl == 0)
 		ip->counters.rx_ttl_zero++;
-		return;
-	}
-	/* Martian sources (RFC 1122 3.2.1.3): a reply would go to many hosts. */
-	if (h.src == IPV4_BROADCAST || (h.src >> 28) == 0xe) {
+	/* Sources no datagram may come from (RFC 1122 3.2.1.3): broadcast and
+	 * multicast (a reply would go to many hosts), 0/8 ("this network":
+	 * only a host that has no address yet sends from 0.0.0.0, and kiln
+	 * answers none of those), 127/8 (loopback, never on a wire: RFC 1122
+	 * 3.2.1.3(g)) and 240/4 (reserved). A host MUST NOT answer them (4.2.3.10
+	 * for TCP): they are dropped here, before any layer can reply. */
+	if (h.src == IPV4_BROADCAST || (h.src >> 28) >= 0xe || (h.src >> 24) == 0 ||
+	    (h.src >> 24) == 127) {
 		ip->counters.rx_bad_source++;
 		return;
 	}

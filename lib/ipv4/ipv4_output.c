@@ -12,6 +12,20 @@ int ipv4_link_send(struct ipv4 *ip, uint32_t next_hop, struct pbuf *pb, kiln_tim
 	return IPV4_OK;
 }
 
+/* An unpredictable identification: xorshift32 over a state seeded from
+ * next_id (which the platform fills from kiln_entropy() at open), so IDs
+ * tell an observer neither how much we send nor to whom (RFC 7739). */
+static uint16_t ipv4_next_id(struct ipv4 *ip)
+{
+	uint32_t x = ip->id_state ? ip->id_state : (uint32_t)ip->next_id << 16 | 0x9e37u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ip->id_state = x;
+	return (uint16_t)(x >> 16 ^ x);
+}
+
 int ipv4_output_ex(struct ipv4 *ip, const struct ipv4_tx *tx, struct pbuf *pb, kiln_time_t now)
 {
 	struct ipv4_hdr h = {0};
@@ -32,11 +46,11 @@ int ipv4_output_ex(struct ipv4 *ip, const struct ipv4_tx *tx, struct pbuf *pb, k
 		return IPV4_ETOOBIG;
 	}
 	h.tos = tx->tos;
-	h.id = ip->next_id++;
-	if (tso) { /* the device numbers the segments h.id, h.id + 1, ... */
-		size_t payload = pb->len > pb->offload.l4_hdr_len ? pb->len - pb->offload.l4_hdr_len : 1;
-		ip->next_id += (uint16_t)((payload - 1) / pb->offload.seg_size);
-	}
+	/* Identification (RFC 6864, RFC 7739): a DF datagram is atomic, never
+	 * reassembled, so its ID means nothing: 0 (and nothing for an observer
+	 * to count). One that may be fragmented gets an unpredictable ID. A
+	 * TSO super-packet's segments are numbered h.id, h.id + 1, ... */
+	h.id = tx->df ? 0 : ipv4_next_id(ip);
 	h.df = tx->df;
 	h.ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
 	h.proto = tx->proto;

@@ -29,6 +29,7 @@ void tcp_cc_timeout(struct tcp_conn *c)
 	c->cwnd_acc = 0;
 	c->dupacks = 0;
 	c->flags &= ~TF_RECOVERY;
+	c->flags |= TF_RTO_RECOVERY;
 	c->recover = c->snd_max; /* RFC 6582 4.1: no fast retransmit for this window */
 	c->sb_n = 0;             /* resend everything; the peer may renege (RFC 2018 8) */
 	tcp_rack_timeout(c);

@@ -3,11 +3,32 @@
 
 #include <string.h>
 
+/* The TIME_WAIT connection nearest its end that nobody holds, or NULL. */
+static struct tcp_conn *oldest_time_wait(struct tcp_stack *s)
+{
+	struct tcp_conn *old = NULL;
+
+	for (struct tcp_conn *c = s->all; c; c = c->anext)
+		if (c->state == TCP_TIME_WAIT && !(c->flags & TF_APP) &&
+		    (!old || c->t_close < old->t_close))
+			old = c;
+	return old;
+}
+
 struct tcp_conn *tcp_conn_new(struct tcp_stack *s, uint32_t laddr, uint16_t lport,
 			      uint32_t raddr, uint16_t rport)
 {
 	struct tcp_conn *c;
 
+	/* TIME_WAIT never keeps a new connection out: at the limit, the
+	 * oldest one goes (Linux's tcp_max_tw_buckets). It only guards
+	 * against a late duplicate of an old incarnation, which the ISN
+	 * clock and PAWS guard against too (RFC 6191). A scan of the list:
+	 * max_conns bounds it, and it runs only at the limit. */
+	if (s->nconns >= s->cfg.max_conns && (c = oldest_time_wait(s))) {
+		s->st.time_wait_recycled++;
+		tcp_conn_free(c);
+	}
 	if (s->nconns >= s->cfg.max_conns) {
 		s->st.drop_max_conns++;
 		return NULL;

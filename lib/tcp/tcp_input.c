@@ -446,7 +446,10 @@ void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *sg, kiln_time_t no
 			if (fin_seq == c->rcv_nxt) {
 				fin_received(c, now);
 			} else if (SEQ_GT(fin_seq, c->rcv_nxt)) {
-				c->flags |= TF_RCV_FIN; /* after a hole: when it fills */
+				/* After a hole: taken when it fills. An out-of-order
+				 * segment is ACKed at once (RFC 5681 4.2), a bare FIN
+				 * too: the duplicate ACK tells the sender of the hole. */
+				c->flags |= TF_RCV_FIN | TF_ACK_NOW;
 				c->rcv_fin_seq = fin_seq;
 			}
 		} else if (c->state == TCP_TIME_WAIT) {

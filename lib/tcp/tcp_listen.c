@@ -90,8 +90,13 @@ static void cookie_ack(struct tcp_stack *s, struct tcp_listener *l, uint32_t src
 		return;
 	}
 	c = tcp_conn_new(s, dst, h->dport, src, h->sport);
-	if (!c)
+	if (!c) {
+		/* No room for the connection the client believes open: say so
+		 * (a silent drop would leave it waiting). Counted by
+		 * tcp_conn_new. */
+		tcp_send_reset(s, dst, h->dport, src, h->sport, h->ack, 0, false);
 		return;
+	}
 	s->st.syn_cookies_ok++;
 	c->flags |= TF_PASSIVE | TF_COOKIE;
 	c->listener = l;

@@ -120,6 +120,7 @@ enum {
 	TF_TLP = 1 << 17,      /* t_rtx is a tail loss probe timeout (RFC 8985 7) */
 	TF_TLP_SENT = 1 << 18, /* a probe went out; snd_una has not moved since (tlp_sent) */
 	TF_REO = 1 << 19,      /* t_rtx is RACK's reorder timer (RFC 8985 6.3) */
+	TF_RTO_RECOVERY = 1 << 20, /* an RTO resent from snd_una; until snd_una reaches recover */
 };
 
 /* RACK's state (RFC 8985 6.1) and the log it works on: range i is

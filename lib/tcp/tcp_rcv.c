@@ -6,7 +6,28 @@ static bool ooo_touch(uint32_t s1, uint32_t e1, uint32_t s2, uint32_t e2)
 	return SEQ_LEQ(s1, e2) && SEQ_GEQ(e1, s2);
 }
 
-/* Merge ranges that touch until none do (n <= TCP_OOO_MAX: a few steps). */
+/* The ranges are kept most recently changed first, the order their SACK
+ * blocks are reported in (RFC 2018 4): removing one keeps the others' order. */
+static void ooo_remove(struct tcp_conn *c, uint8_t i)
+{
+	for (; i + 1 < c->ooo_n; i++)
+		c->ooo[i] = c->ooo[i + 1];
+	c->ooo_n--;
+}
+
+/* Move range i to the front: it was just changed. */
+static void ooo_to_front(struct tcp_conn *c, uint8_t i)
+{
+	uint32_t start = c->ooo[i].start, end = c->ooo[i].end;
+
+	for (; i > 0; i--)
+		c->ooo[i] = c->ooo[i - 1];
+	c->ooo[0].start = start;
+	c->ooo[0].end = end;
+}
+
+/* Merge ranges that touch until none do (n <= TCP_OOO_MAX: a few steps);
+ * a merged range takes the place of the more recent of the two. */
 static void ooo_normalize(struct tcp_conn *c)
 {
 	bool merged = true;
@@ -20,7 +41,7 @@ static void ooo_normalize(struct tcp_conn *c)
 						c->ooo[a].start = c->ooo[b].start;
 					if (SEQ_GT(c->ooo[b].end, c->ooo[a].end))
 						c->ooo[a].end = c->ooo[b].end;
-					c->ooo[b] = c->ooo[--c->ooo_n];
+					ooo_remove(c, b);
 					merged = true;
 				}
 	}
@@ -36,6 +57,7 @@ static bool ooo_add(struct tcp_conn *c, uint32_t start, uint32_t end)
 				c->ooo[i].start = start;
 			if (SEQ_GT(end, c->ooo[i].end))
 				c->ooo[i].end = end;
+			ooo_to_front(c, i);
 			ooo_normalize(c);
 			return true;
 		}
@@ -44,6 +66,7 @@ static bool ooo_add(struct tcp_conn *c, uint32_t start, uint32_t end)
 	c->ooo[c->ooo_n].start = start;
 	c->ooo[c->ooo_n].end = end;
 	c->ooo_n++;
+	ooo_to_front(c, (uint8_t)(c->ooo_n - 1));
 	return true;
 }
 
@@ -60,7 +83,7 @@ static void ooo_advance(struct tcp_conn *c)
 					c->rcv.len += n;
 					c->rcv_nxt += n;
 				}
-				c->ooo[i] = c->ooo[--c->ooo_n];
+				ooo_remove(c, i);
 				moved = true;
 				break;
 			}
@@ -125,7 +148,7 @@ uint16_t tcp_rcv_wnd_field(struct tcp_conn *c)
 void tcp_rcv_after_read(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->stack;
-	uint32_t threshold = s->cfg.rcvbuf / 2;
+	uint32_t threshold = s->cfg.rcvbuf / 2, win, cap;
 
 	if (!c->rcv.len && !c->ooo_n)
 		tcp_idle_arm(c, tcp_now(s)); /* idle connections hold no buffer */
@@ -134,8 +157,14 @@ void tcp_rcv_after_read(struct tcp_conn *c)
 		return;
 	if (threshold > 2u * s->cfg.mss)
 		threshold = 2u * s->cfg.mss;
-	/* A window update when the edge can move by a useful amount. */
-	if (SEQ_GEQ(c->rcv_nxt + tcp_rcv_window(c), c->rcv_adv + threshold)) {
+	/* A window update when the advertisable edge (what the 16-bit field
+	 * can say, RFC 9293 3.8.6.2.2) can move by a useful amount; otherwise
+	 * the "update" would repeat the last ACK, a duplicate ACK to the peer. */
+	win = tcp_rcv_window(c);
+	cap = 0xffffu << c->rcv_wscale;
+	if (win > cap)
+		win = cap;
+	if (SEQ_GEQ(c->rcv_nxt + win, c->rcv_adv + threshold)) {
 		c->flags |= TF_ACK_NOW;
 		tcp_output(c, tcp_now(s));
 	}

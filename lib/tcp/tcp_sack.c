@@ -9,7 +9,9 @@ unsigned tcp_sack_fill(const struct tcp_conn *c, struct tcp_opts *o)
 
 	if (!(c->flags & TF_SACK) || !c->ooo_n)
 		return 0;
-	/* RFC 2018 4: the first block holds the most recent segment. */
+	/* RFC 2018 4: the first block holds the most recent segment, the
+	 * others follow most recently reported first (tcp_rcv.c keeps the
+	 * ranges in that order; the search below is for safety). */
 	for (uint8_t i = 0; i < c->ooo_n; i++)
 		if (SEQ_LEQ(c->ooo[i].start, c->sack_recent) && SEQ_LT(c->sack_recent, c->ooo[i].end)) {
 			o->sack[n].start = c->ooo[i].start;

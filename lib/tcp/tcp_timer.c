@@ -124,7 +124,13 @@ void tcp_rtx_arm(struct tcp_conn *c, kiln_time_t now)
 	 * tail of a flight, or of a retransmission, is repaired by fast
 	 * recovery in a few round trips instead of a timeout (>= 200 ms). */
 	c->flags &= ~(TF_TLP | TF_REO);
+	/* No probe in RTO recovery (RFC 8985 7.2): the timer that fired stays
+	 * the timer, backed off (RFC 6298 5.5), until the data it resent from
+	 * is acknowledged. */
+	if ((c->flags & TF_RTO_RECOVERY) && !c->rtx_count && !SEQ_LT(c->snd_una, c->recover))
+		c->flags &= ~TF_RTO_RECOVERY;
 	if ((c->flags & TF_SACK) && c->tlp_sent < TCP_TLP_MAX && c->srtt &&
+	    !(c->flags & TF_RTO_RECOVERY) &&
 	    c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
 		kiln_time_t pto = (kiln_time_t)(c->srtt >> 2) * US; /* 2 SRTT */
 		if (pto < TCP_TLP_MIN)
@@ -242,7 +248,9 @@ static void on_persist(struct tcp_conn *c, kiln_time_t now)
 	tcp_send_ctl(c, TCP_ACK, c->snd_una - 1, now);
 	if (c->probes < 30)
 		c->probes++;
-	for (unsigned i = 1; i < c->probes && iv < s->cfg.persist_max; i++)
+	/* The interval after probe n is rto * 2^n (RFC 6298 5.5's doubling,
+	 * as Linux's tcp_probe_timer): the first waited rto itself. */
+	for (unsigned i = 0; i < c->probes && iv < s->cfg.persist_max; i++)
 		iv *= 2;
 	if (iv > s->cfg.persist_max)
 		iv = s->cfg.persist_max;

@@ -29,9 +29,10 @@ static void on_reply(void *ctx, uint32_t from, uint16_t id, uint16_t seq, struct
 	fuzz_touch(data);
 }
 
-static void on_error(void *ctx, uint8_t type, uint8_t code, uint32_t from, struct view q,
-		     kiln_time_t now)
+static void on_error(void *ctx, uint8_t type, uint8_t code, uint32_t rest, uint32_t from,
+		     struct view q, kiln_time_t now)
 {
+	(void)rest;
 	(void)ctx, (void)type, (void)code, (void)from, (void)now;
 	fuzz_touch(q);
 }

@@ -192,9 +192,10 @@ static void on_reply(void *ctx, uint32_t from, uint16_t id, uint16_t seq, struct
 	r->n++, r->from = from, r->id = id, r->seq = seq, r->len = data.len;
 }
 
-static void on_error(void *ctx, uint8_t type, uint8_t code, uint32_t from, struct view q,
-		     kiln_time_t now)
+static void on_error(void *ctx, uint8_t type, uint8_t code, uint32_t rest, uint32_t from,
+		     struct view q, kiln_time_t now)
 {
+	(void)rest;
 	struct replies *r = ctx;
 	(void)type, (void)from, (void)q, (void)now;
 	r->errors++, r->code = code;

@@ -175,11 +175,24 @@ TEST(malformed_headers_are_counted_by_reason)
 	fix_checksum(b);
 	ipv4_input(&f.ip, view_make(b, 84), 0);
 	CHECK_EQ(f.ip.counters.rx_ttl_zero, 1);
+	/* A host does not drop for TTL, 0 included (RFC 1122 3.2.1.7). */
+	CHECK_EQ(f.got->n, 1);
 	memcpy(b, cap_icmp_echo_request + 14, 84);
 	b[12] = 224; /* multicast source */
 	fix_checksum(b);
 	ipv4_input(&f.ip, view_make(b, 84), 0);
 	CHECK_EQ(f.ip.counters.rx_bad_source, 1);
+	/* Loopback, "this network" and reserved sources (RFC 1122 3.2.1.3). */
+	static const uint8_t martian[][4] = {{127, 0, 0, 1}, {127, 9, 9, 9}, {0, 0, 0, 0},
+					     {0, 1, 2, 3}, {240, 0, 0, 1}, {255, 255, 255, 254}};
+	for (size_t i = 0; i < sizeof(martian) / sizeof(martian[0]); i++) {
+		memcpy(b, cap_icmp_echo_request + 14, 84);
+		memcpy(b + 12, martian[i], 4);
+		fix_checksum(b);
+		ipv4_input(&f.ip, view_make(b, 84), 0);
+	}
+	CHECK_EQ(f.ip.counters.rx_bad_source, 7);
+	CHECK_EQ(f.got->n, 1);
 	memcpy(b, cap_icmp_echo_request + 14, 84);
 	b[19] = 3; /* to 10.9.0.3 */
 	fix_checksum(b);
@@ -188,7 +201,7 @@ TEST(malformed_headers_are_counted_by_reason)
 	b[19] = 255; /* to the subnet broadcast: accepted, marked */
 	fix_checksum(b);
 	ipv4_input(&f.ip, view_make(b, 84), 0);
-	CHECK_EQ(f.got->n, 1);
+	CHECK_EQ(f.got->n, 2); /* the TTL 0 one was the first */
 	CHECK(f.got->bcast);
 	teardown(&f);
 }

@@ -1,7 +1,8 @@
-/* nettcp_test.c: TCP over two whole kiln IPv4 stacks on lib/net's in-memory link (include/kiln/nettcp.h): handshake after ARP, data both ways intact over a clean and an impaired link, simultaneous close, resets, a dropped segment resent, a zero window probed and reopened; nothing left behind. */
+/* nettcp_test.c: TCP over two whole kiln IPv4 stacks on lib/net's in-memory link (include/kiln/nettcp.h): handshake after ARP, data both ways intact over a clean and an impaired link, simultaneous close, resets, a dropped segment resent, a zero window probed and reopened, path MTU discovery from an ICMP "fragmentation needed"; nothing left behind. */
 #include "harness.h"
 #include "../../core/tests/fake_platform.h"
 
+#include <kiln/checksum.h>
 #include <kiln/nettcp.h>
 #include <stdlib.h>
 
@@ -279,6 +280,76 @@ TEST(zero_window_is_probed_and_reopened)
 	}
 	CHECK_EQ(got, sizeof(in));
 	CHECK_MEM(in, out, sizeof(out));
+	tcp_close(c);
+	tcp_close(s);
+	tcp_listener_close(l);
+	CHECK(down());
+}
+
+/* A router between A and B whose next link takes 1000-byte datagrams: it
+ * drops A's bigger ones and answers each with an ICMP "fragmentation
+ * needed" (RFC 1191), built here and handed to A's IPv4. Also checks every
+ * TCP datagram of A's carries DF with ID 0 (RFC 6864). */
+static uint8_t too_big[16][28];
+static int too_big_n, not_df;
+static bool router_1000(void *ctx, int from, struct view frame)
+{
+	const uint8_t *ip = frame.data + 14;
+	(void)ctx;
+	if (from != 0 || frame.len < 14 + 28 || ip[9] != IPV4_PROTO_TCP)
+		return true;
+	if (!(ip[6] & 0x40) || ip[4] || ip[5])
+		not_df++;
+	if (frame.len - 14 <= 1000)
+		return true;
+	if (too_big_n < 16)
+		memcpy(too_big[too_big_n++], ip, 28);
+	return false;
+}
+
+static void send_too_big(void)
+{
+	for (int i = 0; i < too_big_n; i++) {
+		uint8_t d[20 + 8 + 28] = {0x45, 0, 0, sizeof(d), 0, 0, 0, 0, 64, IPV4_PROTO_ICMP};
+		store_be32(d + 12, IP_B);
+		store_be32(d + 16, IP_A);
+		store_be16(d + 10, checksum_fold(checksum_add(0, d, 20)));
+		d[20] = ICMP_DEST_UNREACH;
+		d[21] = ICMP_UNREACH_NEEDFRAG;
+		store_be16(d + 26, 1000); /* next-hop MTU */
+		memcpy(d + 28, too_big[i], 28);
+		store_be16(d + 22, checksum_fold(checksum_add(0, d + 20, 8 + 28)));
+		ipv4_input(&a.ip, view_make(d, sizeof(d)), fake_now);
+	}
+	too_big_n = 0;
+}
+
+TEST(fragmentation_needed_lowers_the_mss)
+{
+	struct tcp_listener *l;
+	struct tcp_conn *c, *s;
+	static uint8_t out[50000], in[50000];
+	size_t got = 0;
+	up(NULL);
+	CHECK(connect_pair(&l, &c, &s));
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 13);
+	not_df = 0;
+	link.filter = router_1000;
+	CHECK_EQ(tcp_write_nb(c, out, sizeof(out)), (long)sizeof(out));
+	for (int i = 0; i < 3000 && got < sizeof(in); i++) {
+		long n = tcp_read_nb(s, in + got, sizeof(in) - got);
+		if (n > 0)
+			got += (size_t)n;
+		step();
+		send_too_big();
+	}
+	CHECK_EQ(got, sizeof(in));
+	CHECK_MEM(in, out, sizeof(out));
+	CHECK_EQ(not_df, 0);
+	CHECK(tcp_stack_stats(ta)->pmtu_updates >= 1);
+	CHECK_EQ(tcp_stack_stats(ta)->rto_expired, 0); /* resent at once, no timeout */
+	link.filter = NULL;
 	tcp_close(c);
 	tcp_close(s);
 	tcp_listener_close(l);
