@@ -297,7 +297,10 @@ static int64_t monotonic_ns(void)
 
 uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns)
 {
-	int64_t deadline = timeout_ns < 0 ? -1 : monotonic_ns() + timeout_ns;
+	int64_t now = monotonic_ns();
+	/* A deadline past what int64_t holds (~292 years of uptime: the POLL
+	 * hypercall passes up to INT64_MAX) is forever, not an overflow. */
+	int64_t deadline = timeout_ns < 0 || timeout_ns > INT64_MAX - now ? -1 : now + timeout_ns;
 	bool failed;
 
 	/* A poll can wake because user-mode networking served a host socket or
