@@ -32,3 +32,12 @@ build/test/bin/hostnet_%: hostnet/tests/%.c tests/harness.c build/test/libhostne
 	$(CC) $(TEST_CFLAGS) -Ihostnet -Itests -o $@ $(filter %.c,$^) build/test/libhostnet.a $(SLIRP_LIBS)
 
 TEST_PROGRAMS += $(patsubst hostnet/tests/%.c,build/test/bin/hostnet_%,$(wildcard hostnet/tests/*.c))
+
+# The option parsers' fuzz harness (hostnet/fuzz/options.c): hostnet's
+# sources without user-mode networking, under libFuzzer, ASan and UBSan.
+HOSTNET_FUZZ_SRCS := $(filter-out hostnet/user.c,$(wildcard hostnet/*.c)) lib/core/checksum.c
+$(FZ)/bin/hostnet_options: hostnet/fuzz/options.c $(HOSTNET_FUZZ_SRCS) $(wildcard hostnet/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DHOSTNET_NO_USER -fsanitize=fuzzer -Ihostnet -o $@ \
+		hostnet/fuzz/options.c $(HOSTNET_FUZZ_SRCS)
+FUZZERS += $(FZ)/bin/hostnet_options
