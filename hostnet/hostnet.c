@@ -341,11 +341,16 @@ bool hostnet_parse_forward(const char *value, struct hostnet_options *opts,
 		f.udp = false;
 		p += 4;
 	}
+	/* Digits only: strtoul alone would also take blanks and a sign. */
+	if (*p < '0' || *p > '9')
+		goto bad;
 	errno = 0;
 	host = strtoul(p, &end, 10);
 	if (end == p || *end != ':' || errno || host == 0 || host > 65535)
 		goto bad;
 	p = end + 1;
+	if (*p < '0' || *p > '9')
+		goto bad;
 	guest = strtoul(p, &end, 10);
 	if (end == p || *end || errno || guest == 0 || guest > 65535)
 		goto bad;
