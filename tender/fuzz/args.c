@@ -3,12 +3,10 @@
  *
  * The input is split at NUL bytes into arguments after argv[0] (at most
  * 96, so more than the 63 devices and 16 forwards the parser bounds).
- * A usage error ends the tender with one line through tender_die(); here it
- * returns through longjmp. An accepted command line must satisfy what the
- * rest of the tender relies on: an image, device names valid and unique,
- * counts within their arrays, guest arguments inside argv. "--help" prints
- * and exits 0 by design, so it is left out. */
-#include <setjmp.h>
+ * A usage error is returned with a message (tender_args_parse never
+ * exits). An accepted command line must satisfy what the rest of the
+ * tender relies on: an image, device names valid and unique, counts within
+ * their arrays, guest arguments inside argv; --help sets only help. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +14,6 @@
 #include "tender.h"
 
 #define ARGS_MAX 96
-
-static jmp_buf on_error;
-
-void tender_die(const char *fmt, ...)
-{
-	(void)fmt;
-	longjmp(on_error, 1);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,15 +30,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i <= size && argc <= ARGS_MAX;) {
 		char *s = buf + i;
 		size_t n = strlen(s);
-		if (strcmp(s, "--help") == 0)
-			return 0;
 		argv[argc++] = s;
 		i += n + 1;
 	}
 	argv[argc] = NULL;
-	if (setjmp(on_error))
+	char err[600];
+	memset(err, 0x55, sizeof err);
+	if (tender_args_parse(&a, argc, argv, err, sizeof err) < 0) {
+		if (!memchr(err, '\0', sizeof err) || !err[0])
+			abort();
 		return 0;
-	tender_args_parse(&a, argc, argv);
+	}
+	if (a.help)
+		return 0;
 	if (!a.image || a.ndev > TENDER_MAX_DEVICE_ARGS || a.nforward > TENDER_MAX_FORWARDS ||
 	    a.nmac > TENDER_MAX_DEVICE_ARGS || a.guest_argc < 0 || a.guest_argc >= argc ||
 	    a.guest_argv + a.guest_argc != argv + argc || a.mem_size < (2u << 20) ||
