@@ -36,11 +36,19 @@ TEST_PROGRAMS += $(patsubst hostnet/tests/%.c,build/test/bin/hostnet_%,$(wildcar
 # The read path's fuzz harness (hostnet/fuzz/read.c): tap.c is compiled into
 # it; hostnet.c, impair.c and the rest beside it, all under libFuzzer, ASan
 # and UBSan.
-HOSTNET_FUZZ_SRCS := hostnet/hostnet.c hostnet/impair.c hostnet/pcap.c hostnet/tap_running.c \
+HOSTNET_READ_FUZZ_SRCS := hostnet/hostnet.c hostnet/impair.c hostnet/pcap.c hostnet/tap_running.c \
 	lib/core/checksum.c
-$(FZ)/bin/hostnet_read: hostnet/fuzz/read.c hostnet/tap.c $(HOSTNET_FUZZ_SRCS) hostnet/hostnet.h \
+$(FZ)/bin/hostnet_read: hostnet/fuzz/read.c hostnet/tap.c $(HOSTNET_READ_FUZZ_SRCS) hostnet/hostnet.h \
 		hostnet/backend.h hostnet/impair.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DHOSTNET_NO_USER -fsanitize=fuzzer -Ihostnet -o $@ \
-		hostnet/fuzz/read.c $(HOSTNET_FUZZ_SRCS)
+		hostnet/fuzz/read.c $(HOSTNET_READ_FUZZ_SRCS)
 FUZZERS += $(FZ)/bin/hostnet_read
+# The option parsers' fuzz harness (hostnet/fuzz/options.c): hostnet's
+# sources without user-mode networking, under libFuzzer, ASan and UBSan.
+HOSTNET_FUZZ_SRCS := $(filter-out hostnet/user.c,$(wildcard hostnet/*.c)) lib/core/checksum.c
+$(FZ)/bin/hostnet_options: hostnet/fuzz/options.c $(HOSTNET_FUZZ_SRCS) $(wildcard hostnet/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DHOSTNET_NO_USER -fsanitize=fuzzer -Ihostnet -o $@ \
+		hostnet/fuzz/options.c $(HOSTNET_FUZZ_SRCS)
+FUZZERS += $(FZ)/bin/hostnet_options

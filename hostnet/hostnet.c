@@ -304,7 +304,10 @@ static int64_t monotonic_ns(void)
 
 uint64_t hostnet_wait(struct hostnet *const *nets, unsigned n, int64_t timeout_ns)
 {
-	int64_t deadline = timeout_ns < 0 ? -1 : monotonic_ns() + timeout_ns;
+	int64_t now = monotonic_ns();
+	/* A deadline past what int64_t holds (~292 years of uptime: the POLL
+	 * hypercall passes up to INT64_MAX) is forever, not an overflow. */
+	int64_t deadline = timeout_ns < 0 || timeout_ns > INT64_MAX - now ? -1 : now + timeout_ns;
 	bool failed;
 
 	/* A poll can wake because user-mode networking served a host socket or
@@ -345,11 +348,16 @@ bool hostnet_parse_forward(const char *value, struct hostnet_options *opts,
 		f.udp = false;
 		p += 4;
 	}
+	/* Digits only: strtoul alone would also take blanks and a sign. */
+	if (*p < '0' || *p > '9')
+		goto bad;
 	errno = 0;
 	host = strtoul(p, &end, 10);
 	if (end == p || *end != ':' || errno || host == 0 || host > 65535)
 		goto bad;
 	p = end + 1;
+	if (*p < '0' || *p > '9')
+		goto bad;
 	guest = strtoul(p, &end, 10);
 	if (end == p || *end || errno || guest == 0 || guest > 65535)
 		goto bad;

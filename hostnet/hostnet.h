@@ -161,7 +161,7 @@ ssize_t hostnet_read(struct hostnet *net, uint8_t *buf, size_t cap);
 ssize_t hostnet_read_offload(struct hostnet *net, uint8_t *buf, size_t cap, unsigned *rx_flags);
 
 /* Wait until one of nets[0..n-1] has a frame to read or timeout_ns passes
- * (0: just poll; negative: forever), servicing user-mode networking's
+ * (0: just poll; negative, or too far to hold as a deadline: forever), servicing user-mode networking's
  * sockets and timers meanwhile (that alone does not end the wait).
  * Returns a mask of the readable ones (bit i = nets[i]), 0 on timeout.
  * EINTR counts as a timeout. */

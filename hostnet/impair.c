@@ -88,6 +88,8 @@ bool hostnet_parse_impair(const char *value, struct hostnet_options *opts,
 				goto bad;
 		} else if (klen == 4 && strncmp(p, "seed", 4) == 0) {
 			char *e;
+			if (vlen == 0 || *v < '0' || *v > '9')
+				goto bad; /* strtoull would take blanks and a sign */
 			errno = 0;
 			im.seed = strtoull(v, &e, 10);
 			if (e != end || vlen == 0 || errno)

@@ -1,4 +1,6 @@
-/* args.c: the tender's command line, as Solo5's solo5-hvt (docs/tender.md). */
+/* args.c: the tender's command line, as Solo5's solo5-hvt (docs/tender.md).
+ * Errors are returned (a message in the caller's buffer), never exits: the
+ * fuzz harness (tender/fuzz/args.c) drives it. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +8,7 @@
 
 #include "tender.h"
 
-static const char usage_text[] =
+const char tender_usage_text[] =
 	"usage: tender [OPTIONS] [--] IMAGE [ARGS...]\n"
 	"Boots an hvt (Solo5 ABI 2) unikernel IMAGE on KVM. ARGS, joined with spaces,\n"
 	"are the guest's command line (at most 8191 bytes).\n"
@@ -43,14 +45,15 @@ static const char usage_text[] =
 	"attached; 255 when the guest faults (bad hypercall, unknown port, hlt, triple\n"
 	"fault). Each error is one line on stderr.\n";
 
-__attribute__((noreturn, format(printf, 1, 2))) static void usage_die(const char *fmt, ...)
+/* Write the message into a->err (a->errlen) and return -1. */
+__attribute__((format(printf, 2, 3)))
+static int usage_err(struct tender_args *a, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(a->err, a->errlen, fmt, ap);
 	va_end(ap);
-	tender_die("%s (see tender --help)", msg);
+	return -1;
 }
 
 /* A manifest name: 1..67 alphanumeric characters (hvt-abi.md section 2). */
@@ -66,68 +69,71 @@ static bool valid_name(const char *s, size_t n)
 	return true;
 }
 
-static void parse_mem(struct tender_args *a, const char *v)
+static int parse_mem(struct tender_args *a, const char *v)
 {
 	char *end;
 	if (*v < '0' || *v > '9')
-		usage_die("--mem=%s: not a number of MiB", v);
+		return usage_err(a, "--mem=%s: not a number of MiB", v);
 	unsigned long long mib = strtoull(v, &end, 10);
 	if (*end != '\0')
-		usage_die("--mem=%s: not a number of MiB", v);
+		return usage_err(a, "--mem=%s: not a number of MiB", v);
 	if (mib > HVT_MAX_MEM >> 20)
-		usage_die("--mem=%s: at most 4096 MiB", v);
+		return usage_err(a, "--mem=%s: at most 4096 MiB", v);
 	mib &= ~1ull; /* round down to 2 MiB */
 	if (mib < TENDER_MIN_MEM_MIB)
-		usage_die("--mem=%s: at least 2 MiB", v);
+		return usage_err(a, "--mem=%s: at least 2 MiB", v);
 	a->mem_size = mib << 20;
+	return 0;
 }
 
 /* --net:NAME=X or --block:NAME=X (opt points after "--net:"/"--block:"). */
-static void parse_dev(struct tender_args *a, enum tender_dev_kind kind, char *opt, const char *whole)
+static int parse_dev(struct tender_args *a, enum tender_dev_kind kind, char *opt, const char *whole)
 {
 	char *eq = strchr(opt, '=');
 	if (!eq || eq[1] == '\0')
-		usage_die("%s: expected NAME=VALUE", whole);
+		return usage_err(a, "%s: expected NAME=VALUE", whole);
 	if (!valid_name(opt, (size_t)(eq - opt)))
-		usage_die("%s: a device NAME is 1 to 67 letters and digits", whole);
+		return usage_err(a, "%s: a device NAME is 1 to 67 letters and digits", whole);
 	*eq = '\0';
 	for (unsigned i = 0; i < a->ndev; i++)
 		if (strcmp(a->dev[i].name, opt) == 0)
-			usage_die("%s: device name given twice", whole);
+			return usage_err(a, "%s: device name given twice", whole);
 	if (a->ndev == TENDER_MAX_DEVICE_ARGS)
-		usage_die("%s: too many devices (at most 63)", whole);
+		return usage_err(a, "%s: too many devices (at most 63)", whole);
 	a->dev[a->ndev++] = (struct tender_dev_arg){.kind = kind, .name = opt, .path = eq + 1};
+	return 0;
 }
 
 /* --block-sector-size:NAME=SIZE (opt points after the colon). The messages
  * are Solo5's where the condition is the same. */
-static void parse_sector_size(struct tender_args *a, char *opt, const char *whole)
+static int parse_sector_size(struct tender_args *a, char *opt, const char *whole)
 {
 	char *eq = strchr(opt, '='), *end;
 	if (!eq || eq[1] == '\0')
-		usage_die("%s: expected --block-sector-size:NAME=SIZE", whole);
+		return usage_err(a, "%s: expected --block-sector-size:NAME=SIZE", whole);
 	if (!valid_name(opt, (size_t)(eq - opt)))
-		usage_die("%s: a device NAME is 1 to 67 letters and digits", whole);
+		return usage_err(a, "%s: a device NAME is 1 to 67 letters and digits", whole);
 	if (eq[1] < '0' || eq[1] > '9')
-		usage_die("%s: SIZE is not a number", whole);
+		return usage_err(a, "%s: SIZE is not a number", whole);
 	unsigned long size = strtoul(eq + 1, &end, 10);
 	if (*end != '\0')
-		usage_die("%s: SIZE is not a number", whole);
+		return usage_err(a, "%s: SIZE is not a number", whole);
 	if (size < TENDER_BLOCK_SIZE || size > TENDER_BLOCK_SIZE_MAX || (size & (size - 1)))
-		tender_die("%s: Block size must be a multiple of 2 greater than or equal 512 "
+		return usage_err(a, "%s: Block size must be a multiple of 2 greater than or equal 512 "
 			   "(a power of two, 512 to %d)", whole, TENDER_BLOCK_SIZE_MAX);
 	*eq = '\0';
 	for (unsigned i = 0; i < a->nsector; i++)
 		if (strcmp(a->sector[i].name, opt) == 0)
-			usage_die("%s: sector size given twice", whole);
+			return usage_err(a, "%s: sector size given twice", whole);
 	if (a->nsector == TENDER_MAX_DEVICE_ARGS)
-		usage_die("%s: too many --block-sector-size options", whole);
+		return usage_err(a, "%s: too many --block-sector-size options", whole);
 	a->sector[a->nsector++] = (struct tender_sector_arg){.name = opt, .size = (unsigned)size};
+	return 0;
 }
 
-void tender_args_parse(struct tender_args *a, int argc, char **argv)
+int tender_args_parse(struct tender_args *a, int argc, char **argv, char *err, size_t errlen)
 {
-	*a = (struct tender_args){.mem_size = HVT_DEFAULT_MEM};
+	*a = (struct tender_args){.mem_size = HVT_DEFAULT_MEM, .err = err, .errlen = errlen};
 	int i = 1;
 	for (; i < argc; i++) {
 		char *s = argv[i];
@@ -138,49 +144,54 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 		if (s[0] != '-' || s[1] != '-')
 			break;
 		if (strcmp(s, "--help") == 0) {
-			fputs(usage_text, stdout);
-			exit(0);
+			a->help = true; /* the caller prints tender_usage_text */
+			return 0;
 		} else if (strncmp(s, "--mem=", 6) == 0) {
-			parse_mem(a, s + 6);
+			if (parse_mem(a, s + 6) < 0)
+				return -1;
 		} else if (strncmp(s, "--net:", 6) == 0) {
-			parse_dev(a, TENDER_DEV_NET, s + 6, s);
+			if (parse_dev(a, TENDER_DEV_NET, s + 6, s) < 0)
+				return -1;
 		} else if (strncmp(s, "--block-sector-size:", 20) == 0) {
-			parse_sector_size(a, s + 20, s);
+			if (parse_sector_size(a, s + 20, s) < 0)
+				return -1;
 		} else if (strncmp(s, "--block:", 8) == 0) {
-			parse_dev(a, TENDER_DEV_BLOCK, s + 8, s);
+			if (parse_dev(a, TENDER_DEV_BLOCK, s + 8, s) < 0)
+				return -1;
 		} else if (strncmp(s, "--net-mac:", 10) == 0) {
 			if (!strchr(s + 10, '=') || s[10] == '=')
-				usage_die("%s: expected --net-mac:NAME=MAC", s);
+				return usage_err(a, "%s: expected --net-mac:NAME=MAC", s);
 			if (a->nmac == TENDER_MAX_DEVICE_ARGS)
-				usage_die("%s: too many --net-mac options", s);
+				return usage_err(a, "%s: too many --net-mac options", s);
 			a->mac[a->nmac++] = s + 10; /* NAME=MAC, checked by net.c */
 		} else if (strncmp(s, "--port-forward=", 15) == 0) {
 			if (a->nforward == TENDER_MAX_FORWARDS)
-				usage_die("%s: at most %d port forwards", s, TENDER_MAX_FORWARDS);
+				return usage_err(a, "%s: at most %d port forwards", s, TENDER_MAX_FORWARDS);
 			a->forward[a->nforward++] = s + 15;
 		} else if (strncmp(s, "--pcap=", 7) == 0 || strncmp(s, "--net-impair=", 13) == 0) {
 			const char **slot = s[2] == 'p' ? &a->pcap : &a->impair;
 			const char *v = strchr(s, '=') + 1;
 			if (*slot)
-				usage_die("%s: %.*s given twice", s, (int)(v - 1 - s), s);
+				return usage_err(a, "%s: %.*s given twice", s, (int)(v - 1 - s), s);
 			if (*v == '\0')
-				usage_die("%s: empty value", s);
+				return usage_err(a, "%s: empty value", s);
 			*slot = v;
 		} else if (strncmp(s, "--dumpcore=", 11) == 0) {
 			if (a->dumpcore)
-				usage_die("%s: --dumpcore given twice", s);
+				return usage_err(a, "%s: --dumpcore given twice", s);
 			if (s[11] == '\0')
-				usage_die("%s: expected --dumpcore=DIR", s);
+				return usage_err(a, "%s: expected --dumpcore=DIR", s);
 			a->dumpcore = s + 11;
 		} else if (strcmp(s, "--x-no-seccomp") == 0) {
 			a->seccomp_off = true;
 		} else {
-			usage_die("unknown option %s", s);
+			return usage_err(a, "unknown option %s", s);
 		}
 	}
 	if (i >= argc)
-		usage_die("no IMAGE given");
+		return usage_err(a, "no IMAGE given");
 	a->image = argv[i++];
 	a->guest_argv = argv + i;
 	a->guest_argc = argc - i;
+	return 0;
 }

@@ -87,6 +87,17 @@ $(FZ)/bin/tender_image: tender/fuzz/image.c $(TENDER_FUZZ_SRCS) tender/tender.h 
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -D_GNU_SOURCE -fsanitize=fuzzer -Itender -Ihostnet -o $@ \
 		tender/fuzz/image.c $(TENDER_FUZZ_SRCS)
 FUZZERS += $(FZ)/bin/tender_image
+# The command line's (tender/fuzz/args.c): args.c alone.
+$(FZ)/bin/tender_args: tender/fuzz/args.c tender/args.c tender/tender.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itender -o $@ tender/fuzz/args.c tender/args.c
+FUZZERS += $(FZ)/bin/tender_args
+# The CPUID cache file's (tender/fuzz/cpuid.c): cpuid_cache.c.
+$(FZ)/bin/tender_cpuid: tender/fuzz/cpuid.c tender/cpuid_cache.c tender/cpuid_cache.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itender -o $@ tender/fuzz/cpuid.c \
+		tender/cpuid_cache.c
+FUZZERS += $(FZ)/bin/tender_cpuid
 
 # Unit tests (tender/tests/*.c), under ASan and UBSan like every unit test;
 # each links the harness and the tender sources it tests.

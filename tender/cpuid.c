@@ -20,18 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cpuid_cache.h"
 #include "tender.h"
-
-/* KVM_GET_SUPPORTED_CPUID fills at most this many leaves; real hosts report
- * 40-80, and E2BIG (more than this) is an error, not a retry loop. */
-#define TENDER_MAX_CPUID 256
-
-struct cpuid_key {
-	char magic[8];    /* "KTCPUID1": the layout of this file */
-	char boot_id[40]; /* /proc/sys/kernel/random/boot_id */
-	uint64_t kvm_dev, kvm_ino, kvm_ctime_sec, kvm_ctime_nsec;
-	uint32_t nent, reserved;
-};
 
 static struct {
 	struct kvm_cpuid2 h;
@@ -74,21 +64,15 @@ static bool cache_read(const char *path, const struct cpuid_key *want)
 	if (fd < 0)
 		return false;
 	struct stat st;
-	static struct {
-		struct cpuid_key k;
-		struct kvm_cpuid_entry2 e[TENDER_MAX_CPUID];
-	} f;
+	/* One byte more than the largest valid file, so that a longer one is
+	 * seen as such rather than read as its valid-looking start. */
+	static uint8_t f[sizeof(struct cpuid_key) +
+			 TENDER_MAX_CPUID * sizeof(struct kvm_cpuid_entry2) + 1];
 	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
 		  !(st.st_mode & 022);
-	ssize_t n = ok ? read(fd, &f, sizeof f) : -1;
+	ssize_t n = ok ? read(fd, f, sizeof f) : -1;
 	close(fd);
-	if (n < (ssize_t)sizeof f.k || memcmp(&f.k, want, offsetof(struct cpuid_key, nent)) != 0 ||
-	    f.k.nent == 0 || f.k.nent > TENDER_MAX_CPUID ||
-	    (size_t)n != sizeof f.k + f.k.nent * sizeof f.e[0])
-		return false;
-	cpuid.h.nent = f.k.nent;
-	memcpy(cpuid.e, f.e, f.k.nent * sizeof f.e[0]);
-	return true;
+	return n >= 0 && tender_cpuid_cache_parse(f, (size_t)n, want, &cpuid.h.nent, cpuid.e);
 }
 
 /* Best effort: a cache that cannot be written costs the next boot 270 us. */

@@ -78,7 +78,13 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* A user-mode device: the libslirp build of the tender takes over. */
 	tender_net_reexec(argc, argv);
-	tender_args_parse(&args, argc, argv);
+	char err[600];
+	if (tender_args_parse(&args, argc, argv, err, sizeof err) < 0)
+		tender_die("%s (see tender --help)", err);
+	if (args.help) {
+		fputs(tender_usage_text, stdout);
+		return 0;
+	}
 	/* The image first: a bad image is reported without touching /dev/kvm. */
 	tender_elf_open(&img, args.image);
 	struct mft *m = (struct mft *)img.mft_buf;

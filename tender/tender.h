@@ -89,9 +89,17 @@ struct tender_args {
 	char **guest_argv; /* the arguments after the image */
 	int guest_argc;
 	bool seccomp_off;  /* --x-no-seccomp: debugging only (strace, gdb) */
+	bool help;         /* --help: print tender_usage_text, exit 0 */
+	char *err;         /* where tender_args_parse writes a refusal */
+	size_t errlen;
 };
 
-void tender_args_parse(struct tender_args *a, int argc, char **argv);
+/* Parse the command line into a (which keeps pointers into argv). 0 on
+ * success (a->help: --help was asked, nothing else is set), or -1 with a
+ * one-line reason in err[0..errlen). Never exits. */
+int tender_args_parse(struct tender_args *a, int argc, char **argv, char *err, size_t errlen);
+/* The --help text. */
+extern const char tender_usage_text[];
 
 /* --- The image (elf.c) --------------------------------------------------------- */
 struct tender_image {

@@ -55,7 +55,7 @@ enum {
 	DNS_TYPE_A = 1, DNS_TYPE_NS = 2, DNS_TYPE_CNAME = 5, DNS_TYPE_SOA = 6,
 	DNS_TYPE_PTR = 12, DNS_TYPE_HINFO = 13, DNS_TYPE_MX = 15, DNS_TYPE_TXT = 16,
 	DNS_TYPE_AAAA = 28, DNS_TYPE_SRV = 33, DNS_TYPE_OPT = 41, DNS_TYPE_DS = 43,
-	DNS_TYPE_RRSIG = 46, DNS_TYPE_NSEC = 47, DNS_TYPE_DNSKEY = 48,
+	DNS_TYPE_RRSIG = 46, DNS_TYPE_NSEC = 47, DNS_TYPE_DNSKEY = 48, DNS_TYPE_TSIG = 250,
 	DNS_TYPE_IXFR = 251, DNS_TYPE_AXFR = 252, DNS_TYPE_MAILB = 253,
 	DNS_TYPE_MAILA = 254, DNS_TYPE_ANY = 255, DNS_TYPE_CAA = 257,
 };
@@ -64,8 +64,11 @@ enum { DNS_OPCODE_QUERY = 0, DNS_OPCODE_NOTIFY = 4 };
 enum {
 	DNS_RCODE_NOERROR = 0, DNS_RCODE_FORMERR = 1, DNS_RCODE_SERVFAIL = 2,
 	DNS_RCODE_NXDOMAIN = 3, DNS_RCODE_NOTIMP = 4, DNS_RCODE_REFUSED = 5,
+	DNS_RCODE_NOTAUTH = 9,
 	DNS_RCODE_BADVERS = 16, /* extended: needs OPT (RFC 6891 6.1.3) */
 };
+/* TSIG's own error field (RFC 8945 5.3): the same number space as RCODEs. */
+enum { DNS_TSIG_BADSIG = 16, DNS_TSIG_BADKEY = 17, DNS_TSIG_BADTIME = 18 };
 
 /* Header flag bits (the 16-bit word after the ID). */
 #define DNS_FLAG_QR 0x8000
@@ -93,7 +96,10 @@ enum dns_err {
 	DNS_E_COUNTS,         /* section counts promise more records than exist */
 	DNS_E_TRAILING,       /* bytes after the last record */
 	DNS_E_RDATA,          /* RDATA malformed for its type */
-	DNS_E_OPT,            /* OPT misplaced, repeated, or not owned by root */
+	DNS_E_OPT,            /* OPT misplaced, repeated, not owned by root, or
+			       * an option running past its RDATA */
+	DNS_E_TSIG,           /* TSIG not last in the additional section, not
+			       * class ANY, or with malformed RDATA */
 	DNS_E_NOSPACE,        /* encoding: the output buffer is full */
 	DNS_E_SYNTAX,         /* text: not a valid name / value */
 };
@@ -186,13 +192,25 @@ enum dns_err dns_question_decode(struct view msg, size_t *pos, struct dns_questi
  * advance *pos past it. */
 enum dns_err dns_rr_decode(struct view msg, size_t *pos, struct dns_rr *rr);
 
-/* A whole message, checked: header, every question and record, and the OPT
- * record (at most one, in the additional section, owned by the root).
- * Offsets let a caller walk each section again with dns_rr_decode. */
+/* The fields of a TSIG record (RFC 8945 4.2) a server echoes in an error
+ * answer; the MAC and other data are checked for length only. */
+struct dns_tsig {
+	bool present;
+	struct dns_name key, alg; /* owner (the key's name), algorithm */
+	uint8_t time_signed[6];   /* 48-bit seconds, as sent */
+	uint16_t fudge, orig_id, error;
+};
+
+/* A whole message, checked: header, every question and record, the OPT
+ * record (at most one, in the additional section, owned by the root, its
+ * options each within its RDATA) and the TSIG record (at most one, the last
+ * of the additional section, class ANY: RFC 8945 5.2). Offsets let a
+ * caller walk each section again with dns_rr_decode. */
 struct dns_msg {
 	struct dns_header hdr;
 	struct dns_question question; /* the first question (if qdcount > 0) */
 	struct dns_edns edns;
+	struct dns_tsig tsig;
 	size_t an_off, ns_off, ar_off, end;
 };
 /* Trailing bytes after the last record are DNS_E_TRAILING. */
@@ -270,6 +288,13 @@ void dns_enc_rr(struct dns_encoder *e, const struct dns_name *owner, uint16_t ty
 /* An OPT record (RFC 6891 6.1.2) without options. */
 void dns_enc_opt(struct dns_encoder *e, uint16_t udp_size, uint8_t ext_rcode,
 		 uint8_t version, bool dnssec_ok);
+
+/* A TSIG record answering an error about the request's key or MAC (RFC 8945
+ * 5.3.2): t's key, algorithm, time and fudge, an empty MAC, t's original ID
+ * and the error (DNS_TSIG_BADKEY...), no other data. Unsigned. */
+void dns_enc_tsig_error(struct dns_encoder *e, const struct dns_tsig *t, uint16_t error);
+/* The octets dns_enc_tsig_error writes for t. */
+size_t dns_tsig_error_len(const struct dns_tsig *t);
 
 /* --- TCP framing (RFC 1035 4.2.2, RFC 7766) ------------------------------ */
 

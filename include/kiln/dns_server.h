@@ -13,8 +13,16 @@
  *   - no answer at all (return 0) for fewer than 12 bytes or a message with
  *     QR set (a response: answering it could start a loop);
  *   - FORMERR for a message that does not decode (dns_msg_parse; bytes
- *     after the last record are ignored), QDCOUNT other than 1, or
- *     ANCOUNT/NSCOUNT not 0; the header only, ID echoed;
+ *     after the last record are ignored: this covers an EDNS option
+ *     running past the OPT's RDATA, and a TSIG record that is not the
+ *     last of the additional section, not class ANY or malformed),
+ *     QDCOUNT other than 1, or ANCOUNT/NSCOUNT not 0; the header only, ID
+ *     echoed;
+ *   - NOTAUTH for a query signed with TSIG (RFC 8945 5.2.2): the server
+ *     holds no keys, so every key is unknown: no question, the OPT if the
+ *     query had one, then a TSIG record echoing the query's key name,
+ *     algorithm, time signed, fudge and original ID with error BADKEY and
+ *     no MAC (unsigned, 5.3.2), as NSD answers;
  *   - REFUSED, header only, for NOTIFY (no zone here takes one);
  *   - NOTIMP, header only, for any other opcode but QUERY;
  *   - BADVERS (extended rcode 16 in the OPT) for EDNS version > 0;
@@ -107,7 +115,7 @@
 
 struct dns_server_stats {
 	uint64_t queries, dropped, noerror, nxdomain, formerr, notimp, refused, badvers,
-		truncated;
+		notauth, truncated;
 };
 
 struct dns_server {

@@ -22,8 +22,9 @@
  * client may pipeline several queries on one connection) and writes the
  * framed responses. A connection ends when the client closes, when it has
  * been idle (no complete query: bytes that do not finish one do not count)
- * for cfg.tcp_idle, when a frame announces a
- * query longer than DNSD_TCP_QUERY_MAX, or on a TCP error. At most
+ * for cfg.tcp_idle, when a frame announces a query longer than
+ * DNSD_TCP_QUERY_MAX or an empty one (length 0: reset, as NSD and Knot
+ * close), or on a TCP error. At most
  * cfg.tcp_conns connections are served at once; one more is reset at accept
  * (the client retries, as after any refused connection).
  *
@@ -90,6 +91,7 @@ struct dnsd_stats {
 	uint64_t tcp_queries, tcp_answers;
 	uint64_t tcp_idle_closed; /* idle timeout reached */
 	uint64_t tcp_too_long;    /* a frame over DNSD_TCP_QUERY_MAX */
+	uint64_t tcp_empty;       /* a frame of length 0 */
 	uint64_t tcp_errors;      /* reset, timed out writing, no memory */
 };
 
@@ -126,9 +128,17 @@ int dnsd_tcp_start(struct dnsd *d, struct tcp_stack *tcp, uint16_t port);
  * of out remain (a smaller room could make the server truncate an answer
  * that TCP must carry whole), so cap = DNSD_TCP_OUT_MAX answers one query. *consumed is the number of input
  * bytes used, *out_len the bytes written. Returns false if the next frame
- * announces more than DNSD_TCP_QUERY_MAX bytes (the connection should be
- * closed), else true. The connection fibers run this; it does no I/O (the
+ * announces 0 or more than DNSD_TCP_QUERY_MAX bytes (dnsd_tcp_frame_bad:
+ * the connection should be closed), else true. The connection fibers run this; it does no I/O (the
  * fuzz harness drives it). */
+/* A frame whose 2-byte length prefix (at p) announces no message or one
+ * over DNSD_TCP_QUERY_MAX. */
+static inline bool dnsd_tcp_frame_bad(const uint8_t *p)
+{
+	size_t len = (size_t)p[0] << 8 | p[1];
+	return len == 0 || len > DNSD_TCP_QUERY_MAX;
+}
+
 bool dnsd_tcp_answer_stream(const struct dns_server *s, const uint8_t *in, size_t len,
 			    size_t *consumed, uint8_t *out, size_t cap, size_t *out_len,
 			    uint64_t *queries, uint64_t *answers);

@@ -1,6 +1,6 @@
 /* encode.c: building DNS messages: header, question, records with RDATA
- * name compression, OPT; TCP length framing (RFC 1035 4.1-4.2, RFC 3597 4,
- * RFC 6891 6.1.2, RFC 7766 8). */
+ * name compression, OPT, TSIG errors; TCP length framing (RFC 1035 4.1-4.2,
+ * RFC 3597 4, RFC 6891 6.1.2, RFC 8945 5.3.2, RFC 7766 8). */
 #include "name_int.h"
 #include "rdata_fields.h"
 
@@ -114,6 +114,30 @@ void dns_enc_opt(struct dns_encoder *e, uint16_t udp_size, uint8_t ext_rcode,
 	put16(e, udp_size);
 	put32(e, (uint32_t)ext_rcode << 24 | (uint32_t)version << 16 | (dnssec_ok ? 0x8000u : 0));
 	put16(e, 0);
+}
+
+size_t dns_tsig_error_len(const struct dns_tsig *t)
+{
+	/* owner, type class TTL rdlen, alg, time fudge MAC-size orig-id
+	 * error other-len */
+	return t->key.len + 10u + t->alg.len + 16u;
+}
+
+void dns_enc_tsig_error(struct dns_encoder *e, const struct dns_tsig *t, uint16_t error)
+{
+	/* Names in TSIG are never compressed (RFC 8945 4.2). */
+	dns_enc_name(e, &t->key, false);
+	put16(e, DNS_TYPE_TSIG);
+	put16(e, DNS_CLASS_ANY);
+	put32(e, 0);
+	put16(e, (uint16_t)(t->alg.len + 16u));
+	dns_enc_name(e, &t->alg, false);
+	dns_enc_put(e, t->time_signed, sizeof t->time_signed);
+	put16(e, t->fudge);
+	put16(e, 0); /* MAC size: an error answer is unsigned */
+	put16(e, t->orig_id);
+	put16(e, error);
+	put16(e, 0); /* other len */
 }
 
 size_t dns_tcp_frame(struct view msg, uint8_t *out, size_t cap)

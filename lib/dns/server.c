@@ -1,6 +1,6 @@
 /* server.c: the authoritative server's query path: checks, error rcodes,
  * EDNS, response size and truncation (RFC 1035 4.1-4.2, RFC 2181 9,
- * RFC 6891 6-7). What is answered is in server_lookup.c. */
+ * RFC 6891 6-7, RFC 8945 5.2.2). What is answered is in server_lookup.c. */
 #include "server_int.h"
 
 #include <string.h>
@@ -34,6 +34,7 @@ struct reply {
 	uint16_t id, flags;      /* flags without TC/AA/rcode */
 	uint16_t rcode;          /* 12-bit: the high 8 bits go in the OPT */
 	bool question;           /* echo the question */
+	bool tsig_badkey;        /* end with a TSIG record carrying BADKEY */
 	const struct dns_plan *plan;
 };
 
@@ -41,7 +42,8 @@ static size_t encode(const struct dns_server *s, const struct reply *r, size_t l
 		     uint8_t *out)
 {
 	bool edns = r->m && r->m->edns.present;
-	size_t reserve = edns ? 11 : 0;
+	size_t tsig_len = r->tsig_badkey ? dns_tsig_error_len(&r->m->tsig) : 0;
+	size_t reserve = (edns ? 11 : 0) + tsig_len;
 	struct dns_encoder e;
 	struct dns_header h = {r->id, 0, 0, 0, 0, 0};
 	uint16_t counts[3] = {0, 0, 0};
@@ -102,13 +104,15 @@ done:
 	e.cap = limit;
 	if (edns)
 		dns_enc_opt(&e, s->udp_max, (uint8_t)(r->rcode >> 4), 0, r->m->edns.dnssec_ok);
+	if (r->tsig_badkey)
+		dns_enc_tsig_error(&e, &r->m->tsig, DNS_TSIG_BADKEY); /* last (RFC 8945 5.2) */
 	if (!dns_enc_ok(&e))
 		return 0;
 	uint16_t flags = (uint16_t)(r->flags | (r->rcode & 0xf) | (tc ? DNS_FLAG_TC : 0) |
 				    (r->plan && r->plan->aa ? DNS_FLAG_AA : 0));
 	dns_enc_set_flags(&e, flags);
 	dns_enc_set_counts(&e, r->question ? 1 : 0, counts[0], counts[1],
-			   (uint16_t)(counts[2] + (edns ? 1 : 0)));
+			   (uint16_t)(counts[2] + (edns ? 1 : 0) + (r->tsig_badkey ? 1 : 0)));
 	if (tc)
 		COUNT(s, truncated);
 	return e.len;
@@ -120,7 +124,7 @@ size_t dns_server_answer(const struct dns_server *s, struct view query, bool ove
 	struct dns_header qh;
 	struct dns_msg m;
 	struct dns_plan plan;
-	struct reply r = {NULL, 0, 0, 0, false, NULL};
+	struct reply r = {NULL, 0, 0, 0, false, false, NULL};
 	size_t limit;
 
 	COUNT(s, queries);
@@ -146,6 +150,16 @@ size_t dns_server_answer(const struct dns_server *s, struct view query, bool ove
 			limit = s->udp_max < DNS_UDP_MIN ? DNS_UDP_MIN : s->udp_max;
 	}
 	r.question = m.hdr.qdcount == 1;
+	if (m.tsig.present) {
+		/* Signed, but this server holds no keys: the key is unknown to
+		 * it (RFC 8945 5.2.2). As NSD: no question, and the TSIG with
+		 * BADKEY and no MAC (5.3.2) after any OPT. */
+		r.question = false;
+		r.rcode = DNS_RCODE_NOTAUTH;
+		r.tsig_badkey = true;
+		COUNT(s, notauth);
+		goto send;
+	}
 	if (DNS_OPCODE(qh.flags) == DNS_OPCODE_NOTIFY) {
 		r.question = false; /* we take no NOTIFY (RFC 1996): as NSD */
 		r.rcode = DNS_RCODE_REFUSED;

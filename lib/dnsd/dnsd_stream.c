@@ -18,7 +18,9 @@ bool dnsd_tcp_answer_stream(const struct dns_server *s, const uint8_t *in, size_
 	while (cap - written >= TCP_OUT_CAP) {
 		struct view rest = view_make(in + used, len - used), msg;
 		size_t take;
-		if (rest.len >= 2 && ((size_t)rest.data[0] << 8 | rest.data[1]) > DNSD_TCP_QUERY_MAX) {
+		/* An empty frame holds no message (RFC 1035 4.2.2); NSD and
+		 * Knot close the connection on it, as on an oversized one. */
+		if (rest.len >= 2 && dnsd_tcp_frame_bad(rest.data)) {
 			ok = false;
 			break;
 		}

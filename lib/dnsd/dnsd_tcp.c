@@ -70,7 +70,11 @@ static void serve_conn(void *arg)
 			}
 		} while (used && ok);
 		if (!ok) {
-			d->stats.tcp_too_long++;
+			/* The stream stopped at the bad frame: its prefix is first. */
+			if (c->have >= 2 && c->in[0] == 0 && c->in[1] == 0)
+				d->stats.tcp_empty++;
+			else
+				d->stats.tcp_too_long++;
 			clean = false;
 			break;
 		}

@@ -56,5 +56,6 @@ void dnsd_print_stats(const struct dnsd *d)
 	STAT(tcp_answers);
 	STAT(tcp_idle_closed);
 	STAT(tcp_too_long);
+	STAT(tcp_empty);
 	STAT(tcp_errors);
 }

@@ -8,6 +8,7 @@
 #include <kiln/platform.h>
 #include <kiln_libc.h>
 
+#include "boot_args.h"
 #include "hvt.h"
 
 const struct hvt_boot_info *hvt_bi;
@@ -22,33 +23,6 @@ extern char _end[];
  * Both live in bss, which costs neither file size nor boot time. */
 static char cmdline[HVT_CMDLINE_SIZE];
 static char *argv[HVT_CMDLINE_SIZE / 2 + 2]; /* "a b c": at most one word per 2 bytes */
-
-/* Copies the command line and splits the copy into words in one pass;
- * returns argc. argv[argc] stays NULL: bss is zero and nothing beyond argc
- * is ever written. */
-static int split_args(const char *src)
-{
-	int argc = 1;
-	char *d = cmdline, *end = cmdline + sizeof(cmdline) - 1;
-	bool in_word = false;
-
-	argv[0] = kiln_appliance_name != NULL ? (char *)kiln_appliance_name : "kiln";
-	if (src == NULL)
-		return argc;
-	for (; d < end && *src != '\0'; src++, d++) {
-		char c = *src;
-
-		if (c == ' ' || c == '\t' || c == '\n') {
-			in_word = false; /* *d stays '\0' (bss): the word before ends */
-		} else {
-			*d = c;
-			if (!in_word)
-				argv[argc++] = d;
-			in_word = true;
-		}
-	}
-	return argc;
-}
 
 /* The heap, asked for by the allocator on the first malloc() (kiln_libc.h):
  * from the image's end to below the main stack. Boot spends nothing on it. */
@@ -67,6 +41,8 @@ void hvt_boot(const struct hvt_boot_info *bi) __attribute__((noreturn));
 void hvt_boot(const struct hvt_boot_info *bi)
 {
 	hvt_bi = bi;
-	int argc = split_args((const char *)(uintptr_t)bi->cmdline);
+	int argc = hvt_split_args((const char *)(uintptr_t)bi->cmdline,
+				  kiln_appliance_name != NULL ? kiln_appliance_name : "kiln",
+				  cmdline, sizeof cmdline, argv);
 	kiln_exit(kiln_main(argc, argv));
 }

@@ -16,3 +16,11 @@ $(foreach t,$(wildcard platform/unix/tests/*.c),$(eval $(call unix_platform_test
 # net_attach.c includes hostnet/hostnet.h; the tests that attach a net
 # device link the sanitized hostnet and libslirp (hostnet/build.mk).
 $(T)/obj/platform/unix/%.c.o: TEST_CFLAGS += -Ihostnet
+
+# The command line's fuzz harness (platform/unix/fuzz/options.c): options.c
+# alone under libFuzzer, ASan and UBSan.
+$(FZ)/bin/unix_options: platform/unix/fuzz/options.c platform/unix/options.c platform/unix/unix.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Iplatform/unix -o $@ \
+		platform/unix/fuzz/options.c platform/unix/options.c
+FUZZERS += $(FZ)/bin/unix_options

@@ -72,12 +72,12 @@ TEST(gpa_fault_names_the_argument)
 	CHECK(strstr(last_msg, "PUTS data at 0xffa, length 8, is outside guest memory (4096 bytes)"));
 }
 
+/* 0, or 1 (the exit status main gives it) with the reason in last_msg. */
 static int parse(struct tender_args *a, int argc, char **argv)
 {
-	last_status = 0;
-	if (setjmp(on_exit_) == 0)
-		tender_args_parse(a, argc, argv);
-	return last_status;
+	if (tender_args_parse(a, argc, argv, last_msg, sizeof last_msg) < 0)
+		return 1;
+	return 0;
 }
 
 TEST(args_devices_and_guest_command_line)

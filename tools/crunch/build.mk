@@ -43,3 +43,11 @@ $(KV_FIX)/libkv_fixture.a: $(KV_FIX)/fixture.o $(KV_FIX)/expect.o
 $(T)/bin/kv_fixture_test: $(KV_FIX)/libkv_fixture.a
 # The same baked fixture served over HTTP end to end (lib/http/tests/fixture_test.c).
 $(T)/bin/http_fixture_test: $(KV_FIX)/libkv_fixture.a
+
+# The emitter's fuzz harness (tools/crunch/fuzz/emit.c): what a directory
+# becomes must carry every name and byte exactly.
+$(FZ)/bin/crunch_emit: tools/crunch/fuzz/emit.c tools/crunch/emit.c tools/crunch/crunch.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itools/crunch -o $@ tools/crunch/fuzz/emit.c \
+		tools/crunch/emit.c
+FUZZERS += $(FZ)/bin/crunch_emit

@@ -25,11 +25,12 @@ TEST_PROGRAMS += $(T)/bin/kiln_$(basename $(notdir $(1)))
 endef
 $(foreach t,$(wildcard tools/kiln/tests/*.c),$(eval $(call kiln_tool_test_rule,$(t))))
 
-# The kiln.conf parser's fuzz harness (tools/kiln/fuzz/conf.c): config.c
-# and what it calls, under libFuzzer, ASan and UBSan.
-KILN_FUZZ_SRCS := tools/kiln/config.c tools/kiln/libgraph.c tools/kiln/util.c
-$(FZ)/bin/kiln_conf: tools/kiln/fuzz/conf.c $(KILN_FUZZ_SRCS) tools/kiln/kiln.h
+# The kiln.conf parser's fuzz harness (tools/kiln/fuzz/config.c): config.c
+# and what it calls, under libFuzzer, ASan and UBSan. Seeds: the examples'
+# kiln.conf files (tools/kiln/fuzz/config.corpus/).
+KILN_TOOL_FUZZ_SRCS := tools/kiln/config.c tools/kiln/libgraph.c tools/kiln/util.c
+$(FZ)/bin/kiln_config: tools/kiln/fuzz/config.c $(KILN_TOOL_FUZZ_SRCS) tools/kiln/kiln.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itools/kiln -o $@ \
-		tools/kiln/fuzz/conf.c $(KILN_FUZZ_SRCS)
-FUZZERS += $(FZ)/bin/kiln_conf
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itools/kiln -o $@ tools/kiln/fuzz/config.c \
+		$(KILN_TOOL_FUZZ_SRCS)
+FUZZERS += $(FZ)/bin/kiln_config

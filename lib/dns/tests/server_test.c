@@ -519,3 +519,127 @@ TEST(tcp_response_beyond_compression_reach)
 	CHECK_EQ(seen, 1500);
 	dns_zone_free(z);
 }
+
+/* The query q (ql bytes, arcount already counting it) with a TSIG record
+ * appended: key "name.", hmac-sha256, a 32-byte MAC, original ID 0x4242. */
+static size_t add_tsig(uint8_t *q, size_t ql, uint16_t rclass)
+{
+	static const uint8_t rdata[] = {
+		11, 'h', 'm', 'a', 'c', '-', 's', 'h', 'a', '2', '5', '6', 0,
+		0x00, 0x00, 0x6b, 0x17, 0x68, 0xd9, /* time signed */
+		0x01, 0x2c, /* fudge 300 */
+		0x00, 32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+		0x42, 0x42, 0x00, 0x00, 0x00, 0x00};
+	static const uint8_t head[] = {4, 'n', 'a', 'm', 'e', 0, 0, 250};
+	memcpy(q + ql, head, sizeof head);
+	ql += sizeof head;
+	store_be16(q + ql, rclass);
+	memset(q + ql + 2, 0, 4);
+	store_be16(q + ql + 6, sizeof rdata);
+	memcpy(q + ql + 8, rdata, sizeof rdata);
+	return ql + 8 + sizeof rdata;
+}
+
+TEST(tsig_unknown_key_is_notauth_badkey)
+{
+	uint8_t q[512];
+	CHECK(setup());
+	for (int edns = 0; edns < 2; edns++) {
+		size_t ql = query(q, sizeof q, DNS_FLAG_RD, "web.example.test", DNS_TYPE_A,
+				  edns ? 1232 : -1, 0, false);
+		q[11] = (uint8_t)(edns + 1);
+		ql = add_tsig(q, ql, DNS_CLASS_ANY);
+		uint64_t before = stats.notauth;
+		R.len = dns_server_answer(&srv, view_make(q, ql), false, R.buf, sizeof R.buf);
+		R.v = view_make(R.buf, R.len);
+		CHECK_EQ(dns_msg_parse(R.v, &R.m), DNS_OK);
+		CHECK_EQ(RCODE(), DNS_RCODE_NOTAUTH);
+		CHECK(FLAG(DNS_FLAG_QR) && FLAG(DNS_FLAG_RD) && !FLAG(DNS_FLAG_AA));
+		CHECK_EQ(R.m.hdr.qdcount, 0);
+		CHECK_EQ(R.m.hdr.ancount, 0);
+		CHECK_EQ(R.m.hdr.arcount, edns + 1);
+		CHECK_EQ(R.m.edns.present, edns == 1);
+		CHECK(R.m.tsig.present);
+		CHECK_EQ(R.m.tsig.error, DNS_TSIG_BADKEY);
+		CHECK_EQ(R.m.tsig.orig_id, 0x4242);
+		CHECK_EQ(R.m.tsig.fudge, 300);
+		CHECK_EQ(R.m.tsig.time_signed[2], 0x6b);
+		CHECK_EQ(R.m.tsig.time_signed[5], 0xd9);
+		CHECK_EQ(R.m.tsig.key.len, 6);
+		CHECK_EQ(R.m.tsig.alg.len, 13);
+		/* Unsigned: MAC size 0 (RFC 8945 5.3.2); the record ends it. */
+		CHECK_EQ(R.len, R.m.end);
+		CHECK_EQ(R.buf[R.len - 8] << 8 | R.buf[R.len - 7], 0);
+		CHECK_EQ(stats.notauth, before + 1);
+	}
+}
+
+TEST(tsig_misplaced_or_malformed_is_formerr)
+{
+	uint8_t q[512], out[512];
+	CHECK(setup());
+	/* TSIG then OPT: not last. */
+	size_t ql = query(q, sizeof q, 0, "web.example.test", DNS_TYPE_A, -1, 0, false);
+	ql = add_tsig(q, ql, DNS_CLASS_ANY);
+	struct dns_encoder e;
+	dns_enc_init(&e, q + ql, sizeof q - ql);
+	dns_enc_opt(&e, 1232, 0, 0, false);
+	q[11] = 2;
+	size_t n = dns_server_answer(&srv, view_make(q, ql + e.len), false, out, sizeof out);
+	CHECK_EQ(n, 12);
+	CHECK_EQ(out[3] & 0xf, DNS_RCODE_FORMERR);
+	/* Two TSIG records. */
+	ql = query(q, sizeof q, 0, "web.example.test", DNS_TYPE_A, -1, 0, false);
+	ql = add_tsig(q, add_tsig(q, ql, DNS_CLASS_ANY), DNS_CLASS_ANY);
+	q[11] = 2;
+	n = dns_server_answer(&srv, view_make(q, ql), false, out, sizeof out);
+	CHECK_EQ(n, 12);
+	CHECK_EQ(out[3] & 0xf, DNS_RCODE_FORMERR);
+	/* Class IN. */
+	ql = query(q, sizeof q, 0, "web.example.test", DNS_TYPE_A, -1, 0, false);
+	ql = add_tsig(q, ql, DNS_CLASS_IN);
+	q[11] = 1;
+	n = dns_server_answer(&srv, view_make(q, ql), false, out, sizeof out);
+	CHECK_EQ(out[3] & 0xf, DNS_RCODE_FORMERR);
+	/* A MAC size past the RDATA. */
+	ql = query(q, sizeof q, 0, "web.example.test", DNS_TYPE_A, -1, 0, false);
+	size_t at = ql;
+	ql = add_tsig(q, ql, DNS_CLASS_ANY);
+	q[at + 16 + 13 + 6 + 2 + 1] = 33; /* MAC size's low octet */
+	q[11] = 1;
+	n = dns_server_answer(&srv, view_make(q, ql), false, out, sizeof out);
+	CHECK_EQ(out[3] & 0xf, DNS_RCODE_FORMERR);
+	/* In the answer section. */
+	ql = query(q, sizeof q, 0, "web.example.test", DNS_TYPE_A, -1, 0, false);
+	ql = add_tsig(q, ql, DNS_CLASS_ANY);
+	q[7] = 1;
+	n = dns_server_answer(&srv, view_make(q, ql), false, out, sizeof out);
+	CHECK_EQ(out[3] & 0xf, DNS_RCODE_FORMERR);
+}
+
+TEST(edns_option_past_rdata_is_formerr)
+{
+	uint8_t q[512], out[512];
+	CHECK(setup());
+	/* OPT RDATA (from its RDLENGTH on): 4 octets holding an option that
+	 * claims 8 more; 3 octets (an option header cut short); then a good
+	 * option of 2 octets, which is answered. */
+	static const uint8_t opts[][8] = {
+		{0, 4, 0, 10, 0, 8}, {0, 3, 0, 10, 0}, {0, 6, 0, 10, 0, 2, 1, 2}};
+	static const size_t opts_len[] = {6, 5, 8};
+	for (unsigned i = 0; i < 3; i++) {
+		size_t ql = query(q, sizeof q, 0, "web.example.test", DNS_TYPE_A, 1232, 0, false);
+		ql -= 2; /* the OPT's RDLENGTH 0 */
+		memcpy(q + ql, opts[i], opts_len[i]);
+		ql += opts_len[i];
+		size_t n = dns_server_answer(&srv, view_make(q, ql), false, out, sizeof out);
+		if (i < 2) {
+			CHECK_EQ(n, 12);
+			CHECK_EQ(out[3] & 0xf, DNS_RCODE_FORMERR);
+		} else {
+			CHECK(n > 12);
+			CHECK_EQ(out[3] & 0xf, DNS_RCODE_NOERROR);
+		}
+	}
+}

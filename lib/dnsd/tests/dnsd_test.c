@@ -146,6 +146,33 @@ TEST(stream_small_buffer_answers_nothing)
 	free_zones(&s);
 }
 
+TEST(stream_empty_frame_ends_the_connection)
+{
+	struct dns_server s;
+	uint8_t in[300] = {0}, *out = malloc(2 * DNSD_TCP_OUT_MAX);
+	size_t used = 1, olen = 1;
+	uint64_t queries = 0, answers = 0;
+	load_good(&s);
+	/* A query, then a frame of length 0, then another query: the first
+	 * is answered, and the stream stops at the empty frame (NSD and Knot
+	 * close the connection there) without answering the third. */
+	size_t n = make_query("web.a.test", 5, in + 2, 140);
+	store_be16(in, (uint16_t)n);
+	size_t at = 2 + n;
+	store_be16(in + at, 0);
+	size_t m = make_query("web.a.test", 6, in + at + 4, 140);
+	store_be16(in + at + 2, (uint16_t)m);
+	CHECK(!dnsd_tcp_answer_stream(&s, in, at + 4 + m, &used, out, 2 * DNSD_TCP_OUT_MAX,
+				      &olen, &queries, &answers));
+	CHECK_EQ(used, at);
+	CHECK_EQ(queries, 1u);
+	CHECK_EQ(answers, 1u);
+	CHECK(olen > 2);
+	CHECK(dnsd_tcp_frame_bad(in + used));
+	free(out);
+	free_zones(&s);
+}
+
 TEST(stream_too_long_frame_and_no_answer)
 {
 	struct dns_server s;
