@@ -122,14 +122,14 @@ cp -r netprobe netfwd && rm -rf netfwd/_build
 printf 'forward = udp:15353:53\nforward = tcp:18080:80\n' >>netfwd/kiln.conf
 "$KILN" run -t unix --dry-run --pcap=c.pcap netfwd >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
 if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=udp:15353:53 --port-forward=tcp:18080:80 --pcap=c.pcap" ] &&
-	grep -qx "kiln: netprobe is reachable at udp 127.0.0.1:15353 -> port 53, tcp 127.0.0.1:18080 -> port 80 (user-mode networking on net device 'service'; no root needed)" "$tmp/d.err"; then
-	pass "kiln run --dry-run: user-mode by default, kiln.conf's forwards, --pcap, and where it is reachable"
+	! grep -q "reachable" "$tmp/d.err"; then
+	pass "kiln run --dry-run: user-mode by default, kiln.conf's forwards, --pcap; nothing claimed reachable (nothing is bound)"
 else
 	fail "kiln run forwards from kiln.conf" "status $rc: $(tail -n 1 "$tmp/d.out") / $(grep reachable "$tmp/d.err")"
 fi
 "$KILN" run -t unix --dry-run --port-forward=udp:25353:53 netfwd >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
 if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=udp:25353:53" ] &&
-	grep -q "reachable at udp 127.0.0.1:25353 -> port 53 (" "$tmp/d.err"; then
+	! grep -q "reachable" "$tmp/d.err"; then
 	pass "kiln run --port-forward replaces kiln.conf's forwards"
 else
 	fail "kiln run --port-forward override" "status $rc: $(tail -n 1 "$tmp/d.out")"
@@ -180,7 +180,8 @@ busy=$((41000 + $$ % 20000))
 python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(8)' $busy &
 busy_pid=$!
 sleep 0.5
-net_error "host port in use" "cannot listen on 127.0.0.1:$busy/udp (in use?)" --net:service=user --port-forward=udp:$busy:7
+net_error "host port in use" "netprobe: cannot listen on 127.0.0.1:$busy for net device 'service': Address already in use; pick another host port, e.g. --port-forward=udp:$((busy + 1)):7" \
+	--net:service=user --port-forward=udp:$busy:7
 kill $busy_pid 2>/dev/null; wait $busy_pid 2>/dev/null
 if "$img" --block:disk=disk.img --pcap=x.pcap >/dev/null 2>"$tmp/e"; then
 	fail "pcap without a net device" "accepted"

@@ -222,15 +222,14 @@ static bool names_device(const char *arg, const char *name)
 /* Appends to cmd the network options: --net:NAME=user for every declared
  * net device not given (user-mode networking needs no root and no tap),
  * the port forwards (--port-forward options, else kiln.conf's), --pcap and
- * --net-impair; and says on stderr where the appliance can be reached.
+ * --net-impair; and, with no forward, says how to add one (the program
+ * that binds the forwards says where they are reachable).
  * -1 (printed) for a forward with no user-mode device to go to. */
 static int net_options(struct run_opts *o, const struct kiln_conf *c, char **cmd, int *n)
 {
 	static char user_args[KILN_CONF_MAX_DEVICES][KILN_NAME_MAX + 16];
 	static char conf_fwd[KILN_MAX_FORWARDS][KILN_FORWARD_MAX + 16];
 	const char *first_user = NULL;
-	char line[1024];
-	size_t used = 0;
 
 	for (unsigned i = 0; i < c->ndev; i++) {
 		const struct conf_dev *d = &c->dev[i];
@@ -279,36 +278,13 @@ static int net_options(struct run_opts *o, const struct kiln_conf *c, char **cmd
 		cmd[(*n)++] = o->impair;
 	if (!first_user)
 		return 0;
-	/* Where it is: "udp 127.0.0.1:5353 -> port 53, udp+tcp ...". */
-	for (unsigned i = 0; i < nfwd; i++) {
-		struct conf_forward f;
-		char why[128];
-		conf_parse_forward(strchr(fwd[i], '=') + 1, &f, why, sizeof why);
-		int w = snprintf(line + used, sizeof line - used, "%s%s 127.0.0.1:%u -> port %u",
-				 i ? ", " : "", f.udp && f.tcp ? "udp+tcp" : f.udp ? "udp" : "tcp",
-				 f.host_port, f.guest_port);
-		if (w < 0 || (size_t)w >= sizeof line - used)
-			break;
-		used += (size_t)w;
-	}
-	if (nfwd)
-		fprintf(stderr, "kiln: %s is reachable at %s (user-mode networking on net "
-			"device '%s'; no root needed)\n", c->name, line, first_user);
-	else
+	/* Where the forwards are reachable is said by the process that binds
+	 * them (hostnet: the unix program or the tender), once it has. */
+	if (!nfwd)
 		fprintf(stderr, "kiln: %s: net device '%s' uses user-mode networking (10.0.2.15 "
 			"behind a NAT; no root needed); no port is forwarded: add 'forward = "
 			"HOSTPORT:GUESTPORT' to kiln.conf or --port-forward=HOSTPORT:GUESTPORT\n",
 			c->name, first_user);
-	/* A web server: the address to paste into a browser (examples/www). */
-	for (unsigned i = 0; i < nfwd; i++) {
-		struct conf_forward f;
-		char why[128];
-		if (conf_parse_forward(strchr(fwd[i], '=') + 1, &f, why, sizeof why) == 0 &&
-		    f.tcp && f.guest_port == 80) {
-			fprintf(stderr, "kiln: http://127.0.0.1:%u/\n", f.host_port);
-			break;
-		}
-	}
 	return 0;
 }
 
