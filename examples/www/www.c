@@ -1,4 +1,4 @@
-/* www.c: the www appliance: site/ (baked in by `files = site`) served over HTTP/1.1 on port 80 by kiln's TCP, with /bytes/N, /stats, an upload checksum service on port 81 and a discard service on port 9 (issue 4; docs/www.md).
+/* www.c: the www appliance: site/ (baked in by `files = site`) served over HTTP/1.1 on port 80 by kiln's TCP, with /bytes/N, /stats, an upload checksum service on port 81 and a discard service on port 9 (docs/www.md).
  *
  * Boot arguments: --ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR] (else DHCP);
  * --max-conns=N (HTTP connections held at once, default 1024);
