@@ -4,7 +4,8 @@
 # write, abort(), division by zero) with stdout a pipe: the line still
 # arrives, stderr has the signal, the address, a backtrace naming the
 # faulting function and its source line, and the status is 255. Under
-# --sanitize the handler stays out of the way of ASan's own report.
+# --sanitize the handler stays out of the way of ASan's own report. And
+# `kiln run --gdb` runs it under gdb.
 AREA=kiln
 . "$(dirname "$0")/../lib.sh"
 [ -x "$KILN" ] || { fail "setup" "$KILN is not built (make tools)"; finish; }
@@ -13,7 +14,27 @@ cp -r "$KILN_ROOT/tests/kiln/fixtures/crasher" "$tmp/" && rm -rf "$tmp/crasher/_
 cd "$tmp" || exit 1
 if ! "$KILN" build -t unix crasher >"$tmp/b.out" 2>&1; then
 	fail "build crasher" "$(tail -n 3 "$tmp/b.out")"
-	finish
+	# kiln run --gdb: gdb runs the appliance (commands from stdin) and stops at the fault.
+if ! command -v gdb >/dev/null; then
+	skip "kiln run --gdb" "gdb is not installed"
+else
+	printf 'run\nbt\nquit\n' | timeout 120 "$KILN" run --gdb crasher >"$tmp/g.out" 2>"$tmp/g.err"
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "^kiln: target unix (--gdb debugs the unix target)" "$tmp/g.err" &&
+		grep -q "Program received signal SIGSEGV" "$tmp/g.out" &&
+		grep -qE "poke \(p=0x0\) at .*crasher\.c:[0-9]+" "$tmp/g.out" && grep -q "in kiln_main" "$tmp/g.out"; then
+		pass "kiln run --gdb: the unix target under gdb, stopped in poke at the NULL write, backtrace to kiln_main"
+	else
+		fail "kiln run --gdb" "status $rc: $(tail -n 8 "$tmp/g.out" | tr '\n' '|') $(tail -n 2 "$tmp/g.err" | tr '\n' '|')"
+	fi
+	"$KILN" run -t hvt --gdb crasher >/dev/null 2>"$tmp/gh.err"; rc=$?
+	if [ $rc -eq 2 ] && grep -qF "kiln run -t unix --gdb" "$tmp/gh.err"; then
+		pass "kiln run -t hvt --gdb: a clear usage error (no stub in the tender) pointing at -t unix"
+	else
+		fail "kiln run -t hvt --gdb" "status $rc: $(cat "$tmp/gh.err")"
+	fi
+fi
+finish
 fi
 bin=crasher/_build/unix/crasher.unix
 
@@ -48,5 +69,25 @@ if [ $rc -ne 0 ] && grep -qE 'AddressSanitizer|runtime error: store to null poin
 	pass "--sanitize: the sanitizers report the NULL write, the crash handler is not installed"
 else
 	fail "--sanitize crash" "status $rc: $(grep -v '^cc \|^ar \|^	' "$tmp/s.err" | head -n 5 | tr '\n' '|')"
+fi
+# kiln run --gdb: gdb runs the appliance (commands from stdin) and stops at the fault.
+if ! command -v gdb >/dev/null; then
+	skip "kiln run --gdb" "gdb is not installed"
+else
+	printf 'run\nbt\nquit\n' | timeout 120 "$KILN" run --gdb crasher >"$tmp/g.out" 2>"$tmp/g.err"
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "^kiln: target unix (--gdb debugs the unix target)" "$tmp/g.err" &&
+		grep -q "Program received signal SIGSEGV" "$tmp/g.out" &&
+		grep -qE "poke \(p=0x0\) at .*crasher\.c:[0-9]+" "$tmp/g.out" && grep -q "in kiln_main" "$tmp/g.out"; then
+		pass "kiln run --gdb: the unix target under gdb, stopped in poke at the NULL write, backtrace to kiln_main"
+	else
+		fail "kiln run --gdb" "status $rc: $(tail -n 8 "$tmp/g.out" | tr '\n' '|') $(tail -n 2 "$tmp/g.err" | tr '\n' '|')"
+	fi
+	"$KILN" run -t hvt --gdb crasher >/dev/null 2>"$tmp/gh.err"; rc=$?
+	if [ $rc -eq 2 ] && grep -qF "kiln run -t unix --gdb" "$tmp/gh.err"; then
+		pass "kiln run -t hvt --gdb: a clear usage error (no stub in the tender) pointing at -t unix"
+	else
+		fail "kiln run -t hvt --gdb" "status $rc: $(cat "$tmp/gh.err")"
+	fi
 fi
 finish

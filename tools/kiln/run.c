@@ -25,7 +25,7 @@ static const char build_usage[] =
 	"                          DIR/_build/unix-asan (also: KILN_SANITIZE=1)\n";
 
 static const char run_usage[] =
-	"usage: kiln run [-t unix|hvt] [--sanitize] [--dry-run] [DEVICES] [NETWORK] [DIR]\n"
+	"usage: kiln run [-t unix|hvt] [--sanitize] [--dry-run] [--gdb] [DEVICES] [NETWORK] [DIR]\n"
 	"                [-- ARGS...]\n"
 	"Builds the appliance in DIR (default: .), then starts it with boot arguments\n"
 	"ARGS. The exit status is the appliance's.\n"
@@ -36,6 +36,7 @@ static const char run_usage[] =
 	"  --dry-run               build, then print the command that would start the\n"
 	"                          appliance as the last line, and do not run it\n"
 	"  --sanitize              unix only: run the ASan+UBSan build\n"
+	"  --gdb                   unix only: run the appliance under gdb (gdb --args)\n"
 	"  --net:NAME=TAPDEV       attach net device NAME to tap device TAPDEV\n"
 	"  --net:NAME=user         attach it to user-mode networking (libslirp): no root,\n"
 	"                          no tap; the default for every net device not given\n"
@@ -56,7 +57,7 @@ struct run_opts {
 	const char *dir;
 	bool target_given;
 	enum kiln_target target;
-	bool sanitize, dry_run;
+	bool sanitize, dry_run, gdb;
 	char *dev_args[RUN_MAX_DEVICE_ARGS];
 	unsigned ndev;
 	char **boot_args; /* after "--" */
@@ -109,6 +110,8 @@ static int parse_opts(int argc, char **argv, bool is_run, struct run_opts *o)
 			o->sanitize = true;
 		} else if (is_run && strcmp(a, "--dry-run") == 0) {
 			o->dry_run = true;
+		} else if (is_run && strcmp(a, "--gdb") == 0) {
+			o->gdb = true;
 		} else if (is_run && (strncmp(a, "--net:", 6) == 0 || strncmp(a, "--block:", 8) == 0)) {
 			if (strchr(a, '=') == NULL) {
 				kiln_error("%s: expected %sNAME=VALUE", a,
@@ -310,8 +313,10 @@ int cmd_run(int argc, char **argv)
 		}
 		if (o.sanitize)
 			snprintf(why, sizeof why, "--sanitize builds are for the unix target");
-		o.target = !o.sanitize && hvt_usable(res.root, why, sizeof why) ? TARGET_HVT
-									      : TARGET_UNIX;
+		if (o.gdb)
+			snprintf(why, sizeof why, "--gdb debugs the unix target");
+		o.target = !o.sanitize && !o.gdb && hvt_usable(res.root, why, sizeof why)
+				   ? TARGET_HVT : TARGET_UNIX;
 		fprintf(stderr, "kiln: target %s (%s)\n", target_name(o.target), why);
 	} else if (o.target == TARGET_HVT) {
 		if (kiln_find_root(res.root, sizeof res.root, err, sizeof err) < 0) {
@@ -324,13 +329,22 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (o.gdb && o.target == TARGET_HVT) {
+		kiln_error("--gdb: the tender has no gdb stub yet; debug the same code on the "
+			   "unix target: kiln run -t unix --gdb");
+		return 2;
+	}
 	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize};
 	if (kiln_build(&req, &res) != 0)
 		return 1;
 
 	/* The command: the image itself on unix, the tender on hvt. */
-	static char *cmd[4 + 2 * RUN_MAX_DEVICE_ARGS + KILN_MAX_FORWARDS + 2 + 8192];
+	static char *cmd[6 + 2 * RUN_MAX_DEVICE_ARGS + KILN_MAX_FORWARDS + 2 + 8192];
 	int n = 0;
+	if (o.gdb) { /* unix only (above): gdb runs the image with its arguments */
+		cmd[n++] = "gdb";
+		cmd[n++] = "--args";
+	}
 	if (o.target == TARGET_HVT) {
 		path_join(tender, sizeof tender, res.root, "build/bin/tender");
 		snprintf(mem, sizeof mem, "--mem=%u", res.conf.mem_mib);
@@ -359,7 +373,14 @@ int cmd_run(int argc, char **argv)
 	fflush(stdout);
 	fflush(stderr);
 	/* exec, not fork: the appliance's exit status and signals are ours. */
-	execv(cmd[0], cmd);
+	if (o.gdb)
+		execvp(cmd[0], cmd);
+	else
+		execv(cmd[0], cmd);
+	if (o.gdb && errno == ENOENT) {
+		kiln_error("--gdb: gdb is not installed (Debian: apt-get install gdb)");
+		return 127;
+	}
 	kiln_error("cannot run %s: %s", cmd[0], strerror(errno));
 	return 127;
 }
