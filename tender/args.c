@@ -30,6 +30,8 @@ static const char usage_text[] =
 	"                         backend, the same at every boot\n"
 	"  --block:NAME=FILE      attach the image's block device NAME to FILE (its size\n"
 	"                         a multiple of 512 bytes)\n"
+	"  --gdb[=PORT]           wait for gdb on 127.0.0.1:PORT (default 1234) before\n"
+	"                         the guest runs (the stub: docs/tender.md)\n"
 	"  --x-no-seccomp         do not confine the tender (debugging only)\n"
 	"  --help                 this text\n"
 	"\n"
@@ -133,6 +135,14 @@ void tender_args_parse(struct tender_args *a, int argc, char **argv)
 			if (*v == '\0')
 				usage_die("%s: empty value", s);
 			*slot = v;
+		} else if (strcmp(s, "--gdb") == 0) {
+			a->gdb_port = 1234;
+		} else if (strncmp(s, "--gdb=", 6) == 0) {
+			char *end;
+			unsigned long p = strtoul(s + 6, &end, 10);
+			if (*end || p < 1 || p > 65535 || s[6] == '\0')
+				usage_die("%s: expected --gdb or --gdb=PORT (1-65535)", s);
+			a->gdb_port = (unsigned)p;
 		} else if (strcmp(s, "--x-no-seccomp") == 0) {
 			a->seccomp_off = true;
 		} else {

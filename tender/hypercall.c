@@ -76,6 +76,7 @@ void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t
 	case HVT_HYPERCALL_HALT: {
 		const struct hvt_hc_halt *h = arg;
 		/* The status is the guest's; exit() keeps its low 8 bits. */
+		tender_gdb_exited(h->exit_status);
 		_exit(h->exit_status & 0xff);
 	}
 	}

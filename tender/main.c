@@ -91,6 +91,8 @@ int main(int argc, char **argv)
 	tender_boot_setup(&vm, &img, m, img.mft_size, &args);
 	TENDER_PHASE("boot setup");
 
+	if (args.gdb_port)
+		tender_gdb_start(&vm, &args);
 	if (!args.seccomp_off)
 		tender_seccomp(&vm, m);
 	TENDER_PHASE("seccomp");

@@ -36,7 +36,8 @@ static const char run_usage[] =
 	"  --dry-run               build, then print the command that would start the\n"
 	"                          appliance as the last line, and do not run it\n"
 	"  --sanitize              unix only: run the ASan+UBSan build\n"
-	"  --gdb                   unix only: run the appliance under gdb (gdb --args)\n"
+	"  --gdb                   unix: run the appliance under gdb (gdb --args);\n"
+	"                          hvt: the tender waits for gdb on 127.0.0.1:1234\n"
 	"  --net:NAME=TAPDEV       attach net device NAME to tap device TAPDEV\n"
 	"  --net:NAME=user         attach it to user-mode networking (libslirp): no root,\n"
 	"                          no tap; the default for every net device not given\n"
@@ -313,10 +314,8 @@ int cmd_run(int argc, char **argv)
 		}
 		if (o.sanitize)
 			snprintf(why, sizeof why, "--sanitize builds are for the unix target");
-		if (o.gdb)
-			snprintf(why, sizeof why, "--gdb debugs the unix target");
-		o.target = !o.sanitize && !o.gdb && hvt_usable(res.root, why, sizeof why)
-				   ? TARGET_HVT : TARGET_UNIX;
+		o.target = !o.sanitize && hvt_usable(res.root, why, sizeof why) ? TARGET_HVT
+									      : TARGET_UNIX;
 		fprintf(stderr, "kiln: target %s (%s)\n", target_name(o.target), why);
 	} else if (o.target == TARGET_HVT) {
 		if (kiln_find_root(res.root, sizeof res.root, err, sizeof err) < 0) {
@@ -329,11 +328,6 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (o.gdb && o.target == TARGET_HVT) {
-		kiln_error("--gdb: the tender has no gdb stub yet; debug the same code on the "
-			   "unix target: kiln run -t unix --gdb");
-		return 2;
-	}
 	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize};
 	if (kiln_build(&req, &res) != 0)
 		return 1;
@@ -341,7 +335,7 @@ int cmd_run(int argc, char **argv)
 	/* The command: the image itself on unix, the tender on hvt. */
 	static char *cmd[6 + 2 * RUN_MAX_DEVICE_ARGS + KILN_MAX_FORWARDS + 2 + 8192];
 	int n = 0;
-	if (o.gdb) { /* unix only (above): gdb runs the image with its arguments */
+	if (o.gdb && o.target == TARGET_UNIX) { /* gdb runs the image with its arguments */
 		cmd[n++] = "gdb";
 		cmd[n++] = "--args";
 	}
@@ -350,6 +344,8 @@ int cmd_run(int argc, char **argv)
 		snprintf(mem, sizeof mem, "--mem=%u", res.conf.mem_mib);
 		cmd[n++] = tender;
 		cmd[n++] = mem;
+		if (o.gdb) /* the tender says the command to attach */
+			cmd[n++] = "--gdb";
 	} else
 		cmd[n++] = res.image;
 	for (unsigned i = 0; i < o.ndev; i++)
@@ -373,7 +369,7 @@ int cmd_run(int argc, char **argv)
 	fflush(stdout);
 	fflush(stderr);
 	/* exec, not fork: the appliance's exit status and signals are ours. */
-	if (o.gdb)
+	if (o.gdb && o.target == TARGET_UNIX)
 		execvp(cmd[0], cmd);
 	else
 		execv(cmd[0], cmd);
