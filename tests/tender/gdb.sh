@@ -57,6 +57,54 @@ else
 	fail "gdb step/write/detach" "tender status $trc: $(tail -n 8 "$tmp/g2.out" | tr '\n' '|') out: $(tr '\n' '|' <"$tmp/t2.out")"
 fi
 
+# Bad input from the debugger's side: a wrong checksum is NAKed and the
+# packet ignored, an overlong packet is refused, m/M outside guest memory or
+# malformed get an error reply, unknown commands the empty reply, and k ends
+# the tender with one line; no crash, no hang.
+bg_start timeout 60 "$TENDER" --mem=16 --gdb=$port "$img" >"$tmp/t3.out" 2>"$tmp/t3.err"
+tpid=$BG_PID
+wait_for 20 grep -q "waiting for gdb" "$tmp/t3.err"
+python3 - $port >"$tmp/p.out" 2>&1 <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+def pkt(body):
+    return b"$" + body + b"#%02x" % (sum(body) & 0xff)
+def ask(raw):
+    s.sendall(raw)
+    data = b""
+    while not (data.count(b"#") and len(data) >= data.index(b"#") + 3):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+s.sendall(b"$?#00")                      # bad checksum
+print("nak", s.recv(1) == b"-")
+s.sendall(b"$" + b"m" * 9000 + b"#00")   # longer than the stub's buffer
+print("overlong", s.recv(1) == b"-")
+print("query", ask(pkt(b"?")))
+print("m-out", ask(pkt(b"m10000000000,4")))
+print("m-wrap", ask(pkt(b"mffffffffffffffff,10")))
+print("m-bad", ask(pkt(b"mzz")))
+print("M-short", ask(pkt(b"M1000,4:00")))
+print("p-big", ask(pkt(b"p99")))
+print("unknown", ask(pkt(b"vCont?")))
+print("g-len", len(ask(pkt(b"g"))))
+s.sendall(pkt(b"k"))
+PY
+wait "$tpid"
+trc=$?
+if grep -qx "nak True" "$tmp/p.out" && grep -qx "overlong True" "$tmp/p.out" &&
+	grep -qF "query b'+\$S05#" "$tmp/p.out" && grep -qF "m-out b'+\$E14#" "$tmp/p.out" &&
+	grep -qF "m-wrap b'+\$E14#" "$tmp/p.out" && grep -qF "m-bad b'+\$E14#" "$tmp/p.out" &&
+	grep -qF "M-short b'+\$E14#" "$tmp/p.out" && grep -qF "p-big b'+\$E00#" "$tmp/p.out" &&
+	grep -qF "unknown b'+\$#00'" "$tmp/p.out" && grep -qx "g-len 333" "$tmp/p.out" &&
+	[ $trc -eq 1 ] && grep -q "gdb: killed by the debugger" "$tmp/t3.err"; then
+	pass "gdb stub: bad checksums NAKed, overlong and out-of-memory requests refused, k ends the tender"
+else
+	fail "gdb stub bad input" "tender status $trc: $(tr '\n' '|' <"$tmp/p.out") $(tail -n 2 "$tmp/t3.err" | tr '\n' '|')"
+fi
+
 "$KILN" run -t hvt --gdb --dry-run "$tmp/hello" >"$tmp/d.out" 2>/dev/null
 if tail -n 1 "$tmp/d.out" | grep -qE "tender --mem=[0-9]+ --gdb -- "; then
 	pass "kiln run -t hvt --gdb starts the tender with --gdb"
