@@ -47,7 +47,8 @@ struct hostnet *hostnet_open(const char *spec, const uint8_t mac[6],
 #ifdef HOSTNET_NO_USER
 		/* A program built without libslirp (the static tender: GLib's
 		 * loading would cost every boot) runs its libslirp twin instead. */
-		snprintf(err, errlen, "user-mode networking is not built into this program");
+		snprintf(err, errlen, "net device '%s': user-mode networking is not built into "
+			 "this program", opts && opts->device ? opts->device : "?");
 		rc = -1;
 #else
 		rc = user_open(net, opts, err, errlen);

@@ -67,6 +67,12 @@ struct hostnet_options {
 	 * tender's guests speak the Solo5 ABI, which has none, so it does not
 	 * ask and its taps carry MTU-sized frames only. */
 	bool offload;
+	/* For messages only: the appliance's and the device's names. A
+	 * user-mode device says where its forwards are reachable, on stderr,
+	 * once their host sockets are bound (hostnet_open), and a forward that
+	 * cannot be bound names the device, the reason (errno's words) and
+	 * another port to try. NULL: "appliance", "?". */
+	const char *appliance, *device;
 };
 
 struct hostnet;

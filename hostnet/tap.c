@@ -217,17 +217,28 @@ int tap_open(struct hostnet *net, const char *ifname, const struct hostnet_optio
 	}
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open /dev/net/tun for tap '%s': %s", ifname,
-			 strerror(errno));
+		snprintf(err, errlen, "cannot open /dev/net/tun for tap '%s': %s%s%s%s", ifname,
+			 strerror(errno),
+			 errno == EACCES ? " (this machine lets only root open it: run as root, "
+					   "or use user-mode networking: --net:" : "",
+			 errno == EACCES ? (opts && opts->device ? opts->device : "NAME") : "",
+			 errno == EACCES ? "=user)" : "");
 		return -1;
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		snprintf(err, errlen, "cannot attach to tap device '%s': %s%s", ifname,
-			 strerror(errno),
-			 errno == EPERM ? " (create it first: ip tuntap add NAME mode tap, or use --net:NAME=user)" : "");
+		int e = errno;
+		/* $USER as written: the user's shell expands it to their name */
+		snprintf(err, errlen, "cannot attach to tap device '%s': %s%s%s%s", ifname,
+			 strerror(e),
+			 e == EPERM ? " (create it for your user first: sudo ip tuntap add " : "",
+			 e == EPERM ? ifname : "", e == EPERM ? " mode tap user $USER" : "");
+		size_t used = strlen(err);
+		if (e == EPERM && used < errlen)
+			snprintf(err + used, errlen - used, "; or use user-mode networking: "
+				 "--net:%s=user)", opts && opts->device ? opts->device : "NAME");
 		close(fd);
 		return -1;
 	}

@@ -11,6 +11,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <slirp/libslirp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +258,84 @@ static const struct backend user_backend = {
 	user_flush, NULL, NULL, /* no offloads: libslirp wants whole frames */
 };
 
+/* The bind failed with err_no (0: libslirp did not say why): its words and
+ * a port to try instead, one above (or, below 1024, the same plus 8000). */
+static void forward_error(const struct hostnet_options *opts, const struct hostnet_forward *f,
+			  int udp, int err_no, char *err, size_t errlen)
+{
+	unsigned alt = f->host_port < 1024 ? f->host_port + 8000u
+		       : f->host_port < 65535 ? f->host_port + 1u : f->host_port - 1u;
+	const char *proto = f->udp && f->tcp ? "" : udp ? "udp:" : "tcp:";
+	const char *why = err_no == 0 ? "the host refused the socket"
+			  : err_no == EACCES && f->host_port < 1024
+			  ? "Permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
+			  : strerror(err_no);
+
+	snprintf(err, errlen, "cannot listen on 127.0.0.1:%u%s for net device '%s': %s; pick "
+		 "another host port, e.g. --port-forward=%s%u:%u", f->host_port,
+		 f->udp && f->tcp ? (udp ? "/udp" : "/tcp") : "",
+		 opts->device ? opts->device : "?", why, proto, alt, f->guest_port);
+}
+
+/* Every forward is bound: say where the appliance is reachable, and for a
+ * web server (a TCP forward to port 80) the address to paste into a
+ * browser. Printed here, not before the sockets exist, so it is true. */
+static void announce(const struct hostnet_options *opts)
+{
+	const char *app = opts->appliance ? opts->appliance : "appliance";
+	const char *dev = opts->device ? opts->device : "?";
+	char line[HOSTNET_MAX_FORWARDS * 48] = "";
+	size_t used = 0;
+	int web = -1;
+
+	if (opts->forward_count == 0)
+		return;
+	for (unsigned i = 0; i < opts->forward_count; i++) {
+		const struct hostnet_forward *f = &opts->forwards[i];
+		int w = snprintf(line + used, sizeof line - used, "%s%s 127.0.0.1:%u -> port %u",
+				 i ? ", " : "", f->udp && f->tcp ? "udp+tcp" : f->udp ? "udp" : "tcp",
+				 f->host_port, f->guest_port);
+		if (w < 0 || (size_t)w >= sizeof line - used)
+			break;
+		used += (size_t)w;
+		if (web < 0 && f->tcp && f->guest_port == 80)
+			web = f->host_port;
+	}
+	fprintf(stderr, "kiln: %s is reachable at %s (user-mode networking on net device '%s'; "
+		"no root needed)\n", app, line, dev);
+	if (web >= 0)
+		fprintf(stderr, "kiln: http://127.0.0.1:%d/\n", web);
+}
+
+/* libslirp listens on a forward's host socket with a backlog of 1, so a
+ * browser opening many connections at once has SYNs dropped and waits for
+ * retransmissions (seconds). Linux takes a second listen() on a listening
+ * socket as a new backlog: find the socket among those libslirp would poll
+ * (a listening one bound to the forward's port) and enlarge it. */
+#define USER_FORWARD_BACKLOG 128
+
+static int cb_backlog(int fd, int events, void *opaque)
+{
+	uint16_t port = *(const uint16_t *)opaque;
+	struct sockaddr_in a;
+	socklen_t alen = sizeof a, olen;
+	int on = 0;
+
+	(void)events;
+	olen = sizeof on;
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &olen) == 0 && on &&
+	    getsockname(fd, (struct sockaddr *)&a, &alen) == 0 && a.sin_family == AF_INET &&
+	    ntohs(a.sin_port) == port)
+		listen(fd, USER_FORWARD_BACKLOG);
+	return -1; /* no poll slot: this pass only looks */
+}
+
+static void user_backlog(struct user *u, uint16_t port)
+{
+	uint32_t timeout_ms = UINT32_MAX;
+	slirp_pollfds_fill(u->slirp, &timeout_ms, cb_backlog, &port);
+}
+
 int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err, size_t errlen)
 {
 	SlirpConfig cfg;
@@ -263,7 +343,8 @@ int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err
 	struct in_addr loopback, guest;
 
 	if (!u) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "net device '%s': out of memory",
+			 opts && opts->device ? opts->device : "?");
 		return -1;
 	}
 	memset(&cfg, 0, sizeof(cfg));
@@ -280,7 +361,8 @@ int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err
 	u->net = net;
 	u->slirp = slirp_new(&cfg, &callbacks, u);
 	if (!u->slirp) {
-		snprintf(err, errlen, "libslirp could not start user-mode networking");
+		snprintf(err, errlen, "net device '%s': libslirp could not start user-mode "
+			 "networking", opts && opts->device ? opts->device : "?");
 		free(u);
 		return -1;
 	}
@@ -291,17 +373,20 @@ int user_open(struct hostnet *net, const struct hostnet_options *opts, char *err
 		for (int udp = 0; udp <= 1; udp++) {
 			if (!(udp ? f->udp : f->tcp))
 				continue;
+			errno = 0;
 			if (slirp_add_hostfwd(u->slirp, udp, loopback, f->host_port, guest,
 					      f->guest_port) < 0) {
-				snprintf(err, errlen,
-					 "--port-forward: cannot listen on 127.0.0.1:%u/%s (in use?)",
-					 f->host_port, udp ? "udp" : "tcp");
+				forward_error(opts, f, udp, errno, err, errlen);
 				slirp_cleanup(u->slirp);
 				free(u);
 				return -1;
 			}
+			if (!udp)
+				user_backlog(u, f->host_port);
 		}
 	}
+	if (opts)
+		announce(opts);
 	net->b = &user_backend;
 	net->state = u;
 	net->mtu = HOSTNET_MTU;

@@ -37,6 +37,8 @@ const char tender_usage_text[] =
 	"                         512 (the default) to 32768\n"
 	"  --dumpcore=DIR         when the guest aborts or faults, write its core to\n"
 	"                         DIR/core.tender.PID (gdb IMAGE CORE)\n"
+	"  --gdb[=PORT]           wait for gdb on 127.0.0.1:PORT (default 1234) before\n"
+	"                         the guest runs (the stub: docs/tender.md)\n"
 	"  --x-no-seccomp         do not confine the tender (debugging only)\n"
 	"  --help                 this text\n"
 	"\n"
@@ -182,6 +184,14 @@ int tender_args_parse(struct tender_args *a, int argc, char **argv, char *err, s
 			if (s[11] == '\0')
 				return usage_err(a, "%s: expected --dumpcore=DIR", s);
 			a->dumpcore = s + 11;
+		} else if (strcmp(s, "--gdb") == 0) {
+			a->gdb_port = 1234;
+		} else if (strncmp(s, "--gdb=", 6) == 0) {
+			char *end;
+			unsigned long p = strtoul(s + 6, &end, 10);
+			if (*end || p < 1 || p > 65535 || s[6] == '\0')
+				return usage_err(a, "%s: expected --gdb or --gdb=PORT (1-65535)", s);
+			a->gdb_port = (unsigned)p;
 		} else if (strcmp(s, "--x-no-seccomp") == 0) {
 			a->seccomp_off = true;
 		} else {

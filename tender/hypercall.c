@@ -82,6 +82,7 @@ void tender_hypercall(struct tender_vm *vm, struct mft *m, unsigned nr, uint32_t
 		if ((h->exit_status & 0xff) == 255)
 			tender_dumpcore(h->cookie);
 		/* The status is the guest's; exit() keeps its low 8 bits. */
+		tender_gdb_exited(h->exit_status);
 		_exit(h->exit_status & 0xff);
 	}
 	}

@@ -100,6 +100,8 @@ int main(int argc, char **argv)
 	tender_dumpcore_setup(&args, &vm);
 	TENDER_PHASE("boot setup");
 
+	if (args.gdb_port)
+		tender_gdb_start(&vm, &args);
 	if (!args.seccomp_off)
 		tender_seccomp(&vm, m);
 	TENDER_PHASE("seccomp");

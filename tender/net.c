@@ -125,7 +125,18 @@ struct hostnet *tender_net_attach(const struct tender_args *a, const char *spec,
 		tender_die("net device %s: cannot open tap device %s: no such interface", devname,
 			   spec);
 	}
+	/* For the announcement: "www", not "_build/hvt/www.hvt". */
+	char app[64];
+	const char *base = strrchr(a->image, '/');
+	snprintf(app, sizeof app, "%s", base ? base + 1 : a->image);
+	char *dot = strrchr(app, '.');
+	if (dot && strcmp(dot, ".hvt") == 0)
+		*dot = '\0';
+	opts.appliance = app;
+	opts.device = devname;
 	struct hostnet *h = hostnet_open(spec, mac, &opts, err, sizeof err);
+	if (!h && strcmp(spec, "user") == 0)
+		tender_die("%s", err); /* names the device; no option the user did not type */
 	if (!h)
 		tender_die("net device %s: %s", devname, err);
 	return h;

@@ -92,6 +92,9 @@ void tender_run(struct tender_vm *vm, struct mft *m)
 		case KVM_EXIT_IO:
 			io_exit(vm, m);
 			break;
+		case KVM_EXIT_DEBUG:
+			tender_gdb_stop(vm);
+			break;
 		case KVM_EXIT_HLT:
 			tender_guest_fault("guest fault: guest executed hlt at rip 0x%llx (an hvt "
 					   "guest ends with the HALT hypercall)", guest_rip(vm));

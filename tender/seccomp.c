@@ -61,6 +61,15 @@ void tender_seccomp(const struct tender_vm *vm, const struct mft *m)
 	}
 	tender_net_seccomp(f, m);
 	tender_dumpcore_seccomp(f);
+	/* --gdb only: the stub's connection and the vcpu's debug state. */
+	if (tender_gdb_fd >= 0) {
+		ALLOW(f, read, 1, FD_IS(tender_gdb_fd));
+		ALLOW(f, write, 1, FD_IS(tender_gdb_fd));
+		ALLOW(f, close, 1, FD_IS(tender_gdb_fd));
+		ALLOW(f, ioctl, 2, FD_IS(vm->vcpu_fd), SCMP_A1(SCMP_CMP_EQ, KVM_GET_SREGS));
+		ALLOW(f, ioctl, 2, FD_IS(vm->vcpu_fd), SCMP_A1(SCMP_CMP_EQ, KVM_SET_REGS));
+		ALLOW(f, ioctl, 2, FD_IS(vm->vcpu_fd), SCMP_A1(SCMP_CMP_EQ, KVM_SET_GUEST_DEBUG));
+	}
 	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
 		tender_die("seccomp: cannot catch SIGSYS: %s", strerror(errno));

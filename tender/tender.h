@@ -92,6 +92,7 @@ struct tender_args {
 	bool help;         /* --help: print tender_usage_text, exit 0 */
 	char *err;         /* where tender_args_parse writes a refusal */
 	size_t errlen;
+	unsigned gdb_port; /* --gdb[=PORT]: 0 off, else the stub's port (gdb.c) */
 };
 
 /* Parse the command line into a (which keeps pointers into argv). 0 on
@@ -199,6 +200,16 @@ void tender_cpuid_setup(const struct tender_vm *vm);
  * guest memory, and sets the vcpu's registers for entry at `entry`. */
 void tender_boot_setup(struct tender_vm *vm, const struct tender_image *img,
 		       const struct mft *m, size_t mft_size, const struct tender_args *a);
+
+/* --- The gdb stub (gdb.c) ------------------------------------------------------------ */
+/* The connection to gdb, -1 without --gdb (seccomp.c allows calls on it). */
+extern int tender_gdb_fd;
+/* Listen on 127.0.0.1:a->gdb_port, wait for gdb, serve it until it resumes. */
+void tender_gdb_start(struct tender_vm *vm, const struct tender_args *a);
+/* A KVM_EXIT_DEBUG (breakpoint or step): report it and serve gdb. */
+void tender_gdb_stop(struct tender_vm *vm);
+/* The guest halted with status: tell gdb (W), if attached. */
+void tender_gdb_exited(int status);
 
 /* --- Confinement (seccomp.c) ------------------------------------------------------ */
 void tender_seccomp(const struct tender_vm *vm, const struct mft *m);

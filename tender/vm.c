@@ -26,6 +26,10 @@ static void open_kvm(struct tender_vm *vm)
 	if (vm->kvm_fd < 0 && errno == ENOENT)
 		tender_die("no /dev/kvm: this machine offers no KVM, which hvt images need "
 			   "(use the unix target)");
+	if (vm->kvm_fd < 0 && errno == EACCES)
+		tender_die("cannot open /dev/kvm: Permission denied (add your user to its group: "
+			   "sudo usermod -aG kvm $USER, then log in again; or use the unix "
+			   "target)");
 	if (vm->kvm_fd < 0)
 		tender_die("cannot open /dev/kvm: %s", strerror(errno));
 	int v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);

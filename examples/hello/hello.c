@@ -1,6 +1,6 @@
 /* hello.c: the hello appliance: greets, prints its boot arguments one per
  * line, and exits with the status given as --exit=N (default 0). The same
- * source runs on every target (issue 2, item 7). */
+ * source runs on every target. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* www.c: the www appliance: site/ (baked in by `files = site`) served over HTTP/1.1 on port 80 by kiln's TCP, with /bytes/N, /stats, an upload checksum service on port 81 and a discard service on port 9 (issue 4; docs/www.md).
+/* www.c: the www appliance: site/ (baked in by `files = site`) served over HTTP/1.1 on port 80 by kiln's TCP, with /bytes/N, /stats, an upload checksum service on port 81 and a discard service on port 9 (docs/www.md).
  *
  * Boot arguments: --ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR] (else DHCP);
  * --max-conns=N (HTTP connections held at once, default 1024);
@@ -177,8 +177,10 @@ int kiln_main(int argc, char **argv)
 	if (www_sink_start(tcp, 81) < 0 || www_discard_start(tcp, 9) < 0)
 		return 1;
 	uint32_t a = net.ip.addr;
-	printf("www: serving http://%u.%u.%u.%u:80/ (checksums on port 81, discard on 9)\n", a >> 24,
-	       (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	/* The appliance's own address: behind user-mode networking (kiln run's
+	 * default) the host reaches it through the forward kiln announces. */
+	printf("www: serving on port 80 of the appliance's own address %u.%u.%u.%u (checksums on "
+	       "port 81, discard on 9)\n", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
 	fiber_run(); /* serves for ever */
 	return 0;
 }

@@ -126,9 +126,16 @@ int dhcp_net_up(struct net *n, struct dhcp_net *d, const char *name, int argc, c
 		return net_configure(n, &cfg);
 	if (dhcp_net_start(d, n) < 0)
 		return -1;
+	/* Said at once: a wait of up to 30 s with no word looks like a hang. */
+	printf("waiting for DHCP on %s (up to %d s)...\n", name, DHCP_UP_TIMEOUT_SECS);
+	kiln_console_flush();
 	if (!dhcp_net_wait(d, kiln_clock_monotonic() + DHCP_UP_TIMEOUT_SECS * SEC)) {
-		printf("%s: no DHCP server answered in %d s (give --ipv4=ADDR/PREFIX "
-		       "to set an address by hand)\n", name, DHCP_UP_TIMEOUT_SECS);
+		printf("%s: no DHCP server answered in %d s. Either run one on the host side of "
+		       "the device (a tap: e.g. dnsmasq --interface=TAP --dhcp-range=...), use "
+		       "user-mode networking, which answers DHCP (--net:%s=user, kiln run's "
+		       "default), or set the address by hand with the boot arguments "
+		       "--ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR]\n", name, DHCP_UP_TIMEOUT_SECS,
+		       name);
 		return -1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <kiln/platform.h>
@@ -53,4 +54,19 @@ void kiln_exit(int status)
 void kiln_abort(void)
 {
 	kiln_exit(255);
+}
+
+/* The host's clocks, for time() and clock_gettime(). */
+kiln_time_t kiln_clock_wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (kiln_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+kiln_time_t kiln_clock_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (kiln_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

@@ -77,4 +77,13 @@
 #define exit klibc_exit
 #define abort klibc_abort
 #define getenv klibc_getenv
+#define time klibc_time
+#define clock_gettime klibc_clock_gettime
+#define gmtime_r klibc_gmtime_r
+#define localtime_r klibc_localtime_r
+#define gmtime klibc_gmtime
+#define localtime klibc_localtime
+#define timegm klibc_timegm
+#define mktime klibc_mktime
+#define strftime klibc_strftime
 #endif

@@ -79,4 +79,12 @@ void host_console_sync(void);
 /* The size of the host console's buffer: small, so tests cross its end. */
 #define HOST_CONSOLE_BUF 64
 
+struct tm;
+long klibc_time(long *t);
+struct tm *klibc_gmtime_r(const long *t, struct tm *tm);
+struct tm *klibc_localtime_r(const long *t, struct tm *tm);
+long klibc_timegm(struct tm *tm);
+long klibc_mktime(struct tm *tm);
+size_t klibc_strftime(char *s, size_t max, const char *fmt, const struct tm *tm);
+
 #endif

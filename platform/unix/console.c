@@ -2,8 +2,9 @@
  *
  * The console is the process's stdout stdio stream, not write(2): the
  * application's own printf (glibc on this target) goes to the same buffer, so
- * the two never reorder. stdio buffers as hvt does (flushed on yield and at
- * exit), and line-buffers when stdout is a terminal.
+ * the two never reorder. It is line-buffered (start.c), also into a pipe or
+ * a file, and flushed on yield, at exit and by the crash report (crash.c),
+ * so the last line before a crash is never lost.
  */
 #include <stdio.h>
 #include <stdlib.h>

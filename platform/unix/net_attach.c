@@ -139,6 +139,8 @@ int kiln_unix_net_attach(const struct kiln_device *mdev, unsigned handle,
 	opts = host_opts;
 	/* The unix target's stack takes offloads (platform.h). */
 	opts.offload = !(unix_opts && unix_opts->no_offload);
+	opts.appliance = unix_program;
+	opts.device = mdev->name;
 	/* Two user-mode devices cannot both listen on one host port. */
 	if (strcmp(value, "user") == 0) {
 		if (forwards_given_out)
@@ -149,7 +151,12 @@ int kiln_unix_net_attach(const struct kiln_device *mdev, unsigned handle,
 		return -1;
 	d->hostnet = hostnet_open(value, mac, &opts, why, sizeof why);
 	if (d->hostnet == NULL) {
-		snprintf(err, errlen, "--net:%s=%s: %s", mdev->name, value, why);
+		/* user-mode errors name the device themselves; a forward may
+		 * come from kiln.conf, not from an option the user typed */
+		if (strcmp(value, "user") == 0)
+			snprintf(err, errlen, "%s", why);
+		else
+			snprintf(err, errlen, "--net:%s=%s: %s", mdev->name, value, why);
 		return -1;
 	}
 	d->name = mdev->name;

@@ -35,6 +35,10 @@ int kiln_unix_start(int argc, char **argv)
 		return 0;
 	}
 	unix_opts = &opts;
+	unix_crash_init();
+	/* The console: each line out at once, so a crash loses none (crash.c
+	 * flushes the rest). */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (unsigned k = 0; k < m->count; k++) {
 		const struct kiln_device *md = &m->dev[k];
 		const char *value = NULL;

@@ -39,6 +39,10 @@ extern const struct unix_net_backend *unix_net;
  * NULL: nothing to wait for, kiln_yield() sleeps. yield.c is in every
  * appliance that runs the event loop, hello included; this keeps it free
  * of any device's code. */
+/* Install the crash report (crash.c): a fault prints the signal, its
+ * address and a backtrace on stderr and exits 255. */
+void unix_crash_init(void);
+
 extern kiln_handle_set_t (*unix_wait_devices)(kiln_time_t deadline);
 
 struct unix_device {

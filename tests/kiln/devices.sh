@@ -122,15 +122,15 @@ cp -r netprobe netfwd && rm -rf netfwd/_build
 printf 'forward = udp:15353:53\nforward = tcp:18080:80\n' >>netfwd/kiln.conf
 "$KILN" run -t unix --dry-run --pcap=c.pcap netfwd >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
 if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=udp:15353:53 --port-forward=tcp:18080:80 --pcap=c.pcap" ] &&
-	grep -qx "kiln: netprobe is reachable at udp 127.0.0.1:15353 -> port 53, tcp 127.0.0.1:18080 -> port 80 (user-mode networking on net device 'service'; no root needed)" "$tmp/d.err"; then
-	pass "kiln run --dry-run: user-mode by default, kiln.conf's forwards, --pcap, and where it is reachable"
+	! grep -q "reachable" "$tmp/d.err"; then
+	pass "kiln run --dry-run: user-mode by default, kiln.conf's forwards, --pcap; nothing claimed reachable (nothing is bound)"
 else
 	fail "kiln run forwards from kiln.conf" "status $rc: $(tail -n 1 "$tmp/d.out") / $(grep reachable "$tmp/d.err")"
 fi
 "$KILN" run -t unix --dry-run --port-forward=udp:25353:53 netfwd >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
 if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/d.out")" = "netfwd/_build/unix/netprobe.unix --net:service=user --port-forward=tcp:18080:80 --port-forward=udp:25353:53" ] &&
-	grep -q "reachable at tcp 127.0.0.1:18080 -> port 80, udp 127.0.0.1:25353 -> port 53 (" "$tmp/d.err"; then
-	pass "kiln run --port-forward replaces only kiln.conf's forward for that guest port"
+	! grep -q "reachable" "$tmp/d.err"; then
+	pass "kiln run --port-forward replaces only kiln.conf's forward for that guest port (--dry-run claims nothing)"
 else
 	fail "kiln run --port-forward override" "status $rc: $(tail -n 1 "$tmp/d.out")"
 fi
@@ -195,7 +195,8 @@ for _ in $(seq 100); do
 	ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$busy " && break
 	sleep 0.1
 done
-net_error "host port in use" "cannot listen on 127.0.0.1:$busy/udp (in use?)" --net:service=user --port-forward=udp:$busy:7
+net_error "host port in use" "netprobe: cannot listen on 127.0.0.1:$busy for net device 'service': Address already in use; pick another host port, e.g. --port-forward=udp:$((busy + 1)):7" \
+	--net:service=user --port-forward=udp:$busy:7
 kill $busy_pid 2>/dev/null; wait $busy_pid 2>/dev/null
 if "$img" --block:disk=disk.img --pcap=x.pcap >/dev/null 2>"$tmp/e"; then
 	fail "pcap without a net device" "accepted"

@@ -28,7 +28,7 @@ static const char build_usage[] =
 	"A build with nothing changed since the last one runs no compiler and no make.\n";
 
 static const char run_usage[] =
-	"usage: kiln run [-t unix|hvt] [--sanitize] [--release] [--dry-run] [--watch]\n"
+	"usage: kiln run [-t unix|hvt] [--sanitize] [--release] [--dry-run] [--watch] [--gdb]\n"
 	"                [DEVICES] [NETWORK] [DIR] [-- ARGS...]\n"
 	"Builds the appliance in DIR (default: .), then starts it with boot arguments\n"
 	"ARGS. The exit status is the appliance's.\n"
@@ -45,6 +45,8 @@ static const char run_usage[] =
 	"                          error keeps the running instance; Ctrl-C ends all\n"
 	"  --sanitize              unix only: run the ASan+UBSan build\n"
 	"  --release               compile the application at -O2 (default: -Og)\n"
+	"  --gdb                   unix: run the appliance under gdb (gdb --args);\n"
+	"                          hvt: the tender waits for gdb on 127.0.0.1:1234\n"
 	"  --net:NAME=TAPDEV       attach net device NAME to tap device TAPDEV\n"
 	"  --net:NAME=user         attach it to user-mode networking (libslirp): no root,\n"
 	"                          no tap; the default for every net device not given\n"
@@ -66,7 +68,7 @@ struct run_opts {
 	const char *dir;
 	bool target_given;
 	enum kiln_target target;
-	bool sanitize, dry_run, release, watch;
+	bool sanitize, dry_run, release, watch, gdb;
 	char *dev_args[RUN_MAX_DEVICE_ARGS];
 	unsigned ndev;
 	char **boot_args; /* after "--" */
@@ -123,6 +125,8 @@ static int parse_opts(int argc, char **argv, bool is_run, struct run_opts *o)
 			o->dry_run = true;
 		} else if (is_run && strcmp(a, "--watch") == 0) {
 			o->watch = true;
+		} else if (is_run && strcmp(a, "--gdb") == 0) {
+			o->gdb = true;
 		} else if (is_run && (strncmp(a, "--net:", 6) == 0 || strncmp(a, "--block:", 8) == 0)) {
 			if (strchr(a, '=') == NULL) {
 				kiln_error("%s: expected %sNAME=VALUE", a,
@@ -237,15 +241,14 @@ static bool names_device(const char *arg, const char *name)
 /* Appends to cmd the network options: --net:NAME=user for every declared
  * net device not given (user-mode networking needs no root and no tap),
  * the port forwards (--port-forward options, else kiln.conf's), --pcap and
- * --net-impair; and says on stderr where the appliance can be reached.
+ * --net-impair; and, with no forward, says how to add one (the program
+ * that binds the forwards says where they are reachable).
  * -1 (printed) for a forward with no user-mode device to go to. */
 static int net_options(struct run_opts *o, const struct kiln_conf *c, char **cmd, int *n)
 {
 	static char user_args[KILN_CONF_MAX_DEVICES][KILN_NAME_MAX + 16];
 	static char conf_fwd[KILN_MAX_FORWARDS][KILN_FORWARD_MAX + 16];
 	const char *first_user = NULL;
-	char line[1024];
-	size_t used = 0;
 
 	for (unsigned i = 0; i < c->ndev; i++) {
 		const struct conf_dev *d = &c->dev[i];
@@ -294,36 +297,13 @@ static int net_options(struct run_opts *o, const struct kiln_conf *c, char **cmd
 		cmd[(*n)++] = o->impair;
 	if (!first_user)
 		return 0;
-	/* Where it is: "udp 127.0.0.1:5353 -> port 53, udp+tcp ...". */
-	for (unsigned i = 0; i < nfwd; i++) {
-		struct conf_forward f;
-		char why[128];
-		conf_parse_forward(strchr(fwd[i], '=') + 1, &f, why, sizeof why);
-		int w = snprintf(line + used, sizeof line - used, "%s%s 127.0.0.1:%u -> port %u",
-				 i ? ", " : "", f.udp && f.tcp ? "udp+tcp" : f.udp ? "udp" : "tcp",
-				 f.host_port, f.guest_port);
-		if (w < 0 || (size_t)w >= sizeof line - used)
-			break;
-		used += (size_t)w;
-	}
-	if (nfwd)
-		fprintf(stderr, "kiln: %s is reachable at %s (user-mode networking on net "
-			"device '%s'; no root needed)\n", c->name, line, first_user);
-	else
+	/* Where the forwards are reachable is said by the process that binds
+	 * them (hostnet: the unix program or the tender), once it has. */
+	if (!nfwd)
 		fprintf(stderr, "kiln: %s: net device '%s' uses user-mode networking (10.0.2.15 "
 			"behind a NAT; no root needed); no port is forwarded: add 'forward = "
 			"HOSTPORT:GUESTPORT' to kiln.conf or --port-forward=HOSTPORT:GUESTPORT\n",
 			c->name, first_user);
-	/* A web server: the address to paste into a browser (examples/www). */
-	for (unsigned i = 0; i < nfwd; i++) {
-		struct conf_forward f;
-		char why[128];
-		if (conf_parse_forward(strchr(fwd[i], '=') + 1, &f, why, sizeof why) == 0 &&
-		    f.tcp && f.guest_port == 80) {
-			fprintf(stderr, "kiln: http://127.0.0.1:%u/\n", f.host_port);
-			break;
-		}
-	}
 	return 0;
 }
 
@@ -458,8 +438,8 @@ int cmd_run(int argc, char **argv)
 	}
 	struct build_req req = {.dir = o.dir, .target = o.target, .sanitize = o.sanitize,
 				 .release = o.release};
-	if (o.watch && o.dry_run) {
-		kiln_error("--watch and --dry-run exclude each other");
+	if (o.watch && (o.dry_run || o.gdb)) {
+		kiln_error("--watch and %s exclude each other", o.gdb ? "--gdb" : "--dry-run");
 		return 2;
 	}
 	if (kiln_build(&req, &res) != 0)
@@ -472,13 +452,19 @@ int cmd_run(int argc, char **argv)
 		return 1;
 
 	/* The command: the image itself on unix, the tender on hvt. */
-	static char *cmd[4 + 2 * RUN_MAX_DEVICE_ARGS + KILN_MAX_FORWARDS + 2 + 8192];
+	static char *cmd[6 + 2 * RUN_MAX_DEVICE_ARGS + KILN_MAX_FORWARDS + 2 + 8192];
 	int n = 0;
+	if (o.gdb && o.target == TARGET_UNIX) { /* gdb runs the image with its arguments */
+		cmd[n++] = "gdb";
+		cmd[n++] = "--args";
+	}
 	if (o.target == TARGET_HVT) {
 		path_join(tender, sizeof tender, res.root, "build/bin/tender");
 		snprintf(mem, sizeof mem, "--mem=%u", res.conf.mem_mib);
 		cmd[n++] = tender;
 		cmd[n++] = mem;
+		if (o.gdb) /* the tender says the command to attach */
+			cmd[n++] = "--gdb";
 	} else
 		cmd[n++] = res.image;
 	for (unsigned i = 0; i < o.ndev; i++)
@@ -518,7 +504,14 @@ int cmd_run(int argc, char **argv)
 	fflush(stdout);
 	fflush(stderr);
 	/* exec, not fork: the appliance's exit status and signals are ours. */
-	execv(cmd[0], cmd);
+	if (o.gdb && o.target == TARGET_UNIX)
+		execvp(cmd[0], cmd);
+	else
+		execv(cmd[0], cmd);
+	if (o.gdb && errno == ENOENT) {
+		kiln_error("--gdb: gdb is not installed (Debian: apt-get install gdb)");
+		return 127;
+	}
 	kiln_error("cannot run %s: %s", cmd[0], strerror(errno));
 	return 127;
 }
