@@ -344,3 +344,45 @@ TEST(return_when_idle_frees_nothing_needed)
 	CHECK_EQ(io.reads, 4);
 	CHECK_EQ(io.out_len, strlen(HELLO));
 }
+
+static int h_typed_tag(struct http_request *req, struct http_response *resp)
+{
+	(void)req;
+	http_response_field(resp, "Content-Type", "text/html");
+	http_response_field(resp, "X-Kept", "1");
+	http_response_etag(resp, "\"t\"");
+	http_response_body(resp, view_make("<p>", 3));
+	return 0;
+}
+
+TEST(not_modified_has_no_content_type)
+{
+	static const struct http_route r[] = {{"GET", "/t", h_typed_tag, NULL}};
+	memset(&srv, 0, sizeof(srv));
+	srv.routes = r, srv.nroutes = 1;
+	const char *in = "GET /t HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"t\"\r\n\r\n";
+	mem_init(&io, in, strlen(in), 0);
+	http_conn_init(&conn, &srv, &mem_ops, &io, NULL, 0);
+	CHECK_EQ(http_conn_serve(&conn), 0);
+	io.out[io.out_len] = 0;
+	/* RFC 9110 15.4.5: no representation metadata beyond the validators. */
+	CHECK_STR(io.out, "HTTP/1.1 304 Not Modified\r\nETag: \"t\"\r\nX-Kept: 1\r\n\r\n");
+}
+
+TEST(body_to_get_only_path_is_405_not_413)
+{
+	/* The body is over body_cap (64), but the path takes no POST at all:
+	 * routing decides first (405 with Allow), as it would for a small body. */
+	CHECK_EQ(serve("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n", 0), 0);
+	CHECK(strstr(io.out, "HTTP/1.1 405 Method Not Allowed\r\n") == io.out);
+	CHECK(strstr(io.out, "\r\nAllow: GET, HEAD\r\n") != NULL);
+	CHECK(strstr(io.out, "Connection: close\r\n") != NULL);
+	CHECK_EQ(serve("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n", 0), 0);
+	CHECK(strstr(io.out, "HTTP/1.1 404 Not Found\r\n") == io.out);
+	CHECK_EQ(serve("POST /hello HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+		       "ffff\r\n", 0), 0);
+	CHECK(strstr(io.out, "HTTP/1.1 405 Method Not Allowed\r\n") == io.out);
+	/* Where POST is routed, too large stays 413. */
+	CHECK_EQ(serve("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n", 0), 0);
+	CHECK(strstr(io.out, "HTTP/1.1 413 ") == io.out);
+}
