@@ -377,6 +377,21 @@ const char *http_mime_type(const char *name);
  * print as 9999-12-31 23:59:59. Integer arithmetic only. */
 void http_date_format(uint64_t secs, char out[30]);
 
+/* An HTTP-date (RFC 9110 5.6.7) into seconds since the epoch: IMF-fixdate
+ * ("Sun, 06 Nov 1994 08:49:37 GMT") and the two obsolete forms recipients
+ * must accept, rfc850 ("Sunday, 06-Nov-94 08:49:37 GMT"; years 00-69 are
+ * 20xx) and asctime ("Sun Nov  6 08:49:37 1994"). Case-sensitive, exact
+ * spacing, dates before 1970 refused. 0, or -1 if v is none of those. */
+int http_date_parse(struct view v, uint64_t *secs);
+
+/* A Range field value (RFC 9110 14.1.2) against a representation of len
+ * bytes: 1 with [*first, *last] for one satisfiable "bytes=" range (a
+ * last-pos past the end is clamped, "-N" is the last N bytes); -1 when no
+ * range is satisfiable (416); 0 when the field is to be ignored (another
+ * unit, a syntax error, or more than one range: kiln then sends the whole
+ * representation with 200, as 14.2 permits). */
+int http_range_parse(struct view v, uint64_t len, uint64_t *first, uint64_t *last);
+
 /* Does the If-None-Match/If-Match field value list match etag? "*" matches
  * any tag. weak: weak comparison (If-None-Match: W/ prefixes ignored);
  * otherwise strong (If-Match: both must be strong and equal). A malformed

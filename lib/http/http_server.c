@@ -58,6 +58,7 @@ static int send_whole(struct http_conn *c, struct http_response *r)
 		fields_drop(r, "content-type");
 		fields_drop(r, "content-encoding");
 		fields_drop(r, "content-language");
+		fields_drop(r, "accept-ranges");
 	}
 	if (bodiless_status(r->status))
 		return http_conn_head(c, r->status, r->etag, r->fields, r->fields_len,
@@ -165,12 +166,12 @@ static int finish(struct http_conn *c, struct http_request *req, struct http_res
 	}
 	if (r->fields_overflow)
 		return send_error(c, 500, NULL);
-	if (r->etag[0] && r->status == 200 &&
-	    (req->method == HTTP_M_GET || req->method == HTTP_M_HEAD)) {
-		struct view inm;
-		if (http_request_field(req, "if-none-match", &inm) &&
-		    http_etag_match(inm, view_make(r->etag, strlen(r->etag)), 1))
-			r->status = 304;
+	/* GET and HEAD only: for other methods the handler has acted by
+	 * now, so it evaluates its own preconditions (docs/http.md). */
+	if (r->status == 200 && (req->method == HTTP_M_GET || req->method == HTTP_M_HEAD)) {
+		int rc = http_conditions(req, r);
+		if (rc)
+			return send_error(c, rc, NULL);
 	}
 	return send_whole(c, r);
 }
