@@ -83,6 +83,14 @@ struct http_io {
 	/* Write up to len bytes: returns the count written (> 0; may be less
 	 * than len) or < 0 on error. */
 	long (*write)(void *ctx, const void *buf, size_t len);
+	/* Optional (NULL: none): a lingering close (RFC 9112 9.6). Called
+	 * after an error response has been written on a connection whose
+	 * request was not read to its end, just before the engine returns to
+	 * close it: half-close the sending side, then read and discard what
+	 * the peer still sends, for a bounded time and size, so closing with
+	 * unread data does not reset the connection and destroy the response
+	 * before the client has read it. */
+	void (*linger)(void *ctx);
 };
 
 /* --- Messages and the parser -------------------------------------------- */

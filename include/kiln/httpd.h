@@ -59,6 +59,13 @@
  * stack was an mmap, mprotect and munmap); it costs 10,000 idle connections
  * nothing, as each holds its stack only this long after its last request. */
 #define HTTPD_LINGER_DEFAULT (2ull * 1000000ull)
+/* Lingering close after an error response sent before the request was
+ * read (413, 431, 400 with a body still coming; RFC 9112 9.6): the server
+ * half-closes and discards what the client still sends, for at most this
+ * long and this much (nginx: lingering_time 30 s), then closes. Without it
+ * the close with unread data is a RST, and the client loses the response. */
+#define HTTPD_LINGER_CLOSE_TIME (5ull * 1000000000ull)
+#define HTTPD_LINGER_CLOSE_BYTES (16u << 20)
 
 struct httpd_config {
 	uint16_t port;             /* required */
@@ -77,6 +84,7 @@ struct httpd_stats {
 	uint64_t idle_timeouts; /* closed after idle_timeout without a request */
 	uint64_t io_errors;     /* ended by an I/O error or io_timeout */
 	uint64_t no_memory;     /* a connection closed because malloc failed */
+	uint64_t lingering_closes; /* error responses followed by a lingering close */
 	uint32_t open;          /* connections held now */
 	uint32_t active;        /* of those, with a running fiber and an http_conn */
 };

@@ -295,10 +295,14 @@ int http_conn_serve(struct http_conn *c)
 		case HTTP_EV_ERROR:
 			c->srv->stats.bad_requests++;
 			c->close_after = 1;
-			if (p->error == 413 && refuse_unrouted(c))
-				return http_conn_flush(c);
-			send_error(c, p->error, NULL);
-			return http_conn_flush(c);
+			if (!(p->error == 413 && refuse_unrouted(c)))
+				send_error(c, p->error, NULL);
+			if (http_conn_flush(c) < 0)
+				return -1;
+			/* The rest of the request may still be arriving. */
+			if (c->io->linger)
+				c->io->linger(c->io_ctx);
+			return 0;
 		}
 	}
 }

@@ -48,7 +48,30 @@ static long io_write(void *ctx, const void *buf, size_t len)
 	return n;
 }
 
-static const struct http_io tcp_io = {io_read, io_write};
+/* Lingering close (http.h): FIN out, then what the peer still sends is
+ * discarded (peeked and consumed: no copy) until it closes, for at most
+ * HTTPD_LINGER_CLOSE_TIME in all and HTTPD_LINGER_CLOSE_BYTES. */
+static void io_linger(void *ctx)
+{
+	struct httpd_conn *hc = ctx;
+	kiln_time_t end = kiln_clock_monotonic() + HTTPD_LINGER_CLOSE_TIME;
+	size_t left = HTTPD_LINGER_CLOSE_BYTES;
+	if (tcp_shutdown_write(hc->t) < 0)
+		return;
+	hc->h->stats.lingering_closes++;
+	while (left) {
+		struct view v;
+		long n = tcp_peek(hc->t, &v, end);
+		if (n <= 0)
+			return; /* the peer's FIN, an error, or the time is up */
+		if (v.len > left)
+			v.len = left;
+		tcp_consume(hc->t, v.len);
+		left -= v.len;
+	}
+}
+
+static const struct http_io tcp_io = {io_read, io_write, io_linger};
 
 static void conn_end(struct httpd_conn *hc)
 {

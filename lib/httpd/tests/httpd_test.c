@@ -83,7 +83,7 @@ static long cl_write(void *ctx, const void *buf, size_t len)
 {
 	return tcp_write(ctx, buf, len, fake_now + 10 * SECS);
 }
-static const struct http_io cl_io = {cl_read, cl_write};
+static const struct http_io cl_io = {cl_read, cl_write, NULL};
 
 struct body_check {
 	uint64_t len;
