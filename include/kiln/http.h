@@ -183,6 +183,11 @@ int http_parser_needs_input(const struct http_parser *p);
  * stream here is a clean close. */
 int http_parser_idle(const struct http_parser *p);
 
+/* True while a request head is being collected: its first byte is in and
+ * the head is not complete (a transport times the head as a whole, against
+ * slowloris; see httpd.h). */
+int http_parser_in_head(const struct http_parser *p);
+
 /* The end of the stream: HTTP_EV_END if it completes a close-delimited
  * response body, HTTP_EV_ERROR (error 400) if a message was cut short,
  * HTTP_EV_MORE if the parser was idle. */

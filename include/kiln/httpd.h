@@ -64,6 +64,21 @@
  * half-closes and discards what the client still sends, for at most this
  * long and this much (nginx: lingering_time 30 s), then closes. Without it
  * the close with unread data is a RST, and the client loses the response. */
+/* Slowloris (a client holding a connection with a byte now and then): a
+ * request head must be complete this long after its first byte arrived
+ * (Apache mod_reqtimeout: header=20-40; nginx client_header_timeout 60 s),
+ * and a body must arrive at HTTPD_BODY_MIN_RATE_DEFAULT bytes/s after a
+ * grace of HTTPD_BODY_TIMEOUT_DEFAULT (Apache: body=20, MinRate=500). */
+#define HTTPD_HEAD_TIMEOUT_DEFAULT (10ull * 1000000000ull)
+#define HTTPD_BODY_TIMEOUT_DEFAULT (20ull * 1000000000ull)
+#define HTTPD_BODY_MIN_RATE_DEFAULT 500u
+/* Active connections (a running fiber and a struct http_conn: ~21 KiB plus
+ * an 8 KiB stack plus body_max) at once. At the limit, or at max_conns,
+ * the oldest idle connection and then the active one whose head has been
+ * arriving longest are shed to let a new one in. 256 active cost ~8 MiB:
+ * half of the smallest guest (mem = 16), which also holds ~2,700 idle
+ * connections. Raise it with the appliance's memory. */
+#define HTTPD_MAX_ACTIVE_DEFAULT 256u
 #define HTTPD_LINGER_CLOSE_TIME (5ull * 1000000000ull)
 #define HTTPD_LINGER_CLOSE_BYTES (16u << 20)
 
@@ -76,6 +91,10 @@ struct httpd_config {
 	kiln_time_t linger;        /* HTTPD_LINGER_DEFAULT (1 ns: practically none) */
 	size_t body_max;           /* 0: bodiless requests only (413 otherwise) */
 	size_t stack_size;         /* per active connection: 0 for FIBER_STACK_DEFAULT */
+	unsigned max_active;       /* HTTPD_MAX_ACTIVE_DEFAULT */
+	kiln_time_t head_timeout;  /* HTTPD_HEAD_TIMEOUT_DEFAULT */
+	kiln_time_t body_timeout;  /* HTTPD_BODY_TIMEOUT_DEFAULT */
+	uint32_t body_min_rate;    /* bytes/s, HTTPD_BODY_MIN_RATE_DEFAULT */
 };
 
 struct httpd_stats {
@@ -85,6 +104,9 @@ struct httpd_stats {
 	uint64_t io_errors;     /* ended by an I/O error or io_timeout */
 	uint64_t no_memory;     /* a connection closed because malloc failed */
 	uint64_t lingering_closes; /* error responses followed by a lingering close */
+	uint64_t shed;          /* closed to make room (oldest idle, slowest head) */
+	uint64_t head_timeouts; /* a request head not complete in head_timeout */
+	uint64_t body_timeouts; /* a body slower than body_min_rate */
 	uint32_t open;          /* connections held now */
 	uint32_t active;        /* of those, with a running fiber and an http_conn */
 };

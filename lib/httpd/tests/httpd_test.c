@@ -284,7 +284,9 @@ TEST(client_closing_mid_response_frees_everything)
 	CHECK(stop(h));
 }
 
-TEST(connection_limit_refuses_the_extra_ones)
+/* At max_conns a new connection is let in and the oldest idle one shed
+ * (reset): a crowd of silent connections cannot lock new clients out. */
+TEST(connection_limit_sheds_the_oldest_idle)
 {
 	struct httpd_config cfg = {.port = 80, .max_conns = 4};
 	struct httpd *h = start(&cfg, NULL);
@@ -296,10 +298,13 @@ TEST(connection_limit_refuses_the_extra_ones)
 	struct httpd_stats st;
 	httpd_get_stats(h, &st);
 	CHECK_EQ(st.open, 4);
-	CHECK_EQ(st.refused, 2);
+	CHECK_EQ(st.refused, 0);
+	CHECK_EQ(st.shed, 2);
 	int reset = 0;
 	for (int i = 0; i < 6; i++) {
 		reset += tcp_conn_status(t[i]) == -TCP_ECONNRESET;
+		if (i < 2)
+			CHECK_EQ(tcp_conn_status(t[i]), -TCP_ECONNRESET); /* the oldest */
 		tcp_close(t[i]);
 	}
 	CHECK_EQ(reset, 2);
