@@ -407,3 +407,30 @@ TEST(start_errors)
 	CHECK_EQ(err, -TCP_EADDRINUSE);
 	CHECK(stop(h));
 }
+
+/* Slowloris: a byte every second keeps each read within io_timeout, but
+ * the head as a whole must be complete within head_timeout. */
+TEST(slow_head_is_closed_at_head_timeout)
+{
+	struct httpd_config cfg = {.port = 80, .head_timeout = 5 * SECS, .io_timeout = 60 * SECS};
+	struct httpd *h = start(&cfg, NULL);
+	const char *req = "GET /hello HTTP/1.1\r\nHost: a\r\nX-Slow: ";
+	struct httpd_stats st;
+	CHECK(h != NULL);
+	struct tcp_conn *t = raw_connect();
+	CHECK(t != NULL);
+	int sec = 0;
+	for (; sec < 20; sec++) {
+		long len = sec ? 1 : (long)strlen(req);
+		CHECK_EQ(tcp_write_nb(t, sec ? "a" : req, (size_t)len), len);
+		LINK_RUN_UNTIL(0, 1000);
+		httpd_get_stats(h, &st);
+		if (st.open == 0)
+			break;
+	}
+	CHECK(sec >= 4 && sec <= 6); /* closed at ~5 s, not at io_timeout */
+	CHECK_EQ(st.head_timeouts, 1);
+	CHECK_EQ(st.active, 0);
+	tcp_abort(t);
+	CHECK(stop(h));
+}
