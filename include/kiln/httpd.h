@@ -28,13 +28,21 @@
  * ACK (40 ms or more per response).
  *
  * Limits (struct httpd_config, each with its reason):
- *   - max_conns: connections held at once; one more is reset at accept and
- *     counted (stats.refused), so a flood costs the appliance nothing lasting;
+ *   - max_conns: connections held at once; for one more, the connection
+ *     waiting longest (idle since its last request or its accept, or
+ *     collecting a request head) is shed (reset, stats.shed); if every one
+ *     is busy with a body or a response, the new one is reset at accept
+ *     (stats.refused). So neither a flood nor slow clients lock others out;
+ *   - max_active: connections with a fiber stack and an http_conn at once;
+ *     one more sheds a request head arriving for over 200 ms, or waits;
+ *   - head_timeout, body_timeout and body_min_rate: a request head must be
+ *     complete head_timeout after its first byte; a body must arrive at
+ *     body_min_rate after body_timeout (slowloris);
  *   - idle_timeout: a keep-alive connection with no request for this long is
  *     closed (and one that never sends anything);
  *   - io_timeout: a read or write inside a request that makes no progress for
  *     this long closes the connection (a client that stops reading, or sends
- *     half a request: slowloris), so no fiber blocks for ever;
+ *     half a request), so no fiber blocks for ever;
  *   - body_max: request bodies up to this many bytes are collected (a buffer
  *     of that size is allocated while a request is active); longer: 413.
  */
