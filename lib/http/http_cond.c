@@ -65,7 +65,8 @@ int http_conditions(const struct http_request *req, struct http_response *r)
 	if (req->method != HTTP_M_GET || !r->has_body || !http_request_field(req, "range", &v))
 		return 0;
 	if (http_request_field(req, "if-range", &lmv)) {
-		if (lmv.len && (lmv.data[0] == '"' || lmv.data[0] == 'W')) {
+		if (lmv.len && (lmv.data[0] == '"' || (lmv.len > 1 && lmv.data[0] == 'W' &&
+							 lmv.data[1] == '/'))) {
 			if (!tag.len || !http_etag_match(lmv, tag, 0))
 				return 0;
 		} else if (!has_lm || !req_date(req, "if-range", &since) || since != lm) {

@@ -462,3 +462,26 @@ TEST(range_requests)
 	/* A 304 wins over a range. */
 	STARTS(cond("Range: bytes=2-4\r\nIf-None-Match: \"d\"\r\n"), "HTTP/1.1 304 ");
 }
+
+static int h_wednesday(struct http_request *req, struct http_response *resp)
+{
+	(void)req;
+	http_response_field(resp, "Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT");
+	http_response_body(resp, view_make("0123456789", 10));
+	return 0;
+}
+
+TEST(if_range_date_on_a_wednesday_is_a_date)
+{
+	/* "Wed, ..." starts with W but is no weak entity-tag. */
+	static const struct http_route r[] = {{"GET", "/w", h_wednesday, NULL}};
+	const char *in = "GET /w HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n"
+			 "If-Range: Wed, 21 Oct 2015 07:28:00 GMT\r\n\r\n";
+	memset(&srv, 0, sizeof(srv));
+	srv.routes = r, srv.nroutes = 1;
+	mem_init(&io, in, strlen(in), 0);
+	http_conn_init(&conn, &srv, &mem_ops, &io, NULL, 0);
+	http_conn_serve(&conn);
+	io.out[io.out_len] = 0;
+	STARTS(io.out, "HTTP/1.1 206 ");
+}
