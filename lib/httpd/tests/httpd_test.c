@@ -434,3 +434,31 @@ TEST(slow_head_is_closed_at_head_timeout)
 	tcp_abort(t);
 	CHECK(stop(h));
 }
+
+/* A body must keep up body_min_rate once body_timeout has passed: one byte
+ * a second against 100 B/s after 3 s is closed at ~3 s, not io_timeout. */
+TEST(slow_body_is_closed_below_min_rate)
+{
+	struct httpd_config cfg = {.port = 80, .body_max = 4096, .body_timeout = 3 * SECS,
+				   .body_min_rate = 100, .io_timeout = 60 * SECS};
+	struct httpd *h = start(&cfg, NULL);
+	const char *req = "POST /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 4000\r\n\r\nbody";
+	struct httpd_stats st;
+	CHECK(h != NULL);
+	struct tcp_conn *t = raw_connect();
+	CHECK(t != NULL);
+	int sec = 0;
+	for (; sec < 20; sec++) {
+		long len = sec ? 1 : (long)strlen(req);
+		CHECK_EQ(tcp_write_nb(t, sec ? "b" : req, (size_t)len), len);
+		LINK_RUN_UNTIL(0, 1000);
+		httpd_get_stats(h, &st);
+		if (st.open == 0)
+			break;
+	}
+	CHECK(sec >= 2 && sec <= 4);
+	CHECK_EQ(st.body_timeouts, 1);
+	CHECK_EQ(st.head_timeouts, 0);
+	tcp_abort(t);
+	CHECK(stop(h));
+}
