@@ -346,7 +346,7 @@ static long h_write(void *ctx, const void *buf, size_t len)
 	return (long)len;
 }
 
-static const struct http_io h_ops = {h_read, h_write};
+static const struct http_io h_ops = {h_read, h_write, NULL};
 static const char h_page[] = "<!doctype html><title>kiln</title><p>Hello from a fiber.</p>\n";
 static const struct kv_baked_entry h_entries[] = {
 	{"index.html", 10, (const uint8_t *)h_page, sizeof(h_page) - 1, 0, {0}, "\"abc123\""},

@@ -83,6 +83,14 @@ struct http_io {
 	/* Write up to len bytes: returns the count written (> 0; may be less
 	 * than len) or < 0 on error. */
 	long (*write)(void *ctx, const void *buf, size_t len);
+	/* Optional (NULL: none): a lingering close (RFC 9112 9.6). Called
+	 * after an error response has been written on a connection whose
+	 * request was not read to its end, just before the engine returns to
+	 * close it: half-close the sending side, then read and discard what
+	 * the peer still sends, for a bounded time and size, so closing with
+	 * unread data does not reset the connection and destroy the response
+	 * before the client has read it. */
+	void (*linger)(void *ctx);
 };
 
 /* --- Messages and the parser -------------------------------------------- */
@@ -174,6 +182,11 @@ int http_parser_needs_input(const struct http_parser *p);
 /* True between messages: nothing of a next message has arrived. An end of
  * stream here is a clean close. */
 int http_parser_idle(const struct http_parser *p);
+
+/* True while a request head is being collected: its first byte is in and
+ * the head is not complete (a transport times the head as a whole, against
+ * slowloris; see httpd.h). */
+int http_parser_in_head(const struct http_parser *p);
 
 /* The end of the stream: HTTP_EV_END if it completes a close-delimited
  * response body, HTTP_EV_ERROR (error 400) if a message was cut short,
@@ -376,6 +389,21 @@ const char *http_mime_type(const char *name);
  * 1994 08:49:37 GMT": 29 characters and a NUL into out. Years past 9999
  * print as 9999-12-31 23:59:59. Integer arithmetic only. */
 void http_date_format(uint64_t secs, char out[30]);
+
+/* An HTTP-date (RFC 9110 5.6.7) into seconds since the epoch: IMF-fixdate
+ * ("Sun, 06 Nov 1994 08:49:37 GMT") and the two obsolete forms recipients
+ * must accept, rfc850 ("Sunday, 06-Nov-94 08:49:37 GMT"; years 00-69 are
+ * 20xx) and asctime ("Sun Nov  6 08:49:37 1994"). Case-sensitive, exact
+ * spacing, dates before 1970 refused. 0, or -1 if v is none of those. */
+int http_date_parse(struct view v, uint64_t *secs);
+
+/* A Range field value (RFC 9110 14.1.2) against a representation of len
+ * bytes: 1 with [*first, *last] for one satisfiable "bytes=" range (a
+ * last-pos past the end is clamped, "-N" is the last N bytes); -1 when no
+ * range is satisfiable (416); 0 when the field is to be ignored (another
+ * unit, a syntax error, or more than one range: kiln then sends the whole
+ * representation with 200, as 14.2 permits). */
+int http_range_parse(struct view v, uint64_t len, uint64_t *first, uint64_t *last);
 
 /* Does the If-None-Match/If-Match field value list match etag? "*" matches
  * any tag. weak: weak comparison (If-None-Match: W/ prefixes ignored);

@@ -28,13 +28,21 @@
  * ACK (40 ms or more per response).
  *
  * Limits (struct httpd_config, each with its reason):
- *   - max_conns: connections held at once; one more is reset at accept and
- *     counted (stats.refused), so a flood costs the appliance nothing lasting;
+ *   - max_conns: connections held at once; for one more, the connection
+ *     waiting longest (idle since its last request or its accept, or
+ *     collecting a request head) is shed (reset, stats.shed); if every one
+ *     is busy with a body or a response, the new one is reset at accept
+ *     (stats.refused). So neither a flood nor slow clients lock others out;
+ *   - max_active: connections with a fiber stack and an http_conn at once;
+ *     one more sheds a request head arriving for over 200 ms, or waits;
+ *   - head_timeout, body_timeout and body_min_rate: a request head must be
+ *     complete head_timeout after its first byte; a body must arrive at
+ *     body_min_rate after body_timeout (slowloris);
  *   - idle_timeout: a keep-alive connection with no request for this long is
  *     closed (and one that never sends anything);
  *   - io_timeout: a read or write inside a request that makes no progress for
  *     this long closes the connection (a client that stops reading, or sends
- *     half a request: slowloris), so no fiber blocks for ever;
+ *     half a request), so no fiber blocks for ever;
  *   - body_max: request bodies up to this many bytes are collected (a buffer
  *     of that size is allocated while a request is active); longer: 413.
  */
@@ -59,6 +67,28 @@
  * stack was an mmap, mprotect and munmap); it costs 10,000 idle connections
  * nothing, as each holds its stack only this long after its last request. */
 #define HTTPD_LINGER_DEFAULT (2ull * 1000000ull)
+/* Lingering close after an error response sent before the request was
+ * read (413, 431, 400 with a body still coming; RFC 9112 9.6): the server
+ * half-closes and discards what the client still sends, for at most this
+ * long and this much (nginx: lingering_time 30 s), then closes. Without it
+ * the close with unread data is a RST, and the client loses the response. */
+/* Slowloris (a client holding a connection with a byte now and then): a
+ * request head must be complete this long after its first byte arrived
+ * (Apache mod_reqtimeout: header=20-40; nginx client_header_timeout 60 s),
+ * and a body must arrive at HTTPD_BODY_MIN_RATE_DEFAULT bytes/s after a
+ * grace of HTTPD_BODY_TIMEOUT_DEFAULT (Apache: body=20, MinRate=500). */
+#define HTTPD_HEAD_TIMEOUT_DEFAULT (10ull * 1000000000ull)
+#define HTTPD_BODY_TIMEOUT_DEFAULT (20ull * 1000000000ull)
+#define HTTPD_BODY_MIN_RATE_DEFAULT 500u
+/* Active connections (a running fiber and a struct http_conn: ~21 KiB plus
+ * an 8 KiB stack plus body_max) at once. At the limit, or at max_conns,
+ * the oldest idle connection and then the active one whose head has been
+ * arriving longest are shed to let a new one in. 256 active cost ~8 MiB:
+ * half of the smallest guest (mem = 16), which also holds ~2,700 idle
+ * connections. Raise it with the appliance's memory. */
+#define HTTPD_MAX_ACTIVE_DEFAULT 256u
+#define HTTPD_LINGER_CLOSE_TIME (5ull * 1000000000ull)
+#define HTTPD_LINGER_CLOSE_BYTES (16u << 20)
 
 struct httpd_config {
 	uint16_t port;             /* required */
@@ -69,6 +99,10 @@ struct httpd_config {
 	kiln_time_t linger;        /* HTTPD_LINGER_DEFAULT (1 ns: practically none) */
 	size_t body_max;           /* 0: bodiless requests only (413 otherwise) */
 	size_t stack_size;         /* per active connection: 0 for FIBER_STACK_DEFAULT */
+	unsigned max_active;       /* HTTPD_MAX_ACTIVE_DEFAULT */
+	kiln_time_t head_timeout;  /* HTTPD_HEAD_TIMEOUT_DEFAULT */
+	kiln_time_t body_timeout;  /* HTTPD_BODY_TIMEOUT_DEFAULT */
+	uint32_t body_min_rate;    /* bytes/s, HTTPD_BODY_MIN_RATE_DEFAULT */
 };
 
 struct httpd_stats {
@@ -77,6 +111,10 @@ struct httpd_stats {
 	uint64_t idle_timeouts; /* closed after idle_timeout without a request */
 	uint64_t io_errors;     /* ended by an I/O error or io_timeout */
 	uint64_t no_memory;     /* a connection closed because malloc failed */
+	uint64_t lingering_closes; /* error responses followed by a lingering close */
+	uint64_t shed;          /* closed to make room (oldest idle, slowest head) */
+	uint64_t head_timeouts; /* a request head not complete in head_timeout */
+	uint64_t body_timeouts; /* a body slower than body_min_rate */
 	uint32_t open;          /* connections held now */
 	uint32_t active;        /* of those, with a running fiber and an http_conn */
 };

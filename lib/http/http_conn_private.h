@@ -18,4 +18,10 @@ int http_conn_flush(struct http_conn *c);
 int http_conn_head(struct http_conn *c, int status, const char *etag, const char *fields,
 		   size_t fields_len, int framing, uint64_t length);
 
+/* Preconditions and Range for a complete 200 response r to req (RFC 9110
+ * 13.2.2): r may become 304, 206 (body narrowed, Content-Range added) or
+ * 416; returns 0, or 412 (or 500) for the caller's error response. The
+ * response's ETag and its Last-Modified field are the validators. */
+int http_conditions(const struct http_request *req, struct http_response *r);
+
 #endif

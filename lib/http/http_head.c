@@ -209,6 +209,47 @@ static int list_next(struct view v, size_t *pos, struct view *el)
 	return 0;
 }
 
+/* Host = uri-host [ ":" port ] (RFC 9112 3.2, RFC 3986 3.2.2): an
+ * IP-literal in brackets, or reg-name / IPv4address characters (unreserved,
+ * sub-delims, pct-encoded), then an optional port of digits. Empty is
+ * allowed (a target without an authority). */
+static int host_valid(struct view v)
+{
+	size_t i = 0;
+	if (v.len && v.data[0] == '[') {
+		while (i < v.len && v.data[i] != ']') {
+			uint8_t c = v.data[i];
+			if (i && !(http_hexval(c) >= 0 || c == ':' || c == '.' || c == 'v' || c == 'V'))
+				return 0;
+			i++;
+		}
+		if (i == v.len)
+			return 0;
+		i++;
+	} else {
+		for (; i < v.len && v.data[i] != ':'; i++) {
+			uint8_t c = v.data[i];
+			if (c == '%') {
+				if (i + 2 >= v.len || http_hexval(v.data[i + 1]) < 0 ||
+				    http_hexval(v.data[i + 2]) < 0)
+					return 0;
+				i += 2;
+			} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				     (c >= '0' && c <= '9') || (c && strchr("-._~!$&'()*+,;=", c)))) {
+				return 0;
+			}
+		}
+	}
+	if (i < v.len) {
+		if (v.data[i] != ':')
+			return 0;
+		for (i++; i < v.len; i++)
+			if (v.data[i] < '0' || v.data[i] > '9')
+				return 0;
+	}
+	return 1;
+}
+
 /* Content-Length, Transfer-Encoding, Connection, Host, Expect (RFC 9112
  * 6.1-6.3, 9.3; RFC 9110 7.2, 10.1.1). */
 static int framing(struct http_parser *p)
@@ -223,6 +264,8 @@ static int framing(struct http_parser *p)
 		size_t pos = 0;
 		if (http_ieq(n, "host")) {
 			hosts++;
+			if (req && !host_valid(v))
+				return 400;
 		} else if (http_ieq(n, "content-length")) {
 			int any = 0;
 			while (list_next(v, &pos, &el)) {
@@ -249,6 +292,12 @@ static int framing(struct http_parser *p)
 					k++;
 				if (k == 0)
 					return bad;
+				/* Only OWS ";" parameters may follow the token
+				 * (RFC 9112 7, RFC 9110 10.1.4): "chunked x" and
+				 * "chunked\x85" are not chunked. */
+				for (size_t j = k; j < el.len && el.data[j] != ';'; j++)
+					if (el.data[j] != ' ' && el.data[j] != '\t')
+						return bad;
 				/* Parameters (";q=...") may follow; the name decides. */
 				if (http_ieq(view_make(el.data, k), "chunked")) {
 					chunked_count++;

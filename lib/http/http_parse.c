@@ -39,6 +39,11 @@ int http_parser_idle(const struct http_parser *p)
 	return p->state == S_HEAD && p->head_len == 0 && p->line_len == 0 && p->sub == 0;
 }
 
+int http_parser_in_head(const struct http_parser *p)
+{
+	return p->state == S_HEAD && !http_parser_idle(p);
+}
+
 static size_t fail(struct http_parser *p, int status, size_t used, enum http_event *ev)
 {
 	p->state = S_ERROR;

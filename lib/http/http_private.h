@@ -22,6 +22,15 @@ static inline uint8_t http_lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
+/* A hex digit's value, or -1. */
+static inline int http_hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = http_lower(c);
+	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
 /* v equals the NUL-terminated lower-case s, ignoring ASCII case in v. */
 int http_ieq(struct view v, const char *s);
 

@@ -30,11 +30,36 @@ static int bodiless_status(int status)
 	return status / 100 == 1 || status == 204 || status == 304;
 }
 
+/* Remove the field lines named name (lower-case) from r's fields. */
+static void fields_drop(struct http_response *r, const char *name)
+{
+	size_t i = 0, n = strlen(name);
+	while (i < r->fields_len) {
+		size_t e = i;
+		while (e + 1 < r->fields_len && !(r->fields[e] == '\r' && r->fields[e + 1] == '\n'))
+			e++;
+		e += 2; /* past the CRLF */
+		if (e - i > n && r->fields[i + n] == ':' && http_ieq(view_make(r->fields + i, n), name)) {
+			memmove(r->fields + i, r->fields + e, r->fields_len - e);
+			r->fields_len -= e - i;
+		} else {
+			i = e;
+		}
+	}
+}
+
 /* Send a complete response held in r. */
 static int send_whole(struct http_conn *c, struct http_response *r)
 {
 	int head_only = c->parser.msg.method_id == HTTP_M_HEAD;
 	size_t len = r->has_body ? r->body.len : 0;
+	if (r->status == 304) {
+		/* RFC 9110 15.4.5: only the validators and caching fields. */
+		fields_drop(r, "content-type");
+		fields_drop(r, "content-encoding");
+		fields_drop(r, "content-language");
+		fields_drop(r, "accept-ranges");
+	}
 	if (bodiless_status(r->status))
 		return http_conn_head(c, r->status, r->etag, r->fields, r->fields_len,
 				      HTTP_BODY_NONE, 0);
@@ -141,12 +166,12 @@ static int finish(struct http_conn *c, struct http_request *req, struct http_res
 	}
 	if (r->fields_overflow)
 		return send_error(c, 500, NULL);
-	if (r->etag[0] && r->status == 200 &&
-	    (req->method == HTTP_M_GET || req->method == HTTP_M_HEAD)) {
-		struct view inm;
-		if (http_request_field(req, "if-none-match", &inm) &&
-		    http_etag_match(inm, view_make(r->etag, strlen(r->etag)), 1))
-			r->status = 304;
+	/* GET and HEAD only: for other methods the handler has acted by
+	 * now, so it evaluates its own preconditions (docs/http.md). */
+	if (r->status == 200 && (req->method == HTTP_M_GET || req->method == HTTP_M_HEAD)) {
+		int rc = http_conditions(req, r);
+		if (rc)
+			return send_error(c, rc, NULL);
 	}
 	return send_whole(c, r);
 }
@@ -196,6 +221,20 @@ static int answer(struct http_conn *c)
 		return send_error(c, rc >= 400 && rc <= 599 ? rc : 500, NULL);
 	}
 	return finish(c, &req, resp);
+}
+
+/* A body too large (413) comes with a parsed head: a request its path
+ * would refuse anyway gets that answer (404, 405) instead, as a small body
+ * would. True if it was sent. */
+static int refuse_unrouted(struct http_conn *c)
+{
+	struct http_message *m = &c->parser.msg;
+	char allow[128];
+	if (m->method_id == HTTP_M_OTHER || http_path_normalize(m->path, c->path, sizeof(c->path)) < 0 ||
+	    route_for(c, c->path, allow, sizeof(allow)))
+		return 0;
+	send_error(c, allow[0] ? 405 : 404, allow[0] ? allow : NULL);
+	return 1;
 }
 
 int http_conn_serve(struct http_conn *c)
@@ -256,8 +295,14 @@ int http_conn_serve(struct http_conn *c)
 		case HTTP_EV_ERROR:
 			c->srv->stats.bad_requests++;
 			c->close_after = 1;
-			send_error(c, p->error, NULL);
-			return http_conn_flush(c);
+			if (!(p->error == 413 && refuse_unrouted(c)))
+				send_error(c, p->error, NULL);
+			if (http_conn_flush(c) < 0)
+				return -1;
+			/* The rest of the request may still be arriving. */
+			if (c->io->linger)
+				c->io->linger(c->io_ctx);
+			return 0;
 		}
 	}
 }

@@ -66,6 +66,7 @@ int http_static_handler(struct http_request *req, struct http_response *resp)
 	}
 	if (meta.etag[0])
 		http_response_etag(resp, meta.etag);
+	http_response_field(resp, "Accept-Ranges", "bytes");
 	http_response_body(resp, value);
 	return 0;
 }

@@ -13,7 +13,20 @@ struct httpd {
 	struct httpd_stats stats;
 	int stopping;
 	int acceptor_live; /* the acceptor fiber has not ended */
+	unsigned shedding; /* shed, not yet closed by their fibers */
+	struct waitq slots; /* fibers waiting for an active slot */
+	/* Shedding candidates, oldest first: dormant (idle) connections, and
+	 * active ones collecting a request head. */
+	struct httpd_conn *idle_first, *idle_last, *head_first, *head_last;
 };
+
+enum { ON_NONE, ON_IDLE, ON_HEAD };
+
+/* A head arriving this long is taken for slow at max_active (a real
+ * client sends its head within a round trip or two). */
+#define HTTPD_SHED_AGE (200000000ull)
+/* Waiting for an active slot rechecks at least this often. */
+#define HTTPD_SLOT_POLL (10000000ull)
 
 /* One open connection: all an idle one costs besides TCP and the fiber
  * record. */
@@ -21,7 +34,97 @@ struct httpd_conn {
 	struct httpd *h;
 	struct tcp_conn *t;
 	kiln_time_t idle_until;
+	kiln_time_t phase_start; /* this head's first read, or the body's */
+	uint64_t body_bytes;     /* body bytes read since phase_start */
+	struct http_conn *c;     /* while active */
+	struct httpd_conn *prev, *next;
+	uint8_t on;              /* ON_*: which list */
+	uint8_t shed;            /* to be closed for a newer connection */
 };
+
+static void list_del(struct httpd_conn *hc)
+{
+	struct httpd *h = hc->h;
+	struct httpd_conn **first = hc->on == ON_IDLE ? &h->idle_first : &h->head_first;
+	struct httpd_conn **last = hc->on == ON_IDLE ? &h->idle_last : &h->head_last;
+	if (hc->on == ON_NONE)
+		return;
+	if (hc->prev)
+		hc->prev->next = hc->next;
+	else
+		*first = hc->next;
+	if (hc->next)
+		hc->next->prev = hc->prev;
+	else
+		*last = hc->prev;
+	hc->prev = hc->next = NULL;
+	hc->on = ON_NONE;
+}
+
+static void list_add(struct httpd_conn *hc, int on)
+{
+	struct httpd *h = hc->h;
+	struct httpd_conn **first = on == ON_IDLE ? &h->idle_first : &h->head_first;
+	struct httpd_conn **last = on == ON_IDLE ? &h->idle_last : &h->head_last;
+	list_del(hc);
+	hc->on = (uint8_t)on;
+	hc->prev = *last;
+	hc->next = NULL;
+	if (*last)
+		(*last)->next = hc;
+	else
+		*first = hc;
+	*last = hc;
+}
+
+/* Tell v to close (its fiber does, when woken). */
+static void shed(struct httpd_conn *v)
+{
+	struct httpd *h = v->h;
+	list_del(v);
+	v->shed = 1;
+	h->shedding++;
+	h->stats.shed++;
+	waitq_wake(tcp_read_waitq(v->t));
+}
+
+/* Make room at max_conns: of the idle connections (since their last
+ * request, or their accept) and the active ones collecting a request head
+ * (a slowloris client), the one waiting longest. False if there is none
+ * (every connection is busy with a body or a response). */
+static int shed_one(struct httpd *h)
+{
+	struct httpd_conn *v = h->idle_first, *w = h->head_first;
+	if (!v || (w && w->phase_start < v->phase_start))
+		v = w; /* the one waiting longest: a new connection is the last */
+	if (!v)
+		return 0;
+	shed(v);
+	return 1;
+}
+
+/* An active slot for hc (active connections hold ~30 KiB each). At
+ * max_active, a request head that has been arriving for HTTPD_SHED_AGE
+ * makes way (it is a slowloris client, or will time out anyway); without
+ * one, wait for a slot (a burst of fast requests), up to io_timeout. */
+static int take_slot(struct httpd *h, struct httpd_conn *hc)
+{
+	kiln_time_t give_up = kiln_clock_monotonic() + h->cfg.io_timeout;
+	while (h->stats.active >= h->cfg.max_active) {
+		kiln_time_t now = kiln_clock_monotonic();
+		struct httpd_conn *v = h->head_first;
+		if (v == hc)
+			v = v->next;
+		if (v && now - v->phase_start >= HTTPD_SHED_AGE) {
+			shed(v);
+			return 1; /* over the limit by one until v has gone */
+		}
+		if (now >= give_up || hc->shed)
+			return 0;
+		wait_on(&h->slots, now + HTTPD_SLOT_POLL);
+	}
+	return 1;
+}
 
 /* Freed once stopped and nothing refers to it any more. */
 static void maybe_free(struct httpd *h)
@@ -30,13 +133,57 @@ static void maybe_free(struct httpd *h)
 		free(h);
 }
 
+/* A read inside a request. Besides io_timeout per read, a request head
+ * must be complete head_timeout after its first read, and a body must keep
+ * up body_min_rate after body_timeout (slowloris: a byte now and then must
+ * not hold a connection). Returns early, as an error, once shed. */
 static long io_read(void *ctx, void *buf, size_t len)
 {
 	struct httpd_conn *hc = ctx;
-	long n = tcp_read(hc->t, buf, len, kiln_clock_monotonic() + hc->h->cfg.io_timeout);
-	if (n < 0)
-		hc->h->stats.io_errors++;
-	return n;
+	struct httpd *h = hc->h;
+	const struct http_parser *p = &hc->c->parser;
+	kiln_time_t now = kiln_clock_monotonic(), deadline, cap = now + h->cfg.io_timeout;
+	int head = http_parser_idle(p) || http_parser_in_head(p);
+	if (head) {
+		if (hc->on != ON_HEAD) {
+			hc->phase_start = now;
+			list_add(hc, ON_HEAD);
+		}
+		deadline = hc->phase_start + h->cfg.head_timeout;
+	} else {
+		if (hc->on == ON_HEAD) {
+			list_del(hc);
+			hc->phase_start = now;
+			hc->body_bytes = 0;
+		}
+		deadline = hc->phase_start + h->cfg.body_timeout +
+			   hc->body_bytes * 1000000000ull / h->cfg.body_min_rate;
+	}
+	if (deadline > cap)
+		deadline = cap;
+	for (;;) {
+		long n;
+		if (hc->shed)
+			return -1;
+		n = tcp_read_nb(hc->t, buf, len);
+		if (n != -TCP_EAGAIN) {
+			if (n > 0 && !head)
+				hc->body_bytes += (uint64_t)n;
+			if (n < 0)
+				h->stats.io_errors++;
+			return n;
+		}
+		if (kiln_clock_monotonic() >= deadline) {
+			if (deadline == cap)
+				h->stats.io_errors++;
+			else if (head)
+				h->stats.head_timeouts++;
+			else
+				h->stats.body_timeouts++;
+			return -1;
+		}
+		wait_on(tcp_read_waitq(hc->t), deadline);
+	}
 }
 
 static long io_write(void *ctx, const void *buf, size_t len)
@@ -48,13 +195,42 @@ static long io_write(void *ctx, const void *buf, size_t len)
 	return n;
 }
 
-static const struct http_io tcp_io = {io_read, io_write};
+/* Lingering close (http.h): FIN out, then what the peer still sends is
+ * discarded (peeked and consumed: no copy) until it closes, for at most
+ * HTTPD_LINGER_CLOSE_TIME in all and HTTPD_LINGER_CLOSE_BYTES. */
+static void io_linger(void *ctx)
+{
+	struct httpd_conn *hc = ctx;
+	kiln_time_t end = kiln_clock_monotonic() + HTTPD_LINGER_CLOSE_TIME;
+	size_t left = HTTPD_LINGER_CLOSE_BYTES;
+	if (tcp_shutdown_write(hc->t) < 0)
+		return;
+	hc->h->stats.lingering_closes++;
+	while (left) {
+		struct view v;
+		long n = tcp_peek(hc->t, &v, end);
+		if (n <= 0)
+			return; /* the peer's FIN, an error, or the time is up */
+		if (v.len > left)
+			v.len = left;
+		tcp_consume(hc->t, v.len);
+		left -= v.len;
+	}
+}
+
+static const struct http_io tcp_io = {io_read, io_write, io_linger};
 
 static void conn_end(struct httpd_conn *hc)
 {
 	struct httpd *h = hc->h;
 
-	tcp_close(hc->t);
+	list_del(hc);
+	if (hc->shed) {
+		h->shedding--;
+		tcp_abort(hc->t); /* unread half requests: nothing to linger for */
+	} else {
+		tcp_close(hc->t);
+	}
 	h->stats.open--;
 	free(hc);
 	maybe_free(h);
@@ -62,12 +238,15 @@ static void conn_end(struct httpd_conn *hc)
 
 static void serve(void *arg);
 
+
 /* Wait, without a stack, until the connection is readable or idle_until.
  * If it is readable already, its wake has come and gone (data that arrived
  * in the same loop turn as the handshake): a dormant fiber would sleep
  * through it, so the fiber starts at once. */
 static int go_dormant(struct httpd_conn *hc)
 {
+	hc->phase_start = kiln_clock_monotonic();
+	list_add(hc, ON_IDLE);
 	if (tcp_readable(hc->t))
 		return fiber_spawn(serve, hc, hc->h->cfg.stack_size) != NULL;
 	return fiber_spawn_on(tcp_read_waitq(hc->t), hc->idle_until, serve, hc,
@@ -84,6 +263,11 @@ static void serve(void *arg)
 	void *body = NULL;
 	int r;
 
+	list_del(hc);
+	if (hc->shed) {
+		conn_end(hc);
+		return;
+	}
 	if (!tcp_readable(hc->t)) { /* a wake is a hint; or the idle time is up */
 		if (kiln_clock_monotonic() < hc->idle_until) {
 			if (go_dormant(hc))
@@ -92,6 +276,11 @@ static void serve(void *arg)
 		} else {
 			h->stats.idle_timeouts++;
 		}
+		conn_end(hc);
+		return;
+	}
+	if (!take_slot(h, hc)) {
+		h->stats.refused++;
 		conn_end(hc);
 		return;
 	}
@@ -105,11 +294,13 @@ static void serve(void *arg)
 		return;
 	}
 	h->stats.active++;
+	hc->c = c;
 	for (;;) {
 		http_conn_init(c, h->srv, &tcp_io, hc, body, h->cfg.body_max);
 		c->return_when_idle = 1;
 		r = http_conn_serve(c);
-		if (r != HTTP_CONN_IDLE)
+		list_del(hc); /* between requests: no head under way */
+		if (r != HTTP_CONN_IDLE || hc->shed)
 			break;
 		/* Between requests. A keep-alive client usually sends the next
 		 * one within a round trip: wait that long with the stack and
@@ -121,9 +312,11 @@ static void serve(void *arg)
 			break;
 	}
 	h->stats.active--;
+	waitq_wake(&h->slots);
+	hc->c = NULL;
 	free(body);
 	free(c);
-	if (r == HTTP_CONN_IDLE) {
+	if (r == HTTP_CONN_IDLE && !hc->shed) {
 		/* Idle: give the stack back; a dormant fiber waits instead (or
 		 * one starts at once if the next request came in meanwhile). */
 		hc->idle_until = kiln_clock_monotonic() + h->cfg.idle_timeout;
@@ -139,7 +332,7 @@ static void accept_one(struct httpd *h, struct tcp_conn *t)
 	struct httpd_conn *hc;
 
 	h->stats.accepted++;
-	if (h->stats.open >= h->cfg.max_conns) {
+	if (h->stats.open - h->shedding >= h->cfg.max_conns && !shed_one(h)) {
 		h->stats.refused++;
 		tcp_abort(t);
 		return;
@@ -150,6 +343,7 @@ static void accept_one(struct httpd *h, struct tcp_conn *t)
 		tcp_abort(t);
 		return;
 	}
+	memset(hc, 0, sizeof(*hc));
 	hc->h = h;
 	hc->t = t;
 	hc->idle_until = kiln_clock_monotonic() + h->cfg.idle_timeout;
@@ -208,6 +402,14 @@ struct httpd *httpd_start(struct tcp_stack *tcp, struct http_server *srv,
 		h->cfg.idle_timeout = HTTPD_IDLE_TIMEOUT_DEFAULT;
 	if (!h->cfg.io_timeout)
 		h->cfg.io_timeout = HTTPD_IO_TIMEOUT_DEFAULT;
+	if (!h->cfg.max_active)
+		h->cfg.max_active = HTTPD_MAX_ACTIVE_DEFAULT;
+	if (!h->cfg.head_timeout)
+		h->cfg.head_timeout = HTTPD_HEAD_TIMEOUT_DEFAULT;
+	if (!h->cfg.body_timeout)
+		h->cfg.body_timeout = HTTPD_BODY_TIMEOUT_DEFAULT;
+	if (!h->cfg.body_min_rate)
+		h->cfg.body_min_rate = HTTPD_BODY_MIN_RATE_DEFAULT;
 	if (!h->cfg.linger)
 		h->cfg.linger = HTTPD_LINGER_DEFAULT;
 	r = tcp_listen(tcp, cfg->port, h->cfg.backlog, &h->l);

@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The whole server over a transport handing out those pieces. */
 	f = (struct fio){data, size, 0, piece, 0};
-	http_conn_init(&c, &srv, &(struct http_io){fread_, fwrite_}, &f, body, sizeof(body));
+	http_conn_init(&c, &srv, &(struct http_io){fread_, fwrite_, NULL}, &f, body, sizeof(body));
 	http_conn_serve(&c);
 	return 0;
 }

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = (struct fio){data + 2, size - 2, 0, data[0] % 64 + 1};
 	if (data[1] & 1)
 		rq.method = "HEAD";
-	http_client_init(&cl, &(struct http_io){fread_, fwrite_}, &f, 4096);
+	http_client_init(&cl, &(struct http_io){fread_, fwrite_, NULL}, &f, 4096);
 	/* Up to three responses on one connection. */
 	for (int i = 0; i < 3 && cl.reusable; i++)
 		if (http_client_exchange(&cl, &rq, sink, &total) < 0)

@@ -42,7 +42,7 @@ static long mem_write(void *ctx, const void *buf, size_t len)
 	return (long)len;
 }
 
-static const struct http_io mem_ops = {mem_read, mem_write};
+static const struct http_io mem_ops = {mem_read, mem_write, NULL};
 
 static void mem_init(struct mem_io *m, const char *in, size_t len, size_t piece)
 {

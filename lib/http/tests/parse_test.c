@@ -278,3 +278,25 @@ TEST(errors_are_sticky)
 	CHECK_EQ(ev, HTTP_EV_ERROR);
 	CHECK(!http_parser_needs_input(&parser));
 }
+
+TEST(host_value_and_te_elements_validated)
+{
+	/* Host = uri-host [ ":" port ] (RFC 9112 3.2, RFC 3986 3.2.2). */
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: a b\r\n\r\n"), 400);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n"), 400);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: u@h\r\n\r\n"), 400);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: h:8x\r\n\r\n"), 400);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: h\x80\r\n\r\n"), 400);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n"), 400);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: example.com:8080\r\n\r\n"), 0);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: [::1]:80\r\n\r\n"), 0);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n"), 0);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: a-b_c~d%41\r\n\r\n"), 0);
+	CHECK_EQ(status_of("GET / HTTP/1.1\r\nHost: \r\n\r\n"), 0);
+	/* A transfer-coding is a token, then only OWS ";" parameters. */
+	CHECK_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked garbage\r\n\r\n"), 400);
+	CHECK_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\x85\r\n\r\n"), 400);
+	CHECK_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\"\r\n\r\n"), 400);
+	CHECK_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked ;a=b\r\n\r\n0\r\n\r\n"), 0);
+	CHECK_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 0);
+}

@@ -124,3 +124,79 @@ TEST(etag_comparison)
 	CHECK(!m("", "\"a\"", 1));
 	CHECK(!m("\"a\"", "a", 1));
 }
+
+static int64_t pdate(const char *s)
+{
+	uint64_t secs;
+	return http_date_parse(view_make(s, strlen(s)), &secs) == 0 ? (int64_t)secs : -1;
+}
+
+TEST(date_parse_three_forms_and_round_trip)
+{
+	/* RFC 9110 5.6.7's three spellings of one instant. */
+	CHECK_EQ(pdate("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+	CHECK_EQ(pdate("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
+	CHECK_EQ(pdate("Sun Nov  6 08:49:37 1994"), 784111777);
+	CHECK_EQ(pdate("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
+	CHECK_EQ(pdate("Thursday, 01-Jan-38 00:00:00 GMT"), 2145916800);
+	CHECK_EQ(pdate("Tue Feb 29 23:59:59 2000"), 951868799);
+	/* The formatter's output parses back to the same second. */
+	for (uint64_t s = 0; s < 253402300799ull; s = s * 3 + 86399) {
+		char out[30];
+		http_date_format(s, out);
+		CHECK_EQ(pdate(out), (int64_t)s);
+	}
+	/* Refused. */
+	CHECK_EQ(pdate(""), -1);
+	CHECK_EQ(pdate("Sun, 06 Nov 1994 08:49:37 UTC"), -1);
+	CHECK_EQ(pdate("Sun, 06 Nov 1994 08:49:37 GMT "), -1);
+	CHECK_EQ(pdate("Sun, 6 Nov 1994 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Sun, 31 Nov 1994 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Sun, 29 Feb 1900 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Sun, 29 Feb 2100 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Sun, 06 Nov 1994 24:00:00 GMT"), -1);
+	CHECK_EQ(pdate("Sun, 06 Nov 1969 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Sun, 06 nov 1994 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Sunday, 06-Nov-1994 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Funday, 06-Nov-94 08:49:37 GMT"), -1);
+	CHECK_EQ(pdate("Sun Nov 6 08:49:37 1994"), -1);
+	CHECK_EQ(pdate("784111777"), -1);
+}
+
+static int range(const char *s, uint64_t len, uint64_t *a, uint64_t *b)
+{
+	*a = *b = 12345;
+	return http_range_parse(view_make(s, strlen(s)), len, a, b);
+}
+
+TEST(range_parse)
+{
+	uint64_t a, b;
+	CHECK_EQ(range("bytes=0-499", 1000, &a, &b), 1);
+	CHECK_EQ(a, 0);
+	CHECK_EQ(b, 499);
+	CHECK_EQ(range("bytes=500-", 1000, &a, &b), 1);
+	CHECK_EQ(a, 500);
+	CHECK_EQ(b, 999);
+	CHECK_EQ(range("bytes=-100", 1000, &a, &b), 1);
+	CHECK_EQ(a, 900);
+	CHECK_EQ(b, 999);
+	CHECK_EQ(range("bytes=-5000", 1000, &a, &b), 1);
+	CHECK_EQ(a, 0);
+	CHECK_EQ(b, 999);
+	CHECK_EQ(range("bytes=10-99999999999999999999999", 1000, &a, &b), 1);
+	CHECK_EQ(b, 999);
+	CHECK_EQ(range("Bytes= 7-7 ", 1000, &a, &b), 1);
+	CHECK_EQ(a, 7);
+	CHECK_EQ(b, 7);
+	CHECK_EQ(range("bytes=1000-", 1000, &a, &b), -1);
+	CHECK_EQ(range("bytes=-0", 1000, &a, &b), -1);
+	CHECK_EQ(range("bytes=0-", 0, &a, &b), -1);
+	CHECK_EQ(range("bytes=5-4", 1000, &a, &b), 0);      /* invalid: ignored */
+	CHECK_EQ(range("bytes=0-1,5-6", 1000, &a, &b), 0);  /* several: whole */
+	CHECK_EQ(range("items=0-1", 1000, &a, &b), 0);
+	CHECK_EQ(range("bytes=", 1000, &a, &b), 0);
+	CHECK_EQ(range("bytes=-", 1000, &a, &b), 0);
+	CHECK_EQ(range("bytes=a-b", 1000, &a, &b), 0);
+	CHECK_EQ(range("bytes=1-2x", 1000, &a, &b), 0);
+}

@@ -83,7 +83,7 @@ static long cl_write(void *ctx, const void *buf, size_t len)
 {
 	return tcp_write(ctx, buf, len, fake_now + 10 * SECS);
 }
-static const struct http_io cl_io = {cl_read, cl_write};
+static const struct http_io cl_io = {cl_read, cl_write, NULL};
 
 struct body_check {
 	uint64_t len;
@@ -284,7 +284,9 @@ TEST(client_closing_mid_response_frees_everything)
 	CHECK(stop(h));
 }
 
-TEST(connection_limit_refuses_the_extra_ones)
+/* At max_conns a new connection is let in and the oldest idle one shed
+ * (reset): a crowd of silent connections cannot lock new clients out. */
+TEST(connection_limit_sheds_the_oldest_idle)
 {
 	struct httpd_config cfg = {.port = 80, .max_conns = 4};
 	struct httpd *h = start(&cfg, NULL);
@@ -296,10 +298,13 @@ TEST(connection_limit_refuses_the_extra_ones)
 	struct httpd_stats st;
 	httpd_get_stats(h, &st);
 	CHECK_EQ(st.open, 4);
-	CHECK_EQ(st.refused, 2);
+	CHECK_EQ(st.refused, 0);
+	CHECK_EQ(st.shed, 2);
 	int reset = 0;
 	for (int i = 0; i < 6; i++) {
 		reset += tcp_conn_status(t[i]) == -TCP_ECONNRESET;
+		if (i < 2)
+			CHECK_EQ(tcp_conn_status(t[i]), -TCP_ECONNRESET); /* the oldest */
 		tcp_close(t[i]);
 	}
 	CHECK_EQ(reset, 2);
@@ -400,5 +405,60 @@ TEST(start_errors)
 	CHECK(h != NULL);
 	CHECK(httpd_start(L.server, &server, &cfg, &err) == NULL);
 	CHECK_EQ(err, -TCP_EADDRINUSE);
+	CHECK(stop(h));
+}
+
+/* Slowloris: a byte every second keeps each read within io_timeout, but
+ * the head as a whole must be complete within head_timeout. */
+TEST(slow_head_is_closed_at_head_timeout)
+{
+	struct httpd_config cfg = {.port = 80, .head_timeout = 5 * SECS, .io_timeout = 60 * SECS};
+	struct httpd *h = start(&cfg, NULL);
+	const char *req = "GET /hello HTTP/1.1\r\nHost: a\r\nX-Slow: ";
+	struct httpd_stats st;
+	CHECK(h != NULL);
+	struct tcp_conn *t = raw_connect();
+	CHECK(t != NULL);
+	int sec = 0;
+	for (; sec < 20; sec++) {
+		long len = sec ? 1 : (long)strlen(req);
+		CHECK_EQ(tcp_write_nb(t, sec ? "a" : req, (size_t)len), len);
+		LINK_RUN_UNTIL(0, 1000);
+		httpd_get_stats(h, &st);
+		if (st.open == 0)
+			break;
+	}
+	CHECK(sec >= 4 && sec <= 6); /* closed at ~5 s, not at io_timeout */
+	CHECK_EQ(st.head_timeouts, 1);
+	CHECK_EQ(st.active, 0);
+	tcp_abort(t);
+	CHECK(stop(h));
+}
+
+/* A body must keep up body_min_rate once body_timeout has passed: one byte
+ * a second against 100 B/s after 3 s is closed at ~3 s, not io_timeout. */
+TEST(slow_body_is_closed_below_min_rate)
+{
+	struct httpd_config cfg = {.port = 80, .body_max = 4096, .body_timeout = 3 * SECS,
+				   .body_min_rate = 100, .io_timeout = 60 * SECS};
+	struct httpd *h = start(&cfg, NULL);
+	const char *req = "POST /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 4000\r\n\r\nbody";
+	struct httpd_stats st;
+	CHECK(h != NULL);
+	struct tcp_conn *t = raw_connect();
+	CHECK(t != NULL);
+	int sec = 0;
+	for (; sec < 20; sec++) {
+		long len = sec ? 1 : (long)strlen(req);
+		CHECK_EQ(tcp_write_nb(t, sec ? "b" : req, (size_t)len), len);
+		LINK_RUN_UNTIL(0, 1000);
+		httpd_get_stats(h, &st);
+		if (st.open == 0)
+			break;
+	}
+	CHECK(sec >= 2 && sec <= 4);
+	CHECK_EQ(st.body_timeouts, 1);
+	CHECK_EQ(st.head_timeouts, 0);
+	tcp_abort(t);
 	CHECK(stop(h));
 }
