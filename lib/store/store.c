@@ -42,12 +42,13 @@ int store_format(const struct store_dev *dev)
 	/* Generation 1 in slot 0; slot 1 zeroed (no magic: never taken). */
 	size_t len;
 	err = STORE_EIO;
-	if (dev->write(dev->ctx, STORE_SLOT_SIZE, buf, dev->block_size) || dev->flush(dev->ctx))
+	store_dev_invalidate(dev);
+	if (store_dev_pwrite(dev, STORE_SLOT_SIZE, buf, dev->block_size) || dev->flush(dev->ctx))
 		goto out;
 	s->generation = 1;
 	if ((err = store_header_encode(s, buf, &len)))
 		goto out;
-	err = dev->write(dev->ctx, 0, buf, len) || dev->flush(dev->ctx) ? STORE_EIO : STORE_OK;
+	err = store_dev_pwrite(dev, 0, buf, len) || dev->flush(dev->ctx) ? STORE_EIO : STORE_OK;
 out:
 	free(s);
 	free(buf);
@@ -116,6 +117,7 @@ int store_open(struct store *s, const struct store_dev *dev)
 	if (!buf || !cand)
 		goto out;
 	err = STORE_EIO;
+	store_dev_invalidate(dev);
 	if (dev->read(dev->ctx, 0, buf, 2 * (size_t)STORE_SLOT_SIZE))
 		goto out;
 	for (int i = 0; i < 2; i++) {

@@ -13,8 +13,13 @@
 #define STORE_RECORD_MAGIC "KILNPACK"
 #define STORE_RECORD_HDR 16
 
-/* Read len bytes at any offset (through whole-block reads). */
+/* Read len bytes at any offset (through a cache of whole-block windows);
+ * write whole blocks (dropping what the cache holds of them); forget what
+ * the cache holds of a device (a store opened or formatted again: another
+ * writer, or a crash, may have changed it). */
 int store_dev_pread(const struct store_dev *d, uint64_t off, void *buf, size_t len);
+int store_dev_pwrite(const struct store_dev *d, uint64_t off, const void *buf, size_t len);
+void store_dev_invalidate(const struct store_dev *d);
 uint64_t store_round_up(const struct store_dev *d, uint64_t n);
 
 /* Encode the store's current header (generation, log, refs) into buf

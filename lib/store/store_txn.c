@@ -134,7 +134,7 @@ int store_txn_commit(struct store_txn *t)
 		store_be32(rec + 12, (uint32_t)t->w.len);
 		memcpy(rec + STORE_RECORD_HDR, t->w.buf, t->w.len);
 		/* 1: the pack, durable before any header names it. */
-		if (s->dev.write(s->dev.ctx, rec_at, rec, rec_len) || s->dev.flush(s->dev.ctx)) {
+		if (store_dev_pwrite(&s->dev, rec_at, rec, rec_len) || s->dev.flush(s->dev.ctx)) {
 			err = STORE_EIO;
 			goto out;
 		}
@@ -147,7 +147,7 @@ int store_txn_commit(struct store_txn *t)
 	size_t hlen;
 	if ((err = store_header_encode(next, hdr, &hlen)))
 		goto out;
-	if (s->dev.write(s->dev.ctx, (uint64_t)next->slot * STORE_SLOT_SIZE, hdr, hlen) ||
+	if (store_dev_pwrite(&s->dev, (uint64_t)next->slot * STORE_SLOT_SIZE, hdr, hlen) ||
 	    s->dev.flush(s->dev.ctx)) {
 		err = STORE_EIO;
 		goto out;
