@@ -154,6 +154,22 @@ $(foreach f,$(wildcard lib/*/fuzz/*.c),$(eval $(call fuzz_rule,$(f),$(word 2,$(s
 -include $(wildcard $(B)/test/obj/*/*.d $(B)/test/obj/*/*/*.d $(B)/test/obj/*/*/*/*.d \
 	$(B)/fuzz/obj/*/*/*.d $(B)/host/*/*.d $(B)/host/*/*/*.d $(B)/host/*/*/*/*.d)
 
+# --- Version: what kiln --version says ---------------------------------------
+# A file VERSION (a release tarball) or git describe, written to
+# build/host/gen/version.h only when it changed (so nothing recompiles for
+# nothing). It is asked again when git's HEAD or index changes (a commit, a
+# checkout), found without a process: .git is a folder, or in a worktree a
+# file naming one.
+GIT_DIR := $(if $(wildcard .git/HEAD),.git,$(patsubst gitdir:%,%,$(strip $(file <.git))))
+VERSION_H := $(B)/host/gen/version.h
+$(VERSION_H): $(B)/host/gen/version.stamp ;
+$(B)/host/gen/version.stamp: $(wildcard VERSION $(GIT_DIR)/HEAD $(GIT_DIR)/index)
+	@mkdir -p $(@D)
+	@v=$$(cat VERSION 2>/dev/null || git describe --always --dirty 2>/dev/null || echo unknown); \
+	 echo "#define KILN_VERSION \"$$v\"" >$(VERSION_H).tmp; \
+	 if cmp -s $(VERSION_H).tmp $(VERSION_H); then rm -f $(VERSION_H).tmp; \
+	 else mv -f $(VERSION_H).tmp $(VERSION_H); fi; touch $@
+
 # --- Components' own fragments --------------------------------------------
 include $(wildcard */build.mk tools/*/build.mk platform/*/build.mk)
 
@@ -182,10 +198,16 @@ bench: all
 clean:
 	rm -rf $(B)
 
+# PREFIX/bin/kiln and what it needs (scripts/install, docs/development.md).
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: tools
+	@scripts/install '$(DESTDIR)' '$(PREFIX)'
+
 # Not part of `make test`: minutes, root, and a debootstrap (docs/development.md).
 check-fresh:
 	@scripts/deps fresh
 	@scripts/fresh-machine
 
-.PHONY: all deps libs tools test-programs fuzzers run test fuzz bench clean check-fresh
+.PHONY: all deps libs tools test-programs fuzzers run test fuzz bench clean check-fresh install
 .DELETE_ON_ERROR:
