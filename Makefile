@@ -1,4 +1,4 @@
-# kiln: top-level build. See README.md and docs/build.md.
+# kiln: top-level build. See README.md and docs/development.md.
 #
 #   make            tools (kiln, tender) and kiln's libraries for every target
 #   make run        build and start the example appliance (PORT=8081: on that host port)
