@@ -85,7 +85,11 @@ ls "$home"/.cache/kiln/root-*/build/unix/libkiln_core.a >/dev/null 2>&1 &&
 	fail "per-user cache" "no ~/.cache/kiln/root-*/build/unix/libkiln_core.a"
 
 # A second build finds everything up to date: the cache is reused.
-out=$(as_user sh -c 'cd app && kiln build -t unix' 2>&1)
-echo "$out" | grep -q '^cc ' && fail "second build" "recompiled: $(echo "$out" | grep '^cc ' | head -n 1)" ||
+if ! out=$(as_user sh -c 'cd app && kiln build -t unix' 2>&1); then
+	fail "second build" "$(echo "$out" | tail -n 2 | tr '\n' ' ')"
+elif echo "$out" | grep -q '^cc '; then
+	fail "second build" "recompiled: $(echo "$out" | grep '^cc ' | head -n 1)"
+else
 	pass "a second kiln build compiles nothing"
+fi
 finish
