@@ -55,9 +55,14 @@ $(B)/setup/deps-%.mk: scripts/deps
 # The .pc files pkg-config reads; missing ones are not prerequisites (a
 # fresh machine has none until the stamp above is made).
 SETUP_PC := $(wildcard $(addprefix /usr/lib/x86_64-linux-gnu/pkgconfig/,libseccomp.pc slirp.pc))
-$(B)/setup/config.mk: $(B)/setup/deps-$(KILN_DEPS).mk mk/config.sh $(SETUP_PC)
+# Made again for another compiler (make CC=clang): its paths differ.
+SETUP_CC_CHANGED := $(if $(filter-out $(CC),$(KILN_CONFIG_CC))$(if $(KILN_CONFIG_CC),,x),setup-cc-changed)
+$(B)/setup/config.mk: $(B)/setup/deps-$(KILN_DEPS).mk mk/config.sh $(SETUP_PC) $(SETUP_CC_CHANGED)
 	@mkdir -p $(@D)
 	@mk/config.sh '$(CC)' >$@.tmp && mv -f $@.tmp $@
+
+setup-cc-changed:
+.PHONY: setup-cc-changed
 
 ifeq ($(MAKELEVEL),0)
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
