@@ -1,8 +1,7 @@
 # hostnet/build.mk: the host side of network devices (tap, user-mode, pcap),
 # shared by the tender and the unix target (see hostnet/hostnet.h).
 
-SLIRP_CFLAGS := $(shell pkg-config --cflags slirp 2>/dev/null)
-SLIRP_LIBS := $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp)
+# SLIRP_CFLAGS and SLIRP_LIBS come from mk/flags.mk.
 # The Internet checksum is lib/core's (a tap's receive offload completes
 # checksums, hostnet/tap.c): in an appliance it comes with libkiln_core; the
 # host programs and tests compile it in.

@@ -75,6 +75,8 @@ $(O)/obj/%.S.o: $(KILN_ROOT)/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KILN_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
 
--include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+# Dependency files of the objects above: obj/lib/<name>/, obj/platform/<t>/,
+# obj/libc/src/ (two folders down) and obj/hostnet/ (one).
+-include $(wildcard $(O)/obj/*/*.d $(O)/obj/*/*/*.d)
 
 .PHONY: all

@@ -3,8 +3,10 @@
 
 TENDER_SRCS := $(wildcard tender/*.c)
 TENDER_OBJS := $(patsubst %.c,$(B)/host/%.o,$(TENDER_SRCS))
-TENDER_SECCOMP_CFLAGS := $(shell pkg-config --cflags libseccomp)
-TENDER_SECCOMP_LIBS := $(shell pkg-config --libs libseccomp)
+# SECCOMP_CFLAGS, SECCOMP_LIBS and LIBSECCOMP_A come from mk/flags.mk (what
+# pkg-config and the compiler say, cached in build/setup/config.mk).
+TENDER_SECCOMP_CFLAGS := $(SECCOMP_CFLAGS)
+TENDER_SECCOMP_LIBS := $(SECCOMP_LIBS)
 # Net devices are hostnet's (hostnet/hostnet.h); seccomp.c names a trapped
 # call from a table generated from the kernel's headers.
 TENDER_GEN := $(B)/host/tender-gen
@@ -33,7 +35,7 @@ $(B)/host/tender-hostnet/checksum.o: lib/core/checksum.c
 
 # Linked statically where Debian's libseccomp.a is there: no dynamic loader
 # work at start-up, which is part of every boot (docs/tender.md "Boot cost").
-TENDER_LDFLAGS := $(if $(wildcard $(shell $(CC) -print-file-name=libseccomp.a)),-static)
+TENDER_LDFLAGS := $(if $(wildcard $(LIBSECCOMP_A)),-static)
 
 $(B)/bin/tender: $(TENDER_OBJS) $(TENDER_HOSTNET_OBJS) tender/build.mk
 	@mkdir -p $(dir $@)

@@ -188,13 +188,12 @@ net_error "pcap given twice" "--pcap=b: given twice" --net:service=user --pcap=a
 net_error "bad MAC" "netprobe: --net-mac:service=01:00:00:00:00:01: expected six hex pairs like 02:00:00:00:00:01, not a multicast address" \
 	--net:service=user --net-mac:service=01:00:00:00:00:01
 busy=$((41000 + $$ % 20000))
-python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(8)' $busy &
+# The holder says "bound" once it holds the port (python takes its time to
+# start on a loaded machine): waited for, with a bound, not slept on.
+python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); print("bound", flush=True); time.sleep(30)' $busy >"$tmp/busy.out" &
 busy_pid=$!
-# Until python holds the port (its start takes seconds on a loaded machine).
-for _ in $(seq 100); do
-	ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$busy " && break
-	sleep 0.1
-done
+for _ in $(seq 200); do grep -q '^bound' "$tmp/busy.out" && break; sleep 0.1; done
+grep -q '^bound' "$tmp/busy.out" || fail "host port in use: setup" "python3 did not bind 127.0.0.1:$busy/udp in 20 s"
 net_error "host port in use" "netprobe: cannot listen on 127.0.0.1:$busy for net device 'service': Address already in use; pick another host port, e.g. --port-forward=udp:$((busy + 1)):7" \
 	--net:service=user --port-forward=udp:$busy:7
 kill $busy_pid 2>/dev/null; wait $busy_pid 2>/dev/null

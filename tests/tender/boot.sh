@@ -59,7 +59,8 @@ fi
 # A console whose reader is gone: PUTS loses its text, the tender lives on
 # and still exits with the guest's status (no SIGPIPE death).
 exec 4> >(true)
-sleep 0.3
+reader=$!
+for _ in $(seq 100); do kill -0 "$reader" 2>/dev/null || break; sleep 0.05; done
 timeout 60 "$TENDER" "$FIX/hello.hvt" >&4 2>"$TMP/err"
 rc=$?
 exec 4>&-

@@ -44,8 +44,9 @@ fi
 # 10.199.0.2 when bash sends it a UDP datagram (no other tool needed).
 in_ns timeout 60 "$TENDER" --net:service="$TAP" "$FIX/net.hvt" p >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-sleep 0.5
-in_ns bash -c 'for i in 1 2 3 4; do echo x 2>/dev/null >/dev/udp/10.199.0.2/9; sleep 0.5; done' &
+# Sent every 0.5 s until the guest has echoed one and exited (bounded: 60
+# sends), so a tender slow to open the tap on a loaded machine is not missed.
+in_ns bash -c 'for i in $(seq 60); do kill -0 '"$pid"' 2>/dev/null || break; echo x 2>/dev/null >/dev/udp/10.199.0.2/9; sleep 0.5; done' &
 send_pid=$!
 wait "$pid"
 rc=$?

@@ -23,8 +23,12 @@ for path in / /css/site.css /bytes/20000; do
 		pass "wrk -t2 -c16 -d2s $path: $reqs requests ($rps/s), no socket errors, all 2xx"
 	fi
 done
-sleep 0.5
-open=$(www_stat httpd_open)
+# The appliance closes its side as wrk's FINs arrive: wait for the count.
+for _ in $(seq 50); do
+	open=$(www_stat httpd_open)
+	[ "$open" = 1 ] && break
+	sleep 0.1
+done
 # The /stats request itself is the one connection open.
 [ "$open" = 1 ] && pass "no connection left after wrk" || fail "no connection left after wrk" "httpd_open $open"
 finish

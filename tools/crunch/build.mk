@@ -22,7 +22,13 @@ TEST_PROGRAMS += $(T)/bin/crunch_test
 # it, an independent known answer. Both come as one archive, which the lib
 # test rule links (it links every .a prerequisite).
 KV_FIX := $(T)/kv_fixture
-KV_FIX_FILES := $(shell find lib/kv/tests/fixture 2>/dev/null | grep -v " ")
+# Its files and folders, hidden ones too, up to five folders down, without a
+# process; a name with a space splits into words that name no file, and the
+# outer wildcard drops them (make cannot name such a file as a prerequisite).
+KV_FIX_DIR := lib/kv/tests/fixture
+KV_FIX_FILES := $(wildcard $(KV_FIX_DIR)) $(wildcard $(filter $(KV_FIX_DIR)/%,$(wildcard $(foreach p,* .[!.]*,\
+	$(KV_FIX_DIR)/$(p) $(KV_FIX_DIR)/$(p)/* $(KV_FIX_DIR)/$(p)/*/* $(KV_FIX_DIR)/$(p)/*/*/* \
+	$(KV_FIX_DIR)/$(p)/*/*/*/*))))
 $(KV_FIX)/fixture.c: $(CRUNCH) $(KV_FIX_FILES)
 	@mkdir -p $(dir $@)
 	SOURCE_DATE_EPOCH=1700000000 $(CRUNCH) lib/kv/tests/fixture $@ kv_fixture

@@ -15,6 +15,10 @@ $(B)/host/obj/tools/kiln/%.o: tools/kiln/%.c
 
 HOST_PROGRAMS += $(B)/bin/kiln
 
+# kiln --version: build/host/gen/version.h (the top Makefile makes it).
+$(B)/host/obj/tools/kiln/main.o: $(VERSION_H)
+$(B)/host/obj/tools/kiln/main.o: HOST_CFLAGS += -I$(B)/host/gen
+
 # Unit tests link every tool source but main.c, built with TEST_CFLAGS.
 KILN_TOOL_TEST_OBJS := $(patsubst %,$(T)/obj/%.o,$(filter-out tools/kiln/main.c,$(KILN_TOOL_SRCS)))
 define kiln_tool_test_rule

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kiln.h"
+#include "version.h" /* KILN_VERSION: build/host/gen/version.h */
 
 static const char usage[] =
 	"usage: kiln COMMAND [OPTIONS]\n"
@@ -14,9 +15,11 @@ static const char usage[] =
 	"                                 build, then start it with boot arguments ARGS\n"
 	"  kiln store COMMAND DISK ...    a store's disk image: init, check, log, import, export\n"
 	"  kiln help [COMMAND]            this text, or a command's\n"
+	"  kiln --version                 the version of kiln\n"
 	"\n"
 	"kiln COMMAND --help tells more. The kiln tree is found from this program's\n"
-	"place (build/bin/kiln) or $KILN_ROOT.\n";
+	"place (build/bin/kiln in a tree, or PREFIX/bin/kiln installed by make install)\n"
+	"or $KILN_ROOT.\n";
 
 static const struct {
 	const char *name;
@@ -28,6 +31,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("kiln %s\n", KILN_VERSION);
+		return 0;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

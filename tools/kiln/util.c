@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,87 @@ static bool is_root(const char *dir)
 	       stat(p, &st) == 0;
 }
 
+/* link_to(TARGET, LINK): LINK is a symbolic link to TARGET afterwards, made
+ * beside and renamed into place, so that two kiln runs at once never see it
+ * missing or half made. */
+static int link_to(const char *target, const char *link, char *err, size_t errlen)
+{
+	char cur[PATH_MAX], tmp[PATH_MAX];
+	ssize_t n = readlink(link, cur, sizeof cur - 1);
+
+	if (n >= 0) {
+		cur[n] = '\0';
+		if (strcmp(cur, target) == 0)
+			return 0;
+	}
+	if (snprintf(tmp, sizeof tmp, "%s.%ld", link, (long)getpid()) >= (int)sizeof tmp)
+		goto fail;
+	unlink(tmp);
+	if (symlink(target, tmp) < 0 || rename(tmp, link) < 0) {
+		unlink(tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot link %s to %s: %s", link, target, strerror(errno));
+	return -1;
+}
+
+/* An installed kiln (make install): PREFIX/bin/kiln, its tree read-only in
+ * PREFIX/share/kiln. kiln builds a tree's libraries into the tree's build/,
+ * so an installed kiln's tree is a per-user one in the cache folder
+ * ($XDG_CACHE_HOME/kiln, else ~/.cache/kiln): root-HASH (HASH of the
+ * installed tree's path), whose mk, include, lib, platform, libc, hostnet
+ * and scripts are links into PREFIX/share/kiln and whose build/bin holds
+ * links to the installed programs. Nothing is written under PREFIX. */
+static int installed_root(const char *prefix, char *root, size_t len, char *err,
+			  size_t errlen)
+{
+	static const char *const dirs[] = {"mk", "include", "lib", "platform",
+					   "libc", "hostnet", "scripts"};
+	static const char *const progs[] = {"kiln", "tender", "tender-slirp", "kiln-crunch"};
+	char share[PATH_MAX], cache[PATH_MAX], p[PATH_MAX], t[PATH_MAX];
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (snprintf(share, sizeof share, "%s/share/kiln", prefix) >= (int)sizeof share ||
+	    !is_root(share))
+		return 1;
+	for (const char *c = share; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	if (xdg && xdg[0] == '/')
+		snprintf(cache, sizeof cache, "%s/kiln", xdg);
+	else if (home && *home)
+		snprintf(cache, sizeof cache, "%s/.cache/kiln", home);
+	else {
+		snprintf(err, errlen, "kiln is installed in %s but neither XDG_CACHE_HOME nor "
+			 "HOME is set: its libraries are built in a per-user cache", prefix);
+		return -1;
+	}
+	if (snprintf(root, len, "%s/root-%08x", cache, (unsigned)h) >= (int)len ||
+	    snprintf(p, sizeof p, "%s/build/bin", root) >= (int)sizeof p ||
+	    mkdir_p(p, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (path_join(t, sizeof t, share, dirs[i]) < 0 ||
+		    path_join(p, sizeof p, root, dirs[i]) < 0 || link_to(t, p, err, errlen) < 0)
+			return -1;
+	}
+	/* What make install found pkg-config and the compiler to say (mk/flags.mk). */
+	if (snprintf(p, sizeof p, "%s/build/setup", root) >= (int)sizeof p ||
+	    mkdir_p(p, err, errlen) < 0 || path_join(t, sizeof t, share, "config.mk") < 0 ||
+	    snprintf(p, sizeof p, "%s/build/setup/config.mk", root) >= (int)sizeof p ||
+	    link_to(t, p, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+		if (snprintf(t, sizeof t, "%s/bin/%s", prefix, progs[i]) >= (int)sizeof t ||
+		    snprintf(p, sizeof p, "%s/build/bin/%s", root, progs[i]) >= (int)sizeof p ||
+		    link_to(t, p, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int kiln_find_root(char *root, size_t len, char *err, size_t errlen)
 {
 	const char *env = getenv("KILN_ROOT");
@@ -53,16 +135,23 @@ int kiln_find_root(char *root, size_t len, char *err, size_t errlen)
 		return -1;
 	}
 	exe[n] = '\0';
-	/* build/bin/kiln: the tree is two folders above the program's own. */
+	/* TREE/build/bin/kiln (the tree it was built in) or PREFIX/bin/kiln
+	 * (installed): two and three folders up from the program. */
 	for (int up = 0; up < 3; up++) {
 		slash = strrchr(exe, '/');
 		if (slash == NULL || slash == exe)
 			break;
 		*slash = '\0';
+		if (up == 1) {
+			int r = installed_root(exe, root, len, err, errlen);
+			if (r <= 0)
+				return r;
+		}
 	}
 	if (!is_root(exe)) {
-		snprintf(err, errlen, "cannot find the kiln tree above this program (%s); "
-			 "set KILN_ROOT", exe);
+		snprintf(err, errlen, "cannot find the kiln tree above this program (%s) nor an "
+			 "installed one (PREFIX/share/kiln beside PREFIX/bin/kiln); set KILN_ROOT",
+			 exe);
 		return -1;
 	}
 	return snprintf(root, len, "%s", exe) < (int)len ? 0 : -1;
