@@ -367,3 +367,19 @@ int wiki_index(struct http_request *req, struct http_response *resp)
 	}
 	return send_page(resp, "All pages", &o);
 }
+
+/* /files/PATH: any file of the branch, as octets (the path rules are
+ * kvgit's: a bad one is 404 like a missing one). */
+int wiki_file(struct http_request *req, struct http_response *resp)
+{
+	uint8_t *data;
+	size_t len;
+	int err = kvgit_get(&wiki_kv, req->path + strlen("/files/"), &data, &len);
+	if (err)
+		return err == KVGIT_ENOENT || err == KVGIT_EINVAL ? 404 : 500;
+	http_response_field(resp, "Content-Type", "application/octet-stream");
+	http_response_length(resp, len);
+	int rc = http_response_write(resp, data, len);
+	free(data);
+	return rc < 0 ? -1 : 0;
+}

@@ -6,7 +6,9 @@
  * Boot arguments: --ipv4=ADDR/PREFIX [--ipv4-gateway=ADDR] (else DHCP);
  * --branch=NAME (the branch pages live on, default main).
  * Routes: /wiki/NAME, /edit/NAME (GET: the form; POST: save), /history/NAME,
- * /diff/NAME?to=COMMIT[&from=COMMIT], /raw/NAME, /pages, / (to Home). */
+ * /diff/NAME?to=COMMIT[&from=COMMIT], /raw/NAME, /pages, / (to Home), and
+ * /files/PATH: any file of the branch as it is (a repository imported with
+ * `kiln store import`). */
 #include <kiln/args.h>
 #include <kiln/dhcp.h>
 #include <kiln/fiber.h>
@@ -34,7 +36,8 @@ static const struct http_route routes[] = {
 	{"GET", "/wiki/", wiki_view, NULL},   {"GET", "/raw/", wiki_raw, NULL},
 	{"GET", "/edit/", wiki_edit, NULL},   {"POST", "/edit/", wiki_save, NULL},
 	{"GET", "/history/", wiki_history, NULL}, {"GET", "/diff/", wiki_diff, NULL},
-	{"GET", "/pages", wiki_index, NULL},  {"GET", "/", wiki_root, NULL},
+	{"GET", "/pages", wiki_index, NULL},  {"GET", "/files/", wiki_file, NULL},
+	{"GET", "/", wiki_root, NULL},
 };
 static struct http_server server = {routes, sizeof(routes) / sizeof(routes[0]), "kiln-wiki",
 				    wall_clock, {0}, 0, {0}};
@@ -74,8 +77,9 @@ static int open_store(const char *branch)
 		printf("wiki: branch %s: %s\n", branch, kvgit_strerror(err));
 		return -1;
 	}
-	printf("wiki: store open: %llu objects, generation %llu\n",
-	       (unsigned long long)store.objects, (unsigned long long)store.generation);
+	printf("wiki: store open: %llu objects, generation %llu, heap %zu bytes\n",
+	       (unsigned long long)store.objects, (unsigned long long)store.generation,
+	       kiln_heap_used());
 	return 0;
 }
 

@@ -17,6 +17,7 @@ int wiki_save(struct http_request *req, struct http_response *resp);
 int wiki_history(struct http_request *req, struct http_response *resp);
 int wiki_diff(struct http_request *req, struct http_response *resp);
 int wiki_index(struct http_request *req, struct http_response *resp);
+int wiki_file(struct http_request *req, struct http_response *resp);
 
 /* form.c: the value of field name in an application/x-www-form-urlencoded
  * body or query, decoded into out (NUL-terminated); false if absent or too
