@@ -5,25 +5,10 @@
 #include <kiln/git.h>
 
 #include "git_oracle.inc"
-#include "../git_zlib.h"
-#include <sys/stat.h>
 
 static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
-}
-
-#define NEED_GIT()                                                             \
-	do {                                                                   \
-		if (!oracle_repo()) {                                          \
-			test_skip("git is not installed");                     \
-			return;                                                \
-		}                                                              \
-	} while (0)
+#include "../git_zlib.h"
+#include <sys/stat.h>
 
 static char out[1 << 16];
 

@@ -9,22 +9,7 @@
 
 #include "git_oracle.inc"
 
-#define NEED_GIT()                                                             \
-	do {                                                                   \
-		if (!oracle_repo()) {                                          \
-			test_skip("git is not installed");                     \
-			return;                                                \
-		}                                                              \
-	} while (0)
-
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
-}
 
 static char out[1 << 16];
 
