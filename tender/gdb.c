@@ -125,6 +125,16 @@ static uint8_t *guest_range(uint64_t addr, uint64_t len)
 	return gvm->mem.base + addr;
 }
 
+/* The image's code and read-only data are mapped read-only on the host
+ * (W^X, vm.c): gdb may read them, not write them. */
+static bool guest_writable(uint64_t addr, uint64_t len)
+{
+	for (unsigned i = 0; i < gvm->mem.nro; i++)
+		if (len && addr < gvm->mem.ro_end[i] && addr + len > gvm->mem.ro_start[i])
+			return false;
+	return true;
+}
+
 static void put_le(char *out, uint64_t v, int bytes)
 {
 	for (int i = 0; i < bytes; i++, v >>= 8)
@@ -296,7 +306,8 @@ static void serve(void)
 			const char *rest;
 			uint8_t *p;
 			if (!parse_addr_len(in + 1, &addr, &len, &rest) || *rest != ':' ||
-			    strlen(rest + 1) != 2 * len || !(p = guest_range(addr, len))) {
+			    strlen(rest + 1) != 2 * len || !(p = guest_range(addr, len)) ||
+			    !guest_writable(addr, len)) {
 				reply = "E14";
 				break;
 			}

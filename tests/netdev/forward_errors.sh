@@ -66,8 +66,11 @@ fi
 
 # The burst: 64 parallel connections, each a GET, all answered within 2 s.
 wport=$((port + 1))
-bg_start timeout 300 "$KILN" run -t unix --port-forward=tcp:$wport:80 www >"$tmp/w.out" 2>"$tmp/w.err"
-if ! wait_for 240 grep -q "reachable at tcp 127.0.0.1:$wport -> port 80" "$tmp/w.err"; then
+# Both of www's forwards on ports of our own (a --port-forward replaces only
+# kiln.conf's line for its guest port).
+bg_start timeout 300 "$KILN" run -t unix --port-forward=tcp:$wport:80 --port-forward=tcp:$((wport + 1)):81 \
+	www >"$tmp/w.out" 2>"$tmp/w.err"
+if ! wait_for 240 grep -q "reachable at .*tcp 127.0.0.1:$wport -> port 80" "$tmp/w.err"; then
 	fail "unix: www over the forward" "no 'reachable' line: $(tail -n 3 "$tmp/w.err" | tr '\n' '|')"
 	finish
 fi

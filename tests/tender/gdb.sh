@@ -40,19 +40,23 @@ else
 	fail "gdb session" "tender status $trc: $(tail -n 8 "$tmp/g.out" | tr '\n' '|') $(tail -n 2 "$tmp/t.err" | tr '\n' '|')"
 fi
 
-# Single steps, memory writes and registers through p; then detach: the guest runs on.
+# Single steps, memory writes and registers through p; then detach: the guest
+# runs on. A write to the stack lands; one to read-only data (the image's
+# rodata is read-only on the host: W^X) is refused, as is an address outside
+# guest memory.
 bg_start timeout 120 "$TENDER" --mem=16 --gdb=$port "$img" --exit=3 >"$tmp/t2.out" 2>"$tmp/t2.err"
 tpid=$BG_PID
 wait_for 20 grep -q "waiting for gdb" "$tmp/t2.err"
 timeout 60 gdb -batch -nx -ex "target remote 127.0.0.1:$port" -ex 'hbreak kiln_main' -ex continue \
-	-ex stepi -ex 'print $pc != kiln_main' -ex "set var kiln_appliance_name[0] = 'W'" \
+	-ex stepi -ex 'print $pc != kiln_main' -ex 'set var *(unsigned char *)$rsp = 0x5a' \
+	-ex 'x/1bx $rsp' -ex "set var kiln_appliance_name[0] = 'W'" \
 	-ex 'print kiln_appliance_name' -ex 'print $rsp' -ex 'x/2bx 0x10000000000' -ex detach "$img" >"$tmp/g2.out" 2>&1
 wait "$tpid"
 trc=$?
-if grep -qx '$1 = 1' "$tmp/g2.out" && grep -qF '"Wello"' "$tmp/g2.out" &&
-	grep -q "Cannot access memory at address 0x10000000000" "$tmp/g2.out" && [ $trc -eq 3 ] &&
-	grep -qF '(appliance Wello,' "$tmp/t2.out"; then
-	pass "gdb: stepi moves, memory writes land, an address outside guest memory is refused, detach lets the guest finish (status $trc)"
+if grep -qx '$1 = 1' "$tmp/g2.out" && grep -qE ':[[:space:]]+0x5a$' "$tmp/g2.out" &&
+	grep -qF '"hello"' "$tmp/g2.out" && grep -q "Cannot access memory at address 0x10000000000" "$tmp/g2.out" &&
+	[ $trc -eq 3 ] && grep -qF '(appliance hello,' "$tmp/t2.out"; then
+	pass "gdb: stepi moves, a stack write lands, read-only data and addresses outside guest memory are refused, detach lets the guest finish (status $trc)"
 else
 	fail "gdb step/write/detach" "tender status $trc: $(tail -n 8 "$tmp/g2.out" | tr '\n' '|') out: $(tr '\n' '|' <"$tmp/t2.out")"
 fi
