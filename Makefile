@@ -127,9 +127,9 @@ lib_closure = $(if $(1),$(sort $(1) $(call lib_closure,$(filter-out $(1),$(sort 
 LIB_TESTS := $(wildcard lib/*/tests/*.c)
 # lib_test_rule FILE LIB: build/test/bin/<lib>_<file> from lib/<lib>/tests/<file>.c
 define lib_test_rule
-$(T)/bin/$(2)_$(basename $(notdir $(1))): $(1) tests/harness.c $(foreach l,$(call lib_closure,$(2)),$(T)/libkiln_$(l).a) $(T)/libkiln_platform.a
+$(T)/bin/$(2)_$(basename $(notdir $(1))): $(1) tests/harness.c $(foreach l,$(call lib_closure,$(2)),$(T)/libkiln_$(l).a) $(T)/libkiln_platform.a $(if $(call tp_uses,$(2)),| $(TP_STAMP))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(TEST_CFLAGS) -Ilib/$(2) -Itests -o $$@ $(1) tests/harness.c \
+	$$(CC) $$(TEST_CFLAGS) $(call tp_uses,$(2)) -Ilib/$(2) -Itests -o $$@ $(1) tests/harness.c \
 		-Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $$(TEST_LDLIBS)
 TEST_PROGRAMS += $(T)/bin/$(2)_$(basename $(notdir $(1)))
 endef
