@@ -51,9 +51,9 @@ int store_header_encode(const struct store *s, uint8_t *buf, size_t *len)
 	return STORE_OK;
 }
 
-static bool ref_name_ok(const char *n, size_t len)
+bool store_ref_name_ok(const char *n, size_t len)
 {
-	if (len == 0)
+	if (len == 0 || len > STORE_REF_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)n[i] <= ' ' || n[i] == 0x7f)
@@ -90,7 +90,7 @@ int store_header_decode(struct store *s, struct view slot)
 		uint8_t nl = reader_u8(&r);
 		struct view name = reader_view(&r, nl);
 		reader_copy(&r, s->refs[i].oid.id, GIT_OID_RAW);
-		if (!reader_ok(&r) || !ref_name_ok((const char *)name.data, nl))
+		if (!reader_ok(&r) || !store_ref_name_ok((const char *)name.data, nl))
 			return STORE_ECORRUPT;
 		memcpy(s->refs[i].name, name.data, nl);
 		s->refs[i].name[nl] = 0;

@@ -30,4 +30,9 @@ int store_header_encode(const struct store *s, uint8_t *buf, size_t *len);
  * field does not hold. */
 int store_header_decode(struct store *s, struct view slot);
 
+/* A ref name as a header stores it: 1 to STORE_REF_MAX bytes, none a
+ * control character, space or DEL (the header's decoder and transactions
+ * both check with it). */
+bool store_ref_name_ok(const char *n, size_t len);
+
 #endif

@@ -47,23 +47,12 @@ int store_txn_put(struct store_txn *t, enum git_type type, struct view content,
 	return err ? fail(t, err) : STORE_OK;
 }
 
-static bool ref_name_ok(const char *n)
-{
-	size_t len = strlen(n);
-	if (len == 0 || len > STORE_REF_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)n[i] <= ' ' || n[i] == 0x7f)
-			return false;
-	return true;
-}
-
 int store_txn_ref(struct store_txn *t, const char *name, const struct git_oid *old,
 		  const struct git_oid *new_oid)
 {
 	if (t->err)
 		return t->err;
-	if (!ref_name_ok(name) || t->nupd == STORE_TXN_REFS)
+	if (!store_ref_name_ok(name, strlen(name)) || t->nupd == STORE_TXN_REFS)
 		return fail(t, STORE_EINVAL);
 	strcpy(t->upd[t->nupd].name, name);
 	t->upd[t->nupd].old = *old;
